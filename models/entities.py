@@ -1,0 +1,118 @@
+"""What ads are linked through: phones, photos, places; and the clusters the links make."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class HubMixin:
+    """An identifier seen in too many unrelated contexts is a hub and is kept out of linking."""
+
+    is_hub: Mapped[bool] = mapped_column(default=False)
+    hub_reason: Mapped[str] = mapped_column(Text, default="")
+    # An analyst's decision beats the detector: True forces hub, False forces "not a hub".
+    hub_override: Mapped[bool | None]
+
+
+class Phone(HubMixin, Base):
+    __tablename__ = "phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    e164: Mapped[str] = mapped_column(String(20), unique=True)
+    country: Mapped[str] = mapped_column(String(2), default="")
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AdPhone(Base):
+    __tablename__ = "ad_phones"
+
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    phone_id: Mapped[int] = mapped_column(
+        ForeignKey("phones.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    raw: Mapped[str] = mapped_column(String(500), default="")
+    field: Mapped[str] = mapped_column(String(32), default="")
+    # How the number was hidden (words, look-alikes, separators, ...); empty when written plainly.
+    obfuscation: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Photo(HubMixin, Base):
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    # Packed perceptual hashes (crawler.normalise.images); never the photo itself.
+    fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary)
+    original_path: Mapped[str | None] = mapped_column(String(1024))
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AdPhoto(Base):
+    __tablename__ = "ad_photos"
+
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    url: Mapped[str] = mapped_column(String(2048), default="")
+
+
+class Place(Base):
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("name", "country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+class AdPlace(Base):
+    """Where an ad said it was, and when: the raw material of observed movement."""
+
+    __tablename__ = "ad_places"
+
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    place_id: Mapped[int] = mapped_column(
+        ForeignKey("places.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    raw: Mapped[str] = mapped_column(String(500), default="")
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cluster(Base):
+    """A connected group of ads. Its id is kept across re-scoring while membership mostly persists."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    size: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"))
+    features: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ClusterEvent(Base):
+    """Merges and splits, so an analyst can follow where a labelled group went."""
+
+    __tablename__ = "cluster_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from videre.config import load_settings
+from videre.errors import ConfigError
+
+
+def test_env_overrides_database_url(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("region: SE\ndatabase:\n  url: sqlite:///a.db\n")
+    s = load_settings(cfg, env={"VIDERE_DATABASE_URL": "sqlite:///b.db"})
+    assert s.database.url == "sqlite:///b.db"
+
+
+def test_config_path_from_env(tmp_path: Path) -> None:
+    cfg = tmp_path / "other.yaml"
+    cfg.write_text("region: NO\n")
+    assert load_settings(None, env={"VIDERE_CONFIG": str(cfg)}).region == "NO"
+
+
+def test_typo_in_config_is_named(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("crawl:\n  user_agnet: x\n")
+    with pytest.raises(ConfigError, match="crawl.user_agnet"):
+        load_settings(cfg, env={})
+
+
+def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.yaml", env={})
+
+
+def test_data_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("data_dir: var\n")
+    assert load_settings(cfg, env={}).path("archive") == tmp_path.resolve() / "var" / "archive"
+
+
+def test_region_falls_back_from_site_to_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("region: SE\nsites:\n  - slug: a\n    start_urls: ['http://127.0.0.1:1/']\n"
+                   "    region: no\n  - slug: b\n    start_urls: ['http://127.0.0.1:1/']\n")
+    s = load_settings(cfg, env={})
+    assert s.region_for("a") == "NO" and s.region_for("b") == "SE" and s.region_for(None) == "SE"

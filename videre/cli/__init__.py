@@ -1,0 +1,1 @@
+"""The `videre` command line: one small module per command, registered in main.py."""

@@ -1,0 +1,83 @@
+"""The `videre` console script: global options, then lazily loaded sub-commands."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import click
+
+from videre.config import Settings, load_settings
+from videre.errors import VidereError
+
+# name -> "module:attribute". Loaded on use so that `videre extract` does not import Scrapy.
+COMMANDS: dict[str, str] = {
+    "demo": "videre.cli.demo:demo",
+    "crawl": "videre.cli.crawl:crawl",
+    "import": "videre.cli.importing:import_",
+    "extract": "videre.cli.extract:extract",
+    "images": "videre.cli.images:images",
+    "rescore": "videre.cli.rescore:rescore",
+    "queue": "videre.cli.queue:queue",
+    "serve": "videre.cli.serve:serve",
+}
+
+
+class App:
+    """What every command gets: the settings, loaded once, and the database, opened on first use."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.config_path)
+
+    @cached_property
+    def db(self) -> Any:
+        from videre.db import Database
+
+        return Database.from_settings(self.settings)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # The one place where Videre's own errors become a message and an exit status.
+        try:
+            return super().invoke(ctx)
+        except VidereError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="config file (default ./config.yaml, env VIDERE_CONFIG)")
+@click.version_option(package_name="videre")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
+    """Videre: crawl escort-ad sites, link ads that share numbers, photos and templates,
+    and queue likely organised activity for analysts.
+
+    \b
+    Example:
+        videre demo
+        videre --config config.yaml queue list --limit 10
+    """
+    ctx.obj = App(str(config_path) if config_path else None)
+
+
+pass_app = click.make_pass_decorator(App)

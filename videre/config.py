@@ -1,0 +1,228 @@
+"""Typed settings: config.yaml plus a few environment overrides, loaded once and passed down.
+
+This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from videre.errors import ConfigError
+
+ENV_CONFIG = "VIDERE_CONFIG"
+ENV_DATABASE_URL = "VIDERE_DATABASE_URL"
+DEFAULT_CONFIG = Path("config.yaml")
+
+
+def _region_code(value: object) -> object:
+    # YAML 1.1 reads a bare NO (Norway) as false; take it back as the country code it was meant as.
+    if value is False:
+        return "NO"
+    return value.upper() if isinstance(value, str) else value
+
+
+class _Model(BaseModel):
+    # A typo in config.yaml should fail loudly, not be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Model):
+    url: str = "sqlite:///videre.db"
+    echo: bool = False
+
+
+class CrawlSettings(_Model):
+    user_agent: str = "Videre/0.1 (research crawler; +mailto:ops@videre.example)"
+    contact: str = "ops@videre.example"
+    obey_robots: bool = True
+    concurrency_per_site: int = Field(2, ge=1, le=32)
+    download_delay: float = Field(0.25, ge=0)
+    autothrottle: bool = True
+    page_max_bytes: int = Field(5_000_000, ge=10_000)
+    page_timeout_s: float = Field(30, gt=0)
+    run_timeout_s: float = Field(3600, gt=0)
+    max_pages_per_site: int = Field(0, ge=0, description="0 means no budget")
+    max_depth: int = Field(0, ge=0, description="0 means no limit")
+    recheck_after_hours: float = Field(24, ge=0)
+    chromium: str = Field("auto", description="path to a Chromium binary, or auto")
+    browser_max_pages: int = Field(4, ge=1)
+    screenshots: bool = False
+
+
+class PhotoSettings(_Model):
+    max_bytes: int = Field(8_000_000, ge=1_000)
+    max_pixels: int = Field(40_000_000, ge=10_000)
+    max_side: int = Field(12_000, ge=16)
+    thumbnail_px: int = Field(160, ge=16, le=1024)
+    keep_originals: bool = False
+    hub_min_ads: int = Field(8, ge=2)
+
+
+class ImportSettings(_Model):
+    max_line_bytes: int = Field(4_000_000, ge=1_000)
+
+
+class ExtractSettings(_Model):
+    max_text_chars: int = Field(100_000, ge=1_000)
+
+
+class HubSettings(_Model):
+    # An identifier shared by more than this many distinct names, or printed on more than this
+    # share of one site's ads, is treated as a hub (a support line, an agency switchboard).
+    max_names: int = Field(12, ge=2)
+    max_site_share: float = Field(0.2, gt=0, le=1)
+    min_site_ads: int = Field(20, ge=1)
+
+
+class TriageSettings(_Model):
+    threshold: float = 2.0
+    weights: dict[str, float] = Field(default_factory=dict)
+    hubs: HubSettings = HubSettings()
+    template_threshold: float = Field(0.8, gt=0, le=1)
+
+
+class WebSettings(_Model):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    session_minutes: int = Field(60, ge=1)
+    secret_key: str = ""
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class RetentionSettings(_Model):
+    days: int = Field(180, ge=1)
+
+
+class ScheduleSettings(_Model):
+    timezone: str = "Europe/Stockholm"
+    crawl_cron: str = "15 2 * * *"
+    retention_cron: str = "30 4 * * *"
+    misfire_grace_s: int = Field(6 * 3600, ge=1)
+    site_crons: dict[str, str] = Field(default_factory=dict)
+
+
+class ListingSelectors(_Model):
+    links: str = ""
+    next: str = ""
+    # Set when the listing itself holds every field (cards) and there are no detail pages.
+    cards: str = ""
+
+
+class RevealSettings(_Model):
+    click: str
+    wait_for: str
+    timeout_ms: int = Field(5_000, ge=100)
+
+
+class SiteSettings(_Model):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    name: str = ""
+    kind: Literal["html", "json_api"] = "html"
+    region: str | None = None
+    start_urls: list[str]
+    render: bool = False
+    obey_robots: bool | None = None
+    robots_reason: str = ""
+    concurrency: int | None = Field(None, ge=1, le=32)
+    download_delay: float | None = Field(None, ge=0)
+    max_pages: int | None = Field(None, ge=0)
+    listing: ListingSelectors = ListingSelectors()
+    # Field name -> CSS/XPath selector (html) or dotted path (json_api).
+    fields: dict[str, str] = Field(default_factory=dict)
+    reveal: RevealSettings | None = None
+    enabled: bool = True
+
+    _region = field_validator("region", mode="before")(lambda v: _region_code(v))
+
+
+class Settings(_Model):
+    region: str = "SE"
+    data_dir: Path = Path("var")
+    database: DatabaseSettings = DatabaseSettings()
+    crawl: CrawlSettings = CrawlSettings()
+    photos: PhotoSettings = PhotoSettings()
+    imports: ImportSettings = Field(ImportSettings(), alias="import")
+    extract: ExtractSettings = ExtractSettings()
+    triage: TriageSettings = TriageSettings()
+    web: WebSettings = WebSettings()
+    retention: RetentionSettings = RetentionSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    sites: list[SiteSettings] = Field(default_factory=list)
+    _region = field_validator("region", mode="before")(lambda v: _region_code(v))
+    # Where the file came from; relative paths in it are resolved against its folder.
+    source: Path | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def site(self, slug: str) -> SiteSettings:
+        for s in self.sites:
+            if s.slug == slug:
+                return s
+        raise ConfigError(f"no site {slug!r} in config; known: {', '.join(self.site_slugs) or 'none'}")
+
+    @property
+    def site_slugs(self) -> list[str]:
+        return [s.slug for s in self.sites]
+
+    def region_for(self, site_slug: str | None) -> str:
+        if site_slug:
+            for s in self.sites:
+                if s.slug == site_slug and s.region:
+                    return s.region
+        return self.region
+
+    def path(self, *parts: str) -> Path:
+        """A path under data_dir, made absolute against the config file's folder."""
+        base = self.data_dir
+        if not base.is_absolute() and self.source is not None:
+            base = self.source.parent / base
+        return base.joinpath(*parts)
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if explicit:
+        return Path(explicit)
+    if env.get(ENV_CONFIG):
+        return Path(env[ENV_CONFIG])
+    return DEFAULT_CONFIG
+
+
+def parse_settings(data: Mapping[str, Any], source: Path | None = None,
+                   env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data = dict(data)
+    if env.get(ENV_DATABASE_URL):
+        data["database"] = {**dict(data.get("database") or {}), "url": env[ENV_DATABASE_URL]}
+    try:
+        return Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        where = f" in {source}" if source else ""
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration{where}: {problems}") from None
+
+
+def load_settings(path: str | os.PathLike[str] | None = None,
+                  env: Mapping[str, str] | None = None) -> Settings:
+    """Read config.yaml (or the file named by --config / VIDERE_CONFIG) and the env overrides."""
+    p = config_path(path, env)
+    if not p.exists():
+        if path is None and p == DEFAULT_CONFIG:
+            # No file at all is allowed: defaults plus environment.
+            return parse_settings({}, None, env)
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {p} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {p} must hold a mapping at the top level")
+    return parse_settings(data, p.resolve(), env)

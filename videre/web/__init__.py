@@ -1,0 +1,1 @@
+"""The analysts' web UI (Starlette + Jinja2, server-rendered, nothing loaded from outside)."""
