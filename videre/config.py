@@ -37,6 +37,21 @@ class DatabaseSettings(_Model):
     echo: bool = False
 
 
+class SiteCheckSettings(_Model):
+    """When a crawl is flagged "site changed?": broken selectors must not pass silently."""
+
+    # Compare with the median of this many earlier finished crawls of the same site.
+    history_runs: int = Field(5, ge=1, le=50)
+    # Flag when the ads seen fall below this share of that median.
+    min_count_share: float = Field(0.5, gt=0, le=1)
+    # Flag a key field left empty in at least this share of the ads parsed in the run...
+    empty_share: float = Field(0.5, gt=0, le=1)
+    # ...when the site's stored ads had it empty at most this much less often.
+    empty_jump: float = Field(0.3, gt=0, le=1)
+    # Below this many parsed ads a run says too little about empty fields.
+    min_parsed: int = Field(5, ge=1)
+
+
 class CrawlSettings(_Model):
     user_agent: str = "Videre/0.1 (research crawler; +mailto:ops@videre.example)"
     contact: str = "ops@videre.example"
@@ -53,6 +68,7 @@ class CrawlSettings(_Model):
     chromium: str = Field("auto", description="path to a Chromium binary, or auto")
     browser_max_pages: int = Field(4, ge=1)
     screenshots: bool = False
+    site_check: SiteCheckSettings = SiteCheckSettings()
 
 
 class PhotoSettings(_Model):
@@ -90,13 +106,22 @@ class TriageSettings(_Model):
 class WebSettings(_Model):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    session_minutes: int = Field(60, ge=1)
+    session_minutes: int = Field(60, ge=1, description="idle time before a sign-in expires")
+    session_max_hours: int = Field(12, ge=1, description="a sign-in expires this long after it began")
+    # Signs the sign-in form's token. Empty: a random key per server start (forms then expire on restart).
     secret_key: str = ""
     page_size: int = Field(50, ge=1, le=500)
+    # Set when served behind HTTPS, so that cookies are never sent in clear.
+    secure_cookies: bool = False
+    login_max_failures: int = Field(5, ge=1, description="failures per account or address per window")
+    login_window_minutes: int = Field(15, ge=1)
+    min_password_length: int = Field(12, ge=8)
 
 
 class RetentionSettings(_Model):
     days: int = Field(180, ge=1)
+    # Data attached to a queue item in one of these states is kept whatever its age.
+    keep_statuses: list[str] = Field(default_factory=lambda: ["in_review", "escalated"])
 
 
 class ScheduleSettings(_Model):
@@ -105,6 +130,8 @@ class ScheduleSettings(_Model):
     retention_cron: str = "30 4 * * *"
     misfire_grace_s: int = Field(6 * 3600, ge=1)
     site_crons: dict[str, str] = Field(default_factory=dict)
+    # After SIGTERM, how long a running crawl gets to close (and save its job state) before SIGKILL.
+    stop_grace_s: int = Field(60, ge=1)
 
 
 class ListingSelectors(_Model):
@@ -185,6 +212,17 @@ class Settings(_Model):
         return base.joinpath(*parts)
 
 
+def _anchor_sqlite(url: str, base: Path) -> str:
+    """A relative SQLite path in config.yaml means relative to that file, not to the cwd."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return url
+    rest = url[len(prefix):]
+    if not rest or rest.startswith(("/", ":memory:")) or rest.startswith("file:"):
+        return url
+    return prefix + str((base / rest).resolve())
+
+
 def config_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if explicit:
@@ -198,6 +236,10 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None,
                    env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     data = dict(data)
+    if source is not None:
+        db = dict(data.get("database") or {})
+        db["url"] = _anchor_sqlite(str(db.get("url", DatabaseSettings().url)), source.parent)
+        data["database"] = db
     if env.get(ENV_DATABASE_URL):
         data["database"] = {**dict(data.get("database") or {}), "url": env[ENV_DATABASE_URL]}
     try:

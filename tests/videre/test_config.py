@@ -45,3 +45,9 @@ def test_region_falls_back_from_site_to_config(tmp_path: Path) -> None:
                    "    region: no\n  - slug: b\n    start_urls: ['http://127.0.0.1:1/']\n")
     s = load_settings(cfg, env={})
     assert s.region_for("a") == "NO" and s.region_for("b") == "SE" and s.region_for(None) == "SE"
+
+
+def test_relative_sqlite_path_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("database:\n  url: sqlite:///var/v.db\n")
+    assert load_settings(cfg, env={}).database.url == f"sqlite:///{tmp_path.resolve()}/var/v.db"
