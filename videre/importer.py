@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
-
 import httpx
 
 from crawler.items import AdRecord, FetchedPhoto, parse_record
@@ -16,6 +13,7 @@ from videre.config import Settings
 from videre.db import Database
 from videre.errors import InputError
 from videre.ingest import Ingestor, local_photo
+from videre.jsonl import load_line, read_lines
 from videre.runs import RunRecorder
 
 
@@ -38,30 +36,8 @@ class ImportReport:
     photo_errors: list[str] = field(default_factory=list)
 
 
-def read_lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes), or None for a line over the limit, which is skipped without loading it."""
-    number = 0
-    while True:
-        chunk = stream.readline(max_bytes + 1)
-        if not chunk:
-            return
-        number += 1
-        if len(chunk) > max_bytes and not chunk.endswith(b"\n"):
-            while chunk and not chunk.endswith(b"\n"):
-                chunk = stream.readline(1 << 20)
-            yield number, None
-            continue
-        yield number, chunk
-
-
-def decode_record(raw: bytes, now: datetime) -> AdRecord:
-    try:
-        obj = json.loads(raw)
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg} at column {exc.colno}") from None
-    return parse_record(obj, now)
+def decode_record(raw: bytes | None, max_bytes: int, now: datetime) -> AdRecord:
+    return parse_record(load_line(raw, max_bytes), now)
 
 
 class PhotoLoader:
@@ -110,13 +86,10 @@ def import_files(paths: list[Path], settings: Settings, db: Database,
                         report.lines += 1
                         if on_line:
                             on_line()
-                        if raw is None:
-                            report.errors.append(LineError(str(path), number, f"line longer than {limit} bytes"))
-                            continue
-                        if not raw.strip():
+                        if raw is not None and not raw.strip():
                             continue
                         try:
-                            record = decode_record(raw, datetime.now(timezone.utc))
+                            record = decode_record(raw, limit, datetime.now(timezone.utc))
                         except InputError as exc:
                             report.errors.append(LineError(str(path), number, str(exc)))
                             continue

@@ -15,7 +15,8 @@ from models.entities import AdPhone, AdPhoto, Phone
 from models.ops import Run
 from videre.config import Settings
 from videre.db import Database
-from videre.importer import import_files, read_lines
+from videre.importer import import_files
+from videre.jsonl import read_lines
 
 
 def _jpeg(path: Path, colour: tuple[int, int, int]) -> None:
@@ -51,7 +52,7 @@ def test_bad_lines_are_reported_with_numbers_and_the_rest_is_imported(
     report = import_files([f], settings, db)
 
     assert [(e.line, e.message.split(":")[0]) for e in report.errors] == [
-        (2, "not JSON"), (3, "missing url (a non-empty string)"), (4, "age must be a string, got list"),
+        (2, "invalid JSON"), (3, "missing url (a non-empty string)"), (4, "age must be a string, got list"),
         (7, "record must be a JSON object, got list")]
     assert report.statuses == {"new": 3}
     assert report.photos == 1
