@@ -23,6 +23,10 @@ COMMANDS: dict[str, str] = {
     "rescore": "videre.cli.rescore:rescore",
     "queue": "videre.cli.queue:queue",
     "serve": "videre.cli.serve:serve",
+    "users": "videre.cli.users:users",
+    "schedule": "videre.cli.schedule:schedule",
+    "purge": "videre.cli.purge:purge",
+    "runs": "videre.cli.runs:runs",
 }
 
 

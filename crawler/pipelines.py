@@ -1,0 +1,172 @@
+"""Item pipelines, in order: archive the page (WARC), fetch the photos, store the ad.
+
+Thin glue built in `from_crawler`; the work happens in crawler.archive, crawler.normalise and
+videre.ingest. Keys starting with `_` are private to the crawl and never reach the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, StopDownload
+from scrapy.http import Headers
+
+from crawler.archive import PAGE_KEY, WarcArchive
+from crawler.items import FetchedPhoto, parse_record
+from crawler.normalise.images import PhotoLimits, check_download
+from crawler.runlog import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
+from videre.config import Settings
+from videre.db import Database
+from videre.errors import ImageRejected, InputError
+from videre.ingest import Ingestor
+
+PHOTOS_KEY = "_photos"
+PHOTO_META = "videre_photo"
+REJECTED_META = "videre_photo_rejected"
+
+# Hashing photos is CPU work and storing must not interleave (two ads may bring the same new
+# phone): one thread for the whole process keeps the reactor free and the writes in order.
+_STORE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="videre-store")
+
+
+def public(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if not k.startswith("_")}
+
+
+class ArchivePipeline:
+    """Writes each page once, and each ad read from it, to this run's WARC file."""
+
+    def __init__(self, crawler: Crawler, settings: Settings, site: str) -> None:
+        self.crawler = crawler
+        self.settings = settings
+        self.site = site
+        self.archive: WarcArchive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ArchivePipeline":
+        return cls(crawler, crawler.settings["VIDERE_SETTINGS"], crawler.settings["VIDERE_SITE"])
+
+    def _archive(self) -> WarcArchive:
+        if self.archive is None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            run_id = self.crawler.stats.get_value(RUN_ID_STAT)
+            name = f"{stamp}-run{run_id}.warc.gz" if run_id else f"{stamp}.warc.gz"
+            self.archive = WarcArchive(self.settings.path("archive", self.site, name), self.site)
+            self.crawler.stats.set_value(ARCHIVE_STAT, str(self.archive.path))
+        return self.archive
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        page = item.pop(PAGE_KEY, None)
+        if page is not None:
+            try:
+                self._archive().write_ad(page, item)
+            except OSError as exc:
+                # Losing the evidence copy is serious but must not lose the ad itself.
+                self.crawler.signals.send_catch_log(
+                    crawl_problem, kind="archive", where=page.url, message=f"cannot write WARC: {exc}")
+        return item
+
+    def close_spider(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+
+class PhotoPipeline:
+    """Fetches each photo through Scrapy's engine (so robots, throttling and limits apply)."""
+
+    def __init__(self, crawler: Crawler, limits: PhotoLimits) -> None:
+        self.crawler = crawler
+        self.limits = limits
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "PhotoPipeline":
+        settings: Settings = crawler.settings["VIDERE_SETTINGS"]
+        pipeline = cls(crawler, PhotoLimits.from_settings(settings.photos))
+        crawler.signals.connect(pipeline.headers_received, signal=signals.headers_received)
+        return pipeline
+
+    def headers_received(self, headers: Headers, body_length: int, request: Request, spider: Any) -> None:
+        """Refuse a photo on its headers, before its body is downloaded."""
+        if not request.meta.get(PHOTO_META):
+            return
+        try:
+            check_download(_content_type(headers), body_length if body_length >= 0 else None, self.limits)
+        except ImageRejected as exc:
+            request.meta[REJECTED_META] = str(exc)
+            raise StopDownload(fail=True) from None
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        urls = item.get("images") or []
+        item[PHOTOS_KEY] = list(await asyncio.gather(*(self.fetch(url) for url in urls)))
+        return item
+
+    async def fetch(self, url: str) -> FetchedPhoto:
+        """The photo's bytes, or why there are none; never raises."""
+        request = Request(url, dont_filter=True, meta={
+            PHOTO_META: True, "download_maxsize": self.limits.max_bytes,
+            "download_warnsize": self.limits.max_bytes,
+        })
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - every failure of one photo is that photo's error
+            reason = request.meta.get(REJECTED_META) or f"{type(exc).__name__}: {exc}"
+            return FetchedPhoto(url, error=reason[:500])
+        if response.status != 200:
+            return FetchedPhoto(url, error=f"HTTP {response.status}")
+        content_type = _content_type(response.headers)
+        try:
+            check_download(content_type, len(response.body), self.limits)
+        except ImageRejected as exc:
+            return FetchedPhoto(url, error=str(exc))
+        return FetchedPhoto(url, data=response.body, content_type=content_type)
+
+
+def _content_type(headers: Headers) -> str | None:
+    value = headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
+
+
+class StorePipeline:
+    """Hands each ad record and its photos to the Ingestor, as `videre import` does."""
+
+    def __init__(self, crawler: Crawler, settings: Settings) -> None:
+        self.crawler = crawler
+        self.settings = settings
+        self.db: Database | None = None
+        self.ingestor: Ingestor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        return cls(crawler, crawler.settings["VIDERE_SETTINGS"])
+
+    def open_spider(self) -> None:
+        self.db = Database.from_settings(self.settings)
+        self.ingestor = Ingestor(self.settings, self.db)
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        assert self.ingestor is not None
+        record_obj = public(item)
+        try:
+            record = parse_record(record_obj)
+        except InputError as exc:
+            self.crawler.signals.send_catch_log(crawl_problem, kind="record",
+                                                where=str(record_obj.get("url", "?"))[:300], message=str(exc))
+            raise DropItem(f"not a valid ad record: {exc}") from None
+        photos: list[FetchedPhoto] = item.get(PHOTOS_KEY) or []
+        # The ingestor (and its tally) is only ever used from the store thread.
+        outcome = await asyncio.get_running_loop().run_in_executor(
+            _STORE_THREAD, self.ingestor.ingest, record, photos)
+        self.crawler.stats.inc_value(f"videre/ads/{outcome.status}")
+        # What Scrapy logs and exports: the ad record itself, without photo bytes.
+        return record_obj
+
+    def close_spider(self) -> None:
+        if self.ingestor is not None:
+            self.crawler.signals.send_catch_log(ingest_finished, tally=self.ingestor.tally)
+        if self.db is not None:
+            self.db.dispose()

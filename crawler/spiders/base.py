@@ -1,0 +1,89 @@
+"""What every site spider shares: its site's config, page counting, problem reports, archive capture."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.archive import PAGE_KEY, PageCapture
+from crawler.pages.record import PageResult
+from crawler.runlog import PAGES_STAT, ROBOTS_STAT, crawl_problem
+from videre.config import SiteSettings
+
+
+def capture(response: Response) -> PageCapture:
+    """The exchange behind a response, for the archive."""
+    request = response.request
+    return PageCapture(
+        url=response.url,
+        status=response.status,
+        body=response.body,
+        headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                 for k, vs in response.headers.items() for v in vs],
+        request_headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                         for k, vs in (request.headers.items() if request else []) for v in vs],
+        method=request.method if request else "GET",
+        rendered=bool(response.meta.get("playwright")),
+    )
+
+
+class SiteSpider(scrapy.Spider):
+    """A spider for one configured site; subclasses know one shape of site."""
+
+    def __init__(self, site: SiteSettings, **kwargs: Any) -> None:
+        super().__init__(name=site.slug, **kwargs)
+        self.site = site
+        # Pages are followed only on the site's own hosts, whatever links an ad carries.
+        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in site.start_urls} - {""})
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.site.start_urls:
+            yield self.first_request(url)
+
+    def first_request(self, url: str) -> scrapy.Request:
+        raise NotImplementedError
+
+    def problem(self, kind: str, where: str, message: str) -> None:
+        self.logger.warning("%s: %s (%s)", kind, message, where)
+        self.crawler.signals.send_catch_log(crawl_problem, kind=kind, where=where, message=message)
+
+    def page_seen(self) -> None:
+        self.crawler.stats.inc_value(PAGES_STAT)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """Errback: a page that could not be fetched is reported and the crawl goes on."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            # The site asked not to be crawled there: obeyed, counted, not an error.
+            self.crawler.stats.inc_value(ROBOTS_STAT)
+            return
+        if failure.check(HttpError):
+            response = failure.value.response
+            message = f"HTTP {response.status}"
+        else:
+            message = f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}"
+        self.problem("fetch", url, message[:500])
+
+    def text_of(self, response: Response) -> str | None:
+        if isinstance(response, TextResponse):
+            return response.text
+        self.problem("parse", response.url, "not a text page "
+                     f"({response.headers.get('Content-Type', b'').decode('latin-1')[:80] or 'no type'})")
+        return None
+
+    def emit(self, response: Response, result: PageResult) -> Iterator[dict[str, Any]]:
+        """The page's ads, each carrying the page for the archive; its problems reported."""
+        for message in result.problems:
+            self.problem("parse", response.url, message)
+        if result.records:
+            page = capture(response)
+            for record in result.records:
+                yield {**record, PAGE_KEY: page}

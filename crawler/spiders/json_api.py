@@ -1,0 +1,37 @@
+"""A site whose ads come from a paged JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.pages.json_api import parse_api_page
+from crawler.spiders.base import SiteSpider
+from videre.errors import InputError
+
+
+class JsonApiSpider(SiteSpider):
+    """Reads every ad on each API page and follows `listing.next` until it is null."""
+
+    def first_request(self, url: str) -> scrapy.Request:
+        return self.page_request(url)
+
+    def page_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.fetch_failed,
+                              headers={"Accept": "application/json"})
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        self.page_seen()
+        try:
+            result = parse_api_page(response.url, response.body, self.site)
+        except InputError as exc:
+            self.problem("parse", response.url, str(exc))
+            return
+        if not result.records:
+            self.problem("parse", response.url, "API page with no ads (has the API changed?)")
+        yield from self.emit(response, result)
+        if result.next_url:
+            yield self.page_request(result.next_url)

@@ -1,0 +1,91 @@
+"""`videre crawl [SITE...]`"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from videre.cli.main import App, pass_app
+
+if TYPE_CHECKING:
+    from crawler.run import CrawlResult
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _errors(errors: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(errors.items()) if n) or "-"
+
+
+def print_summary(result: "CrawlResult", console: Console | None = None) -> None:
+    """One line per site: pages, ads new/changed/unchanged, photos, errors and seconds."""
+    # Piped output (logs, cron mail) gets room for every column instead of rich's 80.
+    console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    table = Table(title="Crawl", title_justify="left")
+    for name, justify in (("site", "left"), ("status", "left"), ("pages", "right"), ("new", "right"),
+                          ("changed", "right"), ("unchanged", "right"), ("photos", "right"),
+                          ("errors", "left"), ("seconds", "right")):
+        table.add_column(name, justify=justify, no_wrap=name != "errors")  # type: ignore[arg-type]
+    for run in result.runs:
+        status = run["status"]
+        colour = "green" if status == "ok" else "yellow" if status == "partial" else "red"
+        table.add_row(escape(str(run["site"])), f"[{colour}]{escape(status)}[/]", str(run["pages"]),
+                      str(run["ads_new"]), str(run["ads_changed"]), str(run["ads_unchanged"]),
+                      str(run["photos"]), escape(_errors(run["errors"])),
+                      "-" if run["seconds"] is None else f"{run['seconds']:.1f}")
+    console.print(table)
+    for run in result.runs:
+        _print_details(console, run)
+    if result.timed_out:
+        console.print("[red]The crawl hit its time limit (crawl.run_timeout_s) and was stopped.[/]")
+    elif not result.runs:
+        console.print(f"[red]The crawl process ended ({result.returncode}) before any site started; "
+                      "see the messages above.[/]")
+    console.print(f"{result.seconds:.1f} s in all")
+
+
+def _print_details(console: Console, run: dict[str, Any]) -> None:
+    notes = [*run.get("warnings", [])]
+    if run.get("message") and run["status"] not in ("ok", "partial"):
+        notes.append(run["message"])
+    for note in notes:
+        console.print(f"  {escape(str(run['site']))}: {escape(str(note))}")
+    for sample in run.get("error_samples", [])[:3]:
+        console.print(f"  {escape(str(run['site']))} {escape(sample.get('kind', ''))}: "
+                      f"{escape(sample.get('message', ''))} ({escape(sample.get('where', ''))})")
+
+
+@click.command()
+@click.argument("sites", nargs=-1)
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None,
+              help="stop after this many seconds (default: crawl.run_timeout_s)")
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False), default="WARNING",
+              show_default=True, help="Scrapy's log on stderr")
+@pass_app
+def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: str) -> None:
+    """Crawl the configured sites (all enabled ones by default) in a separate
+    process: store new and changed ads, fetch and hash their photos, and archive
+    the raw pages as WARC under data_dir/archive. Each site's run is recorded
+    with its counts and errors (see `videre runs`).
+
+    The exit status is 1 when a site failed (nothing stored, or stopped early).
+
+    \b
+    Example:
+        videre crawl
+        videre crawl nattfjaril kvallsros --log-level INFO
+    """
+    from crawler.run import crawl_in_subprocess
+
+    settings = app.settings
+    app.db  # create or migrate the schema once, before the crawl process starts
+    result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
+                                 stderr=sys.stderr)
+    print_summary(result)
+    if not result.ok:
+        sys.exit(1)

@@ -1,0 +1,90 @@
+"""`videre demo`: the whole path once, on synthetic sites served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlsplit
+
+import click
+
+from videre.cli.main import App, pass_app
+from videre.config import Settings
+from videre.errors import ConfigError
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def demo_ports(settings: Settings, slugs: list[str]) -> dict[str, int]:
+    """The ports the demo sites must listen on, read from their start URLs in config.yaml.
+
+    Refuses any demo site whose start URL is not on loopback: the demo never leaves this machine.
+    """
+    ports: dict[str, int] = {}
+    for slug in slugs:
+        site = settings.site(slug)
+        for url in site.start_urls:
+            parts = urlsplit(url)
+            if parts.hostname not in LOOPBACK:
+                raise ConfigError(f"demo site {slug!r} points at {parts.hostname!r}; "
+                                  "the demo only runs on 127.0.0.1")
+            ports[slug] = parts.port or 80
+    return ports
+
+
+@click.command()
+@click.option("--seed", type=int, default=7, show_default=True, help="seed of the synthetic world")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="serve the web UI when done (until Ctrl-C)")
+@click.option("--top", type=int, default=10, show_default=True, help="queue items to print")
+@pass_app
+def demo(app: App, seed: int, serve: bool, top: int) -> None:
+    """Start the bundled demo sites on 127.0.0.1, crawl them, re-score, print the
+    top of the queue and serve the UI at http://127.0.0.1:8000.
+
+    The sites, people and photos are synthetic; nothing leaves this machine.
+
+    \b
+    Example:
+        videre demo
+        videre demo --seed 3 --no-serve
+    """
+    from crawler.run import crawl_in_subprocess
+    from triage.rescore import rescore
+    from videre.cli.crawl import print_summary
+    from videre.cli.queue import list_ as queue_list
+    from videre.demo.generate import generate_world
+    from videre.demo.sites import SITES, serve_demo
+
+    settings = app.settings
+    slugs = [s.slug for s in settings.sites if s.slug in SITES]
+    if not slugs:
+        raise ConfigError("config.yaml lists none of the demo sites (nattfjaril, kvallsros, vastkontakt)")
+    ports = demo_ports(settings, slugs)
+    app.db  # create or migrate the schema before the crawler processes start
+    click.echo(f"Generating the demo world (seed {seed}) and serving {len(slugs)} sites on 127.0.0.1 …")
+    world = generate_world(seed)
+    with serve_demo(world, ports) as sites:
+        for slug, base in sites.base_urls.items():
+            click.echo(f"  {slug:12} {base}")
+        click.echo("Crawling …")
+        result = crawl_in_subprocess(settings, slugs, stderr=sys.stderr)
+        print_summary(result)
+        if not result.ok:
+            raise click.ClickException("the demo crawl did not finish cleanly; see the summary above")
+        outcome = rescore(settings, app.db, full=True)
+        click.echo(f"Re-scored {outcome.ads} ads: {outcome.clusters} clusters, {outcome.flagged} flagged, "
+                   f"{outcome.hubs} hubs.")
+        click.get_current_context().invoke(queue_list, fmt="table", limit=top, status=None)
+        if serve:
+            _serve(app)
+
+
+def _serve(app: App) -> None:
+    import uvicorn
+
+    from videre.web.app import create_app
+
+    web = app.settings.web
+    click.echo(f"Serving the analysts' UI on http://{web.host}:{web.port} (Ctrl-C to stop).")
+    uvicorn.run(create_app(app.settings, app.db), host=web.host, port=web.port, log_level="warning",
+                server_header=False)
