@@ -1,0 +1,147 @@
+"""Photo matching benchmark: accuracy per edit family, false matches, hashing and look-up speed.
+
+    python bench/photos_bench.py                 # everything, default sizes
+    python bench/photos_bench.py --distinct 3000 --index-sizes 100000 1000000
+
+All photos are generated (tests/triage/photo_samples.py): synthetic rooms with a faceless figure.
+The scenes used here (seeds from 20000) are not those the thresholds were set on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.normalise.images import PhotoHashes, PhotoLimits, process_photo  # noqa: E402
+from tests.triage.photo_samples import FAMILIES, crop, jpeg, scene  # noqa: E402
+from triage.photos import PhotoIndex, group_photos, matching_pairs, same_photo  # noqa: E402
+
+LIMITS = PhotoLimits()
+SEED = 20_000
+
+
+def fingerprint(img: object, quality: int = 85) -> PhotoHashes:
+    return process_photo(jpeg(img, quality), LIMITS, "image/jpeg").hashes  # type: ignore[arg-type]
+
+
+def bench_hashing(n: int) -> None:
+    data = [jpeg(scene(SEED + 90_000 + i), 85) for i in range(n)]
+    process_photo(data[0], LIMITS)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for d in data:
+        process_photo(d, LIMITS)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    size = np.mean([len(d) for d in data]) / 1000
+    print(f"hashing: {n} JPEGs 600x800 (~{size:.0f} kB): {n / cpu:.0f} photos/s per core (CPU time), "
+          f"{n / wall:.0f}/s wall")
+
+
+def bench_accuracy(n_scenes: int) -> dict[int, PhotoHashes]:
+    originals = {SEED + s: fingerprint(scene(SEED + s)) for s in range(n_scenes)}
+    negatives = []  # (room, fingerprint): other photos in the same room, or same palette
+    for s in range(n_scenes):
+        room = SEED + s
+        negatives.append((room, fingerprint(scene(room, figure=room + 500_000))))
+        negatives.append((room, fingerprint(crop(left=0.06)(scene(room, figure=room + 600_000)))))
+        negatives.append((room, fingerprint(scene(room + 700_000, palette=room))))
+    items = list(originals.items()) + [(10_000_000 + i, h) for i, (_, h) in enumerate(negatives)]
+    index = PhotoIndex.build(items)
+    pair_hits: dict[str, list[bool]] = defaultdict(list)
+    found_true: dict[str, int] = defaultdict(int)
+    found_false: dict[str, int] = defaultdict(int)
+    for fam, edits in FAMILIES.items():
+        for room, h0 in originals.items():
+            for edit in edits:
+                h = fingerprint(edit(scene(room)))
+                pair_hits[fam].append(same_photo(h0, h) is not None)
+                ids = {pid for pid, _ in index.query(h)}
+                found_true[fam] += room in ids
+                found_false[fam] += len(ids - {room})
+    print(f"accuracy on {n_scenes} scenes x edits, index of {len(items)} photos "
+          f"({len(negatives)} hard negatives):")
+    print(f"  {'family':11s} {'copies':>6s} {'pair recall':>11s} {'index recall':>12s} {'precision':>9s}")
+    for fam, hits in pair_hits.items():
+        tp, fp = found_true[fam], found_false[fam]
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        print(f"  {fam:11s} {len(hits):6d} {np.mean(hits):11.3f} {tp / len(hits):12.3f} {precision:9.3f}")
+    hard = sum(same_photo(originals[room], h) is not None for room, h in negatives)
+    print(f"  hard negatives (same room other photo, same palette): {hard} false matches "
+          f"of {len(negatives)}")
+    return originals
+
+
+def bench_distinct(n: int) -> list[tuple[int, PhotoHashes]]:
+    photos = [(i, fingerprint(scene(SEED + 100_000 + i))) for i in range(n)]
+    t = time.perf_counter()
+    pairs = matching_pairs(photos)
+    print(f"distinct photos: {n} ({n * (n - 1) // 2} pairs): {len(pairs)} false matches "
+          f"({time.perf_counter() - t:.1f} s through the index)")
+    for a, b, m in pairs[:5]:
+        print(f"    {a} ~ {b}: {m.reason}")
+    return photos
+
+
+def _filler(rng: np.random.Generator, n: int) -> list[PhotoHashes]:
+    """Stand-ins for stored photos: random PDQ views and window keys. Only what the index reads
+    is filled in. Real keys are skewed (some patterns are common); the index skips keys held by
+    more than ~64 photos, so the skew costs recall on common patterns, not time."""
+    out = []
+    for i in range(n):
+        pdq = rng.integers(0, 256, 128, dtype=np.uint8).tobytes()
+        keys = rng.integers(0, 1 << 24, 40).astype("<u4")
+        out.append(PhotoHashes(sha256=f"{i:064x}", width=600, height=800, pdq=pdq[:64],
+                               pdq_mirror=pdq[64:], quality=90, keys=keys.tobytes(),
+                               weak=rng.integers(0, 1 << 15, 40).astype("<u2").tobytes()))
+    return out
+
+
+def bench_index(sizes: list[int], real: dict[int, PhotoHashes]) -> None:
+    rng = np.random.default_rng(1)
+    queries = [fingerprint(edit(scene(room)))
+               for room in list(real)[:20] for edit in (FAMILIES["crop"][0], FAMILIES["combined"][1])]
+    for size in sizes:
+        filler = _filler(rng, size - len(real))
+        items = [(1_000_000_000 + i, h) for i, h in enumerate(filler)] + list(real.items())
+        t = time.perf_counter()
+        index = PhotoIndex.build(items)
+        built = time.perf_counter() - t
+        times, hits, cands = [], 0, []
+        for q in queries:
+            t = time.perf_counter()
+            found = index.query(q)
+            times.append(time.perf_counter() - t)
+            cands.append(len(index.candidates(q)))
+            hits += any(pid in real for pid, _ in found)
+        times_ms = np.array(times) * 1000
+        print(f"index of {size}: built in {built:.1f} s; look-up median {np.median(times_ms):.2f} ms, "
+              f"p95 {np.percentile(times_ms, 95):.2f} ms (candidates checked: mean "
+              f"{np.mean(cands):.1f}); {hits}/{len(queries)} cropped queries found")
+        if size <= 200_000:
+            t = time.perf_counter()
+            group_photos(items)
+            print(f"  group_photos over {size}: {time.perf_counter() - t:.1f} s")
+        del index, items, filler
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scenes", type=int, default=60, help="originals for the accuracy table")
+    ap.add_argument("--distinct", type=int, default=2000, help="distinct photos for false matches")
+    ap.add_argument("--hashing", type=int, default=200, help="photos for the hashing speed")
+    ap.add_argument("--index-sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    args = ap.parse_args()
+    bench_hashing(args.hashing)
+    real = bench_accuracy(args.scenes)
+    bench_distinct(args.distinct)
+    bench_index(args.index_sizes, real)
+
+
+if __name__ == "__main__":
+    main()
