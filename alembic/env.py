@@ -8,8 +8,16 @@ from sqlalchemy import Connection
 import models
 from videre.config import load_settings
 from videre.db import make_engine
+from videre.schedule import JOBSTORE_TABLE
 
 target_metadata = models.Base.metadata
+# Tables that live in the database but are not Videre's models: APScheduler's job store
+# (videre.schedule) creates and owns its table, so autogenerate must not offer to drop it.
+FOREIGN_TABLES = frozenset({JOBSTORE_TABLE})
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def _run(connection: Connection) -> None:
@@ -19,6 +27,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

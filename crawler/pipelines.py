@@ -17,9 +17,13 @@ from scrapy.exceptions import DropItem, StopDownload
 from scrapy.http import Headers
 
 from crawler.archive import PAGE_KEY, WarcArchive
+from crawler.incremental import CHECKED_KEY, SEEN_KEY, VALIDATORS_KEY
 from crawler.items import FetchedPhoto, parse_record
 from crawler.normalise.images import PhotoLimits, check_download
+from crawler.page_memory import validators
 from crawler.runlog import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
+from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
+from crawler.store import content_hash
 from videre.config import Settings
 from videre.db import Database
 from videre.errors import ImageRejected, InputError
@@ -67,9 +71,26 @@ class ArchivePipeline:
                 self._archive().write_ad(page, item)
             except OSError as exc:
                 # Losing the evidence copy is serious but must not lose the ad itself.
-                self.crawler.signals.send_catch_log(
-                    crawl_problem, kind="archive", where=page.url, message=f"cannot write WARC: {exc}")
+                self._problem(page.url, f"cannot write WARC: {exc}")
+            if page.url == item.get("url"):
+                # The ad's own page: its validators let the next crawl ask "changed since?".
+                item[VALIDATORS_KEY] = validators(page.headers)
+        shot = item.pop(SCREENSHOT_KEY, None)
+        if isinstance(shot, bytes):
+            self._screenshot(str(item.get("url")), shot)
         return item
+
+    def _screenshot(self, url: str, png: bytes) -> None:
+        if len(png) > MAX_SCREENSHOT_BYTES:
+            self._problem(url, f"screenshot of {len(png)} bytes not kept (limit {MAX_SCREENSHOT_BYTES})")
+            return
+        try:
+            save_screenshot(self.settings, self.site, url, png, datetime.now(timezone.utc))
+        except OSError as exc:
+            self._problem(url, f"cannot write screenshot: {exc}")
+
+    def _problem(self, where: str, message: str) -> None:
+        self.crawler.signals.send_catch_log(crawl_problem, kind="archive", where=where, message=message)
 
     def close_spider(self) -> None:
         if self.archive is not None:
@@ -101,9 +122,21 @@ class PhotoPipeline:
             raise StopDownload(fail=True) from None
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if item.get(SEEN_KEY) or self._unchanged(item):
+            return item
         urls = item.get("images") or []
         item[PHOTOS_KEY] = list(await asyncio.gather(*(self.fetch(url) for url in urls)))
         return item
+
+    def _unchanged(self, item: dict[str, Any]) -> bool:
+        """The stored ad already has exactly this content: its photos need not be fetched again."""
+        memory = getattr(self.crawler.spider, "pages", None)
+        if memory is None or not memory.known(str(item.get("url"))):
+            return False
+        try:
+            return memory.same_content(str(item["url"]), content_hash(parse_record(public(item))))
+        except InputError:
+            return False  # the store reports it
 
     async def fetch(self, url: str) -> FetchedPhoto:
         """The photo's bytes, or why there are none; never raises."""
@@ -150,6 +183,12 @@ class StorePipeline:
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.ingestor is not None
+        loop = asyncio.get_running_loop()
+        if item.get(SEEN_KEY):
+            await loop.run_in_executor(_STORE_THREAD, self.ingestor.seen, str(item["url"]),
+                                       bool(item.get(CHECKED_KEY)))
+            self.crawler.stats.inc_value("videre/ads/unchanged")
+            return public(item)
         record_obj = public(item)
         try:
             record = parse_record(record_obj)
@@ -159,8 +198,8 @@ class StorePipeline:
             raise DropItem(f"not a valid ad record: {exc}") from None
         photos: list[FetchedPhoto] = item.get(PHOTOS_KEY) or []
         # The ingestor (and its tally) is only ever used from the store thread.
-        outcome = await asyncio.get_running_loop().run_in_executor(
-            _STORE_THREAD, self.ingestor.ingest, record, photos)
+        outcome = await loop.run_in_executor(
+            _STORE_THREAD, self.ingestor.ingest, record, photos, None, item.get(VALIDATORS_KEY))
         self.crawler.stats.inc_value(f"videre/ads/{outcome.status}")
         # What Scrapy logs and exports: the ad record itself, without photo bytes.
         return record_obj

@@ -9,11 +9,15 @@ limit, and closes any Run row a killed child left open.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,11 +33,12 @@ from videre.errors import ConfigError, CrawlError, VidereError
 from videre.runs import RunRecorder
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-# After the time limit the child gets SIGTERM (Scrapy closes cleanly and records the runs);
-# if it has not gone this much later, it is killed.
-TERM_GRACE_S = 30.0
+# After the time limit, or when asked to stop, the child gets SIGTERM (Scrapy closes cleanly and
+# records the runs); if it has not gone schedule.stop_grace_s later, it is killed.
 # The child closes its spiders at crawl.run_timeout_s itself; the parent waits this much longer.
 START_SLACK_S = 60.0
+POLL_S = 1.0
+PR_SET_PDEATHSIG = 1
 OK_STATUSES = ("ok", "partial")
 
 
@@ -65,7 +70,7 @@ def run_summary(run: Run) -> dict[str, Any]:
     return {
         "run_id": run.id, "site": run.site, "status": run.status, "pages": run.pages,
         "ads_new": run.ads_new, "ads_changed": run.ads_changed, "ads_unchanged": run.ads_unchanged,
-        "photos": run.photos, "errors": dict(run.errors or {}),
+        "ads_gone": run.ads_gone, "photos": run.photos, "errors": dict(run.errors or {}),
         "error_samples": list(run.error_samples or []), "warnings": list(run.warnings or []),
         "message": run.message, "seconds": round(seconds, 2) if seconds is not None else None,
     }
@@ -133,30 +138,31 @@ def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
 
 def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         timeout_s: float | None = None, log_level: str = "WARNING",
-                        stderr: IO[str] | int | None = None) -> CrawlResult:
-    """Crawl in a child process and wait for it, at most `timeout_s` (default: from config)."""
+                        stderr: IO[str] | int | None = None,
+                        stop: threading.Event | None = None) -> CrawlResult:
+    """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
+
+    Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
+    limit does; what it stored stays, and the next crawl fetches only what is left.
+    """
     if settings.source is None:
         raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
     select_sites(settings, slugs)  # fail here, not in the child, on an unknown site
     run_timeout = timeout_s if timeout_s is not None else settings.crawl.run_timeout_s
     cmd = [sys.executable, "-m", "crawler.run", "--config", str(settings.source),
-           "--log-level", log_level, "--timeout", str(run_timeout)]
+           "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
     for slug in slugs:
         cmd += ["--site", slug]
     err_target, copy_to = _stderr_target(stderr)
     begun = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_target, text=True,
                             encoding="utf-8", errors="replace")
-    timed_out = False
+    grace = float(settings.schedule.stop_grace_s)
     try:
-        out, err = proc.communicate(timeout=run_timeout + START_SLACK_S)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        proc.send_signal(signal.SIGTERM)
-        out, err = _wind_down(proc)
+        out, err, timed_out = _wait(proc, begun + run_timeout + START_SLACK_S, stop, grace)
     except KeyboardInterrupt:
         # Ctrl-C reached the child too; let it close its spiders and record its runs.
-        out, err = _wind_down(proc)
+        (out, err), timed_out = _wind_down(proc, grace), False
     if copy_to is not None and err:
         copy_to.write(err)
     events = _events(out)
@@ -174,13 +180,41 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     return CrawlResult(proc.returncode, runs, round(time.monotonic() - begun, 2), timed_out)
 
 
-def _wind_down(proc: subprocess.Popen[str]) -> tuple[str, str]:
+def _wait(proc: subprocess.Popen[str], deadline: float, stop: threading.Event | None,
+          grace: float) -> tuple[str, str, bool]:
+    """The child's output once it ends; at the deadline or on `stop` it is asked to end.
+    Returns (stdout, stderr, whether the deadline was reached)."""
+    while True:
+        try:
+            out, err = proc.communicate(timeout=max(0.0, min(POLL_S, deadline - time.monotonic())))
+            return out, err, False
+        except subprocess.TimeoutExpired:
+            timed_out = time.monotonic() >= deadline
+            if timed_out or (stop is not None and stop.is_set()):
+                proc.send_signal(signal.SIGTERM)
+                out, err = _wind_down(proc, grace)
+                return out, err, timed_out
+
+
+def _wind_down(proc: subprocess.Popen[str], grace: float) -> tuple[str, str]:
     """Wait a little for a child that was asked to stop, then kill it."""
     try:
-        return proc.communicate(timeout=TERM_GRACE_S)
+        return proc.communicate(timeout=grace)
     except subprocess.TimeoutExpired:
         proc.kill()
         return proc.communicate()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: get SIGTERM when the parent dies, so a crawl never outlives a killed scheduler and
+    runs beside the next one. Elsewhere a no-op."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _events(out: str) -> list[dict[str, Any]]:
@@ -214,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS)
     parser.add_argument("--timeout", type=float, default=None,
                         help="close the spiders after this many seconds (default: crawl.run_timeout_s)")
+    parser.add_argument("--parent", type=int, default=None, help="stop when this process dies")
     args = parser.parse_args(argv)
+    if args.parent:
+        _die_with_parent(args.parent)
     try:
         settings = load_settings(args.config)
         sites = select_sites(settings, args.site)
@@ -225,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout)
         # A signal that came before a spider got going stops the reactor without closing it.
-        mark_unfinished(db, run_ids, "killed", "stopped by a signal before the spider started")
+        mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
         runs = runs_summary(db, run_ids)
     except CrawlError as exc:
         print(f"error: {exc}", file=sys.stderr)

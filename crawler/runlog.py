@@ -8,6 +8,7 @@ ingest tally through `ingest_finished` as it closes, which Scrapy does before `s
 from __future__ import annotations
 
 from contextlib import ExitStack
+from datetime import datetime, timezone
 from typing import Any
 
 from scrapy import Spider, signals
@@ -15,10 +16,14 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.page_memory import mark_gone
+from crawler.settings import obeys_robots
+from models.ops import Run
 from videre.config import Settings
 from videre.db import Database
 from videre.ingest import IngestTally
 from videre.runs import RunRecorder
+from videre.site_check import check_crawl_run, expected_fields
 
 # Signals: crawl_problem(kind, where, message), ingest_finished(tally), run_started(site, run_id).
 crawl_problem = object()
@@ -34,8 +39,10 @@ ARCHIVE_STAT = "videre/archive"
 _CLOSE_STATUS = {
     "finished": None,  # ok, or partial when there were errors
     "closespider_timeout": "partial",
-    "shutdown": "killed",
+    "shutdown": "interrupted",
 }
+# Errors after which some ad may have gone unseen: then no ad is marked gone this time.
+_MISSED_AD_ERRORS = frozenset({"fetch", "parse", "pipeline", "record", "spider"})
 
 
 def merge(into: IngestTally, other: IngestTally) -> None:
@@ -67,7 +74,7 @@ def run_outcome(reason: str, tally: IngestTally, pages: int) -> tuple[str, str, 
         warnings.append("no ads stored: is the site down, or has its layout changed?"
                         if pages else "no page could be fetched")
     messages = {"closespider_timeout": "stopped at crawl.run_timeout_s",
-                "shutdown": "stopped by a signal before the end"}
+                "shutdown": "stopped by a signal before the end; the next crawl picks up where it stopped"}
     return status, messages.get(reason, "" if reason == "finished" else f"closed: {reason}"), warnings
 
 
@@ -83,6 +90,7 @@ class CrawlRunLog:
         self._stack = ExitStack()
         self._db: Database | None = None
         self._recorder: RunRecorder | None = None
+        self.started = datetime.now(timezone.utc)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlRunLog":
@@ -97,6 +105,8 @@ class CrawlRunLog:
         return ext
 
     def opened(self, spider: Spider) -> None:
+        # Before any ad is seen: an ad whose last sighting is older was not seen by this run.
+        self.started = datetime.now(timezone.utc)
         self._db = Database.from_settings(self.settings)
         self._recorder = self._stack.enter_context(RunRecorder(self._db, "crawl", self.site))
         self.crawler.stats.set_value(RUN_ID_STAT, self._recorder.run_id)
@@ -127,14 +137,37 @@ class CrawlRunLog:
         status, message, warnings = run_outcome(reason, total, pages)
         if forbidden := int(stats.get_value(ROBOTS_STAT, 0)):
             warnings.append(f"{forbidden} pages not fetched: the site's robots.txt forbids them")
-        archive = stats.get_value(ARCHIVE_STAT)
-        if archive:
-            message = f"{message}; archive: {archive}" if message else f"archive: {archive}"
-        self._recorder.finish_from(total, pages=pages, status=status, message=message,
+        truncated = list(getattr(spider, "truncated", []))
+        warnings += [f"not the whole site: {why}" for why in truncated]
+        if truncated and status == "ok":
+            status = "partial"
+        site = self.settings.site(self.site)
+        notes = [message] if message else []
+        if not obeys_robots(self.settings, site):
+            notes.append(f"robots.txt not obeyed: {site.robots_reason}")
+        if archive := stats.get_value(ARCHIVE_STAT):
+            notes.append(f"archive: {archive}")
+        self._recorder.finish_from(total, pages=pages, status=status, message="; ".join(notes),
                                    warnings=warnings)
+        complete = (reason == "finished" and getattr(spider, "complete", False)
+                    and not _MISSED_AD_ERRORS.intersection(k for k, n in total.errors.items() if n))
         try:
             self._stack.close()
+            self._after(site.fields, complete)
         finally:
             if self._db is not None:
                 self._db.dispose()
 
+    def _after(self, fields: dict[str, str], complete: bool) -> None:
+        """Once the row is closed: compare it with the nights before ("site changed?"), and, after
+        a complete walk that looks like them, mark the ads it did not see as gone."""
+        assert self._db is not None and self._recorder is not None and self._recorder.run_id is not None
+        with self._db.session() as s:
+            found = check_crawl_run(s, self._recorder.run_id, self.settings.crawl.site_check,
+                                    expected_fields(fields))
+            run = s.get(Run, self._recorder.run_id)
+            assert run is not None
+            if found and run.status == "ok":
+                run.status = "partial"
+            if complete and not found and run.status in ("ok", "partial"):
+                run.ads_gone = mark_gone(s, self.site, self.started, datetime.now(timezone.utc))

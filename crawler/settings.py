@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, RETRY_EXCEPTIONS
+
 from videre.config import CrawlSettings, Settings, SiteSettings
 from videre.errors import CrawlError
 
@@ -81,8 +83,14 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             "crawler.pipelines.StorePipeline": 300,
         },
         "EXTENSIONS": {"crawler.runlog.CrawlRunLog": 0},
+        # Conditional requests for ad pages already stored (crawler.incremental).
+        "DOWNLOADER_MIDDLEWARES": {"crawler.incremental.IncrementalMiddleware": 650},
+        # Who is asking, for a site operator who reads the logs: the contact as well as the agent.
+        "DEFAULT_REQUEST_HEADERS": {**DEFAULT_REQUEST_HEADERS, "From": crawl.contact},
         "VIDERE_SETTINGS": settings,
         "VIDERE_SITE": site.slug,
+        "VIDERE_PAGE_BUDGET": site.max_pages if site.max_pages is not None else crawl.max_pages_per_site,
+        "VIDERE_MAX_DEPTH": crawl.max_depth,
     }
     if site.render:
         out.update(browser_settings(crawl))
@@ -101,7 +109,11 @@ def browser_settings(crawl: CrawlSettings) -> dict[str, Any]:
         # No startup contexts: each scheme has its own handler, and a startup context would launch
         # a browser in each. Without them the browser starts on the first rendered page.
         # scrapy-playwright puts Scrapy's user agent on the browser's own requests as well.
+        # One context for the whole crawl, reused page after page, with a cap on open pages.
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": crawl.browser_max_pages,
+        # A page that does not load in time is tried again (RETRY_TIMES), then given up and reported.
+        "RETRY_EXCEPTIONS": [*RETRY_EXCEPTIONS, "playwright.async_api.TimeoutError"],
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.page_timeout_s * 1000,
         # Photos are fetched once by the photo pipeline; the browser need not load them too.
         "PLAYWRIGHT_ABORT_REQUEST": "crawler.spiders.browser.skip_heavy_resource",

@@ -16,7 +16,7 @@ from crawler.items import AdRecord
 from models.ads import Ad, AdVersion, Site
 from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
 
-Status = Literal["new", "changed", "unchanged"]
+Status = Literal["new", "changed", "unchanged", "reextracted"]
 
 
 @dataclass(frozen=True)
@@ -145,3 +145,23 @@ def store_ad(session: Session, record: AdRecord, extraction: dict[str, Any], pho
     _link_entities(session, ad, extraction, photos, now)
     session.flush()
     return StoreOutcome(ad.id, status, ad.version)
+
+
+def refresh_extraction(session: Session, record: AdRecord, extraction: dict[str, Any], region: str,
+                       now: datetime) -> StoreOutcome | None:
+    """Apply a new extraction to the stored ad whose current content this record is.
+
+    Archive replay (`videre rescore --archive`): new extraction rules reach old ads without a new
+    version, since the content is the same. None when no stored ad has this url and content.
+    """
+    ad = session.execute(select(Ad).where(Ad.url == record.url)).scalar_one_or_none()
+    if ad is None or ad.content_hash != content_hash(record):
+        return None
+    if ad.extraction == extraction and ad.region == region:
+        return StoreOutcome(ad.id, "unchanged", ad.version)
+    ad.extraction = extraction
+    ad.region = region
+    ad.changed_at = now
+    _link_entities(session, ad, extraction, [], now)
+    session.flush()
+    return StoreOutcome(ad.id, "reextracted", ad.version)

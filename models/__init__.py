@@ -1,6 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
 from models.base import Base
-from models import ads, entities, ops, review, users  # noqa: F401  (table registration)
+from models import ads, crawl, entities, ops, review, users  # noqa: F401  (table registration)
 
 __all__ = ["Base"]

@@ -1,11 +1,11 @@
-"""What ads are linked through: phones, photos, places; and the clusters the links make."""
+"""What ads are linked through: phones, photos, templates, places; and the clusters the links make."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -104,6 +104,8 @@ class Cluster(Base):
     active: Mapped[bool] = mapped_column(default=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"))
     features: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Hash of the features as last written: a re-score rewrites only clusters whose digest moved.
+    digest: Mapped[str] = mapped_column(String(32), default="")
 
 
 class ClusterEvent(Base):
@@ -116,3 +118,80 @@ class ClusterEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Template(HubMixin, Base):
+    """Ads written from one template: the wording they share, with slots where they differ.
+
+    Found by triage (MinHash candidates, verified), kept only when several women's ads use it. Like a
+    cluster, it keeps its id across re-scoring while its ads mostly stay, so that an analyst's hub
+    decision and watchlist entries stay attached.
+    """
+
+    __tablename__ = "templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+    size: Mapped[int] = mapped_column(default=0)
+    names: Mapped[int] = mapped_column(default=0)
+    # The shared wording with numbered slots, e.g. "{1} är {2} år och kommer från Rumänien."
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Which ads the display was built from; the display is rebuilt only when they change.
+    digest: Mapped[str] = mapped_column(String(32), default="")
+
+
+class AdTemplate(Base):
+    """An ad's link to its template: how closely it follows it, and what fills each slot."""
+
+    __tablename__ = "ad_templates"
+
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("templates.id", ondelete="CASCADE"), index=True
+    )
+    similarity: Mapped[float] = mapped_column(Float, default=1.0)
+    slots: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class AdSignal(Base):
+    """What triage reads of one ad, cached narrow so that a re-score never scans the wide ads table.
+
+    A pure function of the ad's stored content and extraction: recomputed when the ad's
+    `changed_at` differs from the one it was computed from, or when the computation's version
+    changes. That is what makes an incremental re-score give exactly what a full one gives.
+    """
+
+    __tablename__ = "ad_signals"
+
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    source_changed_at: Mapped[datetime]
+    # The ad's own fields as triage uses them: site, folded name, age (0 unknown), city, when it
+    # was posted (epoch seconds: posted_at, else first seen) and its content version.
+    site_id: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    age: Mapped[int] = mapped_column(default=0)
+    city: Mapped[str] = mapped_column(String(200), default="")
+    seen: Mapped[int] = mapped_column(BigInteger, default=0)
+    ad_version: Mapped[int] = mapped_column(default=0)
+    # Template words (text without names, numbers, places, prices): a hash and MinHash LSH bands.
+    doc_key: Mapped[int] = mapped_column(BigInteger, default=0)
+    n_tokens: Mapped[int] = mapped_column(default=0)
+    bands: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    # Indicator bits (triage.signals.FLAGS) and stated nationalities from the extraction.
+    flags: Mapped[int] = mapped_column(default=0)
+    nationalities: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AdWords(Base):
+    """An ad's template words, for verifying template candidates without re-reading the ad.
+
+    Kept apart from ad_signals, which every re-score scans, because only candidates are read.
+    """
+
+    __tablename__ = "ad_words"
+
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    words: Mapped[str] = mapped_column(Text, default="")

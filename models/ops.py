@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
 
-RUN_KINDS = ("crawl", "import", "rescore", "purge")
+RUN_KINDS = ("crawl", "import", "rescore", "purge", "nightly")
 
 
 class Run(Base):

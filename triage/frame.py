@@ -1,53 +1,85 @@
-"""Everything triage needs, read in bulk into arrays indexed by position (no per-ad ORM objects)."""
+"""Everything triage needs, read in bulk into arrays indexed by ad position (no per-ad ORM objects).
+
+Ads are read in id order; position i in every per-ad array is the ad with the i-th smallest id.
+Strings that repeat (names, cities) become integer codes, so later steps are numpy group-bys.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from sqlalchemy.orm import Session
 
-from models.ads import Ad
-from models.entities import AdPhone, AdPhoto, Phone, Photo
+from triage.rows import dialect, fetch_all, int_pairs, stream
+from triage.signals import Signals
 
 
 @dataclass
 class Keys:
-    """One kind of identifier (phone, photo, template) and which ads carry it.
+    """One kind of identifier (phone, photo, template) and the ads that carry it.
 
-    `ad_pos` and `key_pos` are parallel arrays: ad at position ad_pos[i] carries key key_pos[i].
-    `hub` marks keys that must not link anything; `hub_reason` says why.
+    `ad_pos[i]` carries key `key_pos[i]` with link strength `strength[i]` (1.0 for a phone number;
+    the verified similarity for a template). `hub` marks keys kept out of linking.
     """
 
     kind: str
     ids: np.ndarray                     # database id per key position
-    labels: list[str]                   # what an analyst sees (E.164, photo sha, ...)
+    labels: list[str]                   # what an analyst sees (E.164, photo sha, template id)
     ad_pos: np.ndarray
     key_pos: np.ndarray
     override: list[bool | None]         # analysts' decisions; None = let the data decide
+    strength: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     hub: np.ndarray = field(init=False)
     hub_reason: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        if len(self.strength) != len(self.ad_pos):
+            self.strength = np.ones(len(self.ad_pos), dtype=np.float32)
         self.hub = np.zeros(len(self.ids), dtype=bool)
         self.hub_reason = [""] * len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def live(self) -> np.ndarray:
+        """Membership rows whose key is not a hub."""
+        return ~self.hub[self.key_pos] if len(self.key_pos) else np.zeros(0, bool)
+
+
+@dataclass
+class Codes:
+    """Distinct strings and, per ad, the index of its string (-1 for none)."""
+
+    values: list[str]
+    of_ad: np.ndarray
+
+    @classmethod
+    def build(cls, strings: Iterable[str | None], n: int) -> "Codes":
+        index: dict[str, int] = {}
+        codes = np.fromiter((index.setdefault(s, len(index)) if s else -1 for s in strings),
+                            dtype=np.int64, count=n)
+        return cls(list(index), codes)
 
 
 @dataclass
 class Frame:
     ad_ids: np.ndarray                  # int64, ascending
     site: np.ndarray                    # site id per ad
-    names: list[str]                    # folded name per ad ("" unknown)
-    cities: list[str | None]
-    ages: list[int | None]
-    seen: np.ndarray                    # datetime64[s]: posted_at, else first_seen
+    names: Codes                        # folded name per ad
+    cities: Codes
+    ages: np.ndarray                    # int16, 0 = unknown
+    seen: np.ndarray                    # int64 epoch seconds: posted_at, else first_seen
     obfuscated: np.ndarray              # bool
-    extraction: list[dict]
     old_cluster: np.ndarray             # previous cluster id per ad, 0 = none
-    urls: list[str]
+    version: np.ndarray                 # the ad's content version (changes with its text)
+    site_slugs: dict[int, str] = field(default_factory=dict)
     keys: dict[str, Keys] = field(default_factory=dict)
+    signals: Signals = field(default_factory=lambda: Signals(*(np.zeros(0) for _ in range(4)), []))
 
     def __len__(self) -> int:
         return len(self.ad_ids)
@@ -56,44 +88,109 @@ class Frame:
         return np.searchsorted(self.ad_ids, ids)
 
 
-def fold_name(name: str) -> str:
-    return " ".join(name.casefold().split())[:100]
+def load_frame(session: Session, bands: int) -> Frame:
+    """Every ad's triage fields and signals, in id order, from the narrow ad_signals table.
 
-
-def _when(posted: datetime | None, first: datetime) -> np.datetime64:
-    t = posted or first
-    return np.datetime64(t.replace(tzinfo=None), "s")
-
-
-def load_frame(session: Session) -> Frame:
-    rows = session.execute(
-        select(Ad.id, Ad.site_id, Ad.name, Ad.city, Ad.age, Ad.posted_at, Ad.first_seen,
-               Ad.phone_obfuscated, Ad.extraction, Ad.cluster_id, Ad.url).order_by(Ad.id)
-    ).all()
+    Signals must be fresh (triage.signals.refresh_signals, in the same transaction). The previous
+    cluster of each ad comes from the ads table's cluster index, never from a scan of its rows.
+    """
+    cols: list[list[Any]] = [[] for _ in range(12)]
+    for rows in stream(session, "SELECT ad_id, site_id, name, age, city, seen, ad_version, doc_key, "
+                                "n_tokens, flags, nationalities, bands FROM ad_signals ORDER BY ad_id"):
+        for col, values in zip(cols, zip(*rows)):
+            col.extend(values)
+    ids, sites, names, ages, cities, seen, versions, keys, tokens, flags, nations, blobs = cols
+    n = len(ids)
     frame = Frame(
-        ad_ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-        site=np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
-        names=[fold_name(r[2] or "") for r in rows],
-        cities=[r[3] for r in rows],
-        ages=[r[4] for r in rows],
-        seen=np.array([_when(r[5], r[6]) for r in rows], dtype="datetime64[s]"),
-        obfuscated=np.fromiter((bool(r[7]) for r in rows), dtype=bool, count=len(rows)),
-        extraction=[r[8] or {} for r in rows],
-        old_cluster=np.fromiter((r[9] or 0 for r in rows), dtype=np.int64, count=len(rows)),
-        urls=[r[10] for r in rows],
+        ad_ids=np.array(ids, dtype=np.int64),
+        site=np.array(sites, dtype=np.int64),
+        names=Codes.build(names, n),
+        cities=Codes.build(cities, n),
+        ages=np.array(ages, dtype=np.int16),
+        seen=np.array(seen, dtype=np.int64),
+        obfuscated=np.zeros(n, dtype=bool),
+        old_cluster=np.zeros(n, dtype=np.int64),
+        version=np.array(versions, dtype=np.int64),
+        site_slugs=dict(fetch_all(session, "SELECT id, slug FROM sites")),
     )
-    frame.keys["phone"] = _load_keys(session, frame, "phone", Phone, Phone.e164, AdPhone.phone_id,
-                                     AdPhone.ad_id)
-    frame.keys["photo"] = _load_keys(session, frame, "photo", Photo, Photo.sha256, AdPhoto.photo_id,
-                                     AdPhoto.ad_id)
+    flag_array = np.array(flags, dtype=np.int64)
+    frame.obfuscated = (flag_array & 1) > 0
+    frame.signals = Signals(np.array(keys, dtype=np.int64), np.array(tokens, dtype=np.int32),
+                            _bands(blobs, bands), flag_array, nations)
+    del cols, ids, sites, names, ages, cities, seen, versions, keys, tokens, flags, blobs
+    pairs = int_pairs(session, OLD_CLUSTERS[dialect(session)])
+    pos = frame.positions(pairs[:, 0])
+    ok = pos < n
+    ok[ok] &= frame.ad_ids[pos[ok]] == pairs[ok, 0]
+    frame.old_cluster[pos[ok]] = pairs[ok, 1]
+    frame.keys["phone"] = load_phone_keys(session, frame)
     return frame
 
 
-def _load_keys(session: Session, frame: Frame, kind: str, model: type, label_col: object,
-               link_key: object, link_ad: object) -> Keys:
-    keys = session.execute(select(model.id, label_col, model.hub_override).order_by(model.id)).all()
-    ids = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
-    pairs = np.array(session.execute(select(link_ad, link_key)).all(), dtype=np.int64).reshape(-1, 2)
-    return Keys(kind=kind, ids=ids, labels=[k[1] for k in keys],
-                ad_pos=frame.positions(pairs[:, 0]), key_pos=np.searchsorted(ids, pairs[:, 1]),
-                override=[k[2] for k in keys])
+# Read through the cluster index (a covering index of id and cluster_id on SQLite), not the rows.
+OLD_CLUSTERS = {
+    "sqlite": "SELECT id, cluster_id FROM ads INDEXED BY ix_ads_cluster_id WHERE cluster_id IS NOT NULL",
+    "postgresql": "SELECT id, cluster_id FROM ads WHERE cluster_id IS NOT NULL",
+}
+
+
+def _bands(blobs: list[bytes], bands: int) -> np.ndarray:
+    width = bands * 8
+    blob = b"".join(bytes(b) if len(b) == width else bytes(width) for b in blobs)
+    return np.frombuffer(blob, dtype=np.uint64).reshape(-1, bands).copy()
+
+
+def membership(session: Session, frame: Frame, sql: str, key_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ad position, key position) pairs from `sql` (ad id, key id), for ads and keys we know,
+    sorted by ad then key."""
+    pairs = int_pairs(session, sql)
+    ad_pos = frame.positions(pairs[:, 0])
+    key_pos = np.searchsorted(key_ids, pairs[:, 1])
+    ok = (ad_pos < len(frame)) & (key_pos < len(key_ids))
+    ok[ok] &= (frame.ad_ids[ad_pos[ok]] == pairs[ok, 0]) & (key_ids[key_pos[ok]] == pairs[ok, 1])
+    order = np.lexsort((key_pos[ok], ad_pos[ok]))
+    return ad_pos[ok][order], key_pos[ok][order]
+
+
+def partial_reads(ad_pos: np.ndarray, key_pos: np.ndarray, labels: list[str]) -> np.ndarray:
+    """Memberships to keep: drop a number whose digits lie inside another number of the same ad.
+
+    A partly read obfuscated number ("OO2 * 348 * O39 * 852…" read as +46 2348039) would otherwise
+    link every ad whose foreign number starts with the same digits.
+    """
+    keep = np.ones(len(ad_pos), dtype=bool)
+    counts = np.bincount(ad_pos, minlength=int(ad_pos.max(initial=-1)) + 1)
+    rows = np.nonzero(counts[ad_pos] > 1)[0]
+    if not len(rows):
+        return keep
+    national = {k: _national(labels[k]) for k in set(key_pos[rows].tolist())}
+    order = rows[np.argsort(ad_pos[rows], kind="stable")]
+    bounds = np.nonzero(np.diff(ad_pos[order]))[0] + 1
+    for group in np.split(order, bounds):
+        keys = key_pos[group].tolist()
+        digits = [labels[k].lstrip("+") for k in keys]
+        for r, k, d in zip(group.tolist(), keys, digits):
+            n = national[k]
+            if any(len(o) > len(d) and n in o for o in digits):
+                keep[r] = False
+    return keep
+
+
+@lru_cache(maxsize=None)
+def _national(e164: str) -> str:
+    """The digits after the country code (E.164 country codes are prefix-free: 1 to 3 digits)."""
+    digits = e164.lstrip("+")
+    for width in (1, 2, 3):
+        if int(digits[:width] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return digits[width:]
+    return digits
+
+
+def load_phone_keys(session: Session, frame: Frame) -> Keys:
+    phones = fetch_all(session, "SELECT id, e164, hub_override FROM phones ORDER BY id")
+    ids = np.array([p[0] for p in phones], dtype=np.int64)
+    labels = [p[1] for p in phones]
+    ad_pos, key_pos = membership(session, frame, "SELECT ad_id, phone_id FROM ad_phones", ids)
+    keep = partial_reads(ad_pos, key_pos, labels)
+    override = [None if p[2] is None else bool(p[2]) for p in phones]
+    return Keys("phone", ids, labels, ad_pos[keep], key_pos[keep], override)

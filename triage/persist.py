@@ -1,94 +1,177 @@
-"""Write a triage result back: cluster ids on ads, clusters, hub marks and queue items.
+"""Write a triage result back: hub marks, clusters, ads' cluster ids, events and queue items.
 
-Bulk statements only; analysts' state on queue items (status, label, assignee, notes) is never
-touched here.
+Bulk statements only, and only rows that changed: each cluster carries a digest of its features,
+each queue item is compared with what is stored. Analysts' state on queue items (status, label,
+assignee, notes) is never touched here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models.ads import Ad
 from models.entities import Cluster, ClusterEvent, Phone, Photo
-from models.review import QueueItem
+from models.review import Note, QueueItem
 from triage.cluster import Assignment
-from triage.features import ClusterFeatures
-from triage.frame import Frame
-from triage.score import Reason
+from triage.features import FeatureTable
+from triage.frame import Frame, Keys
+from triage.rows import db_time, executemany, fetch_all, update_by_id
+from triage.templates import ID_CHUNK
 
-HUB_MODELS = {"phone": Phone, "photo": Photo}
-
-
-def write_hubs(session: Session, frame: Frame) -> None:
-    for kind, keys in frame.keys.items():
-        model = HUB_MODELS.get(kind)
-        if model is None or not len(keys.ids):
-            continue
-        current = dict(session.execute(select(model.id, model.hub_reason)).all())
-        changes = [{"id": int(i), "is_hub": bool(h), "hub_reason": r}
-                   for i, h, r in zip(keys.ids.tolist(), keys.hub.tolist(), keys.hub_reason)
-                   if current.get(i, "") != r]
-        if changes:
-            session.execute(update(model), changes)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+CHUNK = 20_000
 
 
-def write_clusters(session: Session, frame: Frame, result: Assignment,
-                   features: dict[int, ClusterFeatures], now: datetime) -> None:
-    present = set(features)
-    existing = set(session.execute(select(Cluster.id)).scalars())
-    new_rows = [{"id": cid, "created_at": now, "updated_at": now, "size": features[cid].n_ads,
-                 "active": True, "features": features[cid].to_json()}
-                for cid in sorted(present - existing)]
-    if new_rows:
-        session.execute(insert(Cluster), new_rows)
-    kept = [{"id": cid, "updated_at": now, "size": features[cid].n_ads, "active": True,
-             "features": features[cid].to_json()} for cid in sorted(present & existing)]
-    if kept:
-        session.execute(update(Cluster), kept)
-    gone = [{"id": cid, "active": False, "updated_at": now} for cid in sorted(existing - present)]
-    if gone:
-        session.execute(update(Cluster), gone)
+def _write_changed(session: Session, model: type, ids: np.ndarray, hub: np.ndarray,
+                   reasons: list[str]) -> int:
+    current = {r[0]: (bool(r[1]), r[2]) for r in fetch_all(
+        session, f"SELECT id, is_hub, hub_reason FROM {model.__tablename__}")}  # type: ignore[attr-defined]
+    changes = [{"id": int(i), "is_hub": bool(h), "hub_reason": r}
+               for i, h, r in zip(ids.tolist(), hub.tolist(), reasons)
+               if current.get(i, (False, "")) != (bool(h), r)]
+    update_by_id(session, model.__table__, changes)  # type: ignore[attr-defined]
+    return len(changes)
 
+
+def write_hubs(session: Session, phones: Keys, photos: Keys | None, photo_ids: np.ndarray,
+               photo_group: np.ndarray) -> None:
+    _write_changed(session, Phone, phones.ids, phones.hub, phones.hub_reason)
+    if photos is not None and len(photo_ids):
+        # Every photo of a group carries the group's mark, so analysts see it on any copy.
+        _write_changed(session, Photo, photo_ids, photos.hub[photo_group],
+                       [photos.hub_reason[g] for g in photo_group.tolist()])
+
+
+def row_hashes(table: FeatureTable, score: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each cluster's feature values and score (vectorised)."""
+    cols = [np.asarray(v, dtype=np.float64) for k, v in vars(table).items() if k != "cids"] + [score]
+    h = np.zeros(len(table.cids), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in cols:
+            bits = np.round(col, 6).view(np.uint64)
+            h = (h ^ bits ^ (bits >> np.uint64(29))) * _MIX
+    return h
+
+
+def digest_of(numeric: int, detail: dict[str, Any] | None) -> str:
+    if detail is None:
+        return f"{numeric:016x}"
+    blob = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(f"{numeric}:{blob}".encode(), digest_size=16).hexdigest()
+
+
+def analyst_touched(session: Session) -> set[int]:
+    """Clusters whose queue item an analyst has worked on: their ids win ties when clusters merge."""
+    conn = session.connection()
+    touched = set(conn.execute(select(QueueItem.cluster_id).where(
+        (QueueItem.status != "new") | QueueItem.label.is_not(None)
+        | QueueItem.assignee_id.is_not(None))).scalars())
+    noted = select(Note.item_id).distinct()
+    touched.update(conn.execute(select(QueueItem.cluster_id).where(QueueItem.id.in_(noted))).scalars())
+    return touched
+
+
+def feature_rows(table: FeatureTable, score: np.ndarray, rows: np.ndarray) -> list[dict[str, Any]]:
+    """The features of these cluster rows as JSON-ready dicts (column-wise, not cell by cell)."""
+    names = [f for f in vars(table) if f != "cids"]
+    cols = []
+    for name in names:
+        col = getattr(table, name)[rows]
+        cols.append(np.round(col, 3).tolist() if col.dtype.kind == "f" else col.tolist())
+    cols.append(np.round(score[rows], 3).tolist())
+    # Zeros are left out (most clusters are one woman's few ads): absent means 0.
+    keys = [*names, "score"]
+    return [{k: v for k, v in zip(keys, values) if v} for values in zip(*cols)]
+
+
+def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: np.ndarray,
+                   result: Assignment, digests: list[str], details: dict[int, dict[str, Any]],
+                   now: datetime) -> int:
+    """Insert new clusters, rewrite those whose digest changed, retire the gone; move ads.
+
+    Rows are built and written a chunk at a time, so a first run over a million ads does not hold
+    every cluster's features at once.
+    """
+    existing = {r[0]: (r[1], bool(r[2])) for r in fetch_all(session, "SELECT id, digest, active FROM clusters")}
+    cids = table.cids.tolist()
+    todo = np.array([i for i, cid in enumerate(cids) if existing.get(cid) != (digests[i], True)],
+                    dtype=np.int64)
+    written = len(todo)
+    stamp = db_time(session, now)
+    for start in range(0, len(todo), CHUNK):
+        rows = todo[start:start + CHUNK]
+        inserts, updates = [], []
+        for i, features in zip(rows.tolist(), feature_rows(table, score, rows)):
+            if i in details:
+                features["evidence"] = details[i]
+                features["route"] = details[i]["route"]
+            blob = json.dumps(features, ensure_ascii=False)
+            if cids[i] in existing:
+                updates.append((stamp, int(table.n_ads[i]), blob, digests[i], cids[i]))
+            else:
+                inserts.append((cids[i], stamp, stamp, int(table.n_ads[i]), blob, digests[i]))
+        # Raw statements: a first run writes a row for every cluster of a million ads.
+        executemany(session, "INSERT INTO clusters (id, created_at, updated_at, size, active, "
+                             "merged_into_id, features, digest) VALUES (?, ?, ?, ?, TRUE, NULL, ?, ?)", inserts)
+        executemany(session, "UPDATE clusters SET updated_at = ?, size = ?, active = TRUE, "
+                             "merged_into_id = NULL, features = ?, digest = ? WHERE id = ?", updates)
+    present = set(cids)
+    gone = [{"id": cid, "active": False, "updated_at": now,
+             "merged_into_id": result.retired.get(cid) if result.retired.get(cid) in present else None}
+            for cid, (_, active) in existing.items() if active and cid not in present]
+    update_by_id(session, Cluster.__table__, gone)
     moved = np.nonzero(frame.old_cluster != result.cluster_of)[0]
-    if len(moved):
-        session.execute(update(Ad), [{"id": int(frame.ad_ids[p]), "cluster_id": int(result.cluster_of[p])}
-                                     for p in moved.tolist()])
-    for kind, cid, detail in result.events:
-        session.add(ClusterEvent(kind=kind, cluster_id=cid, detail=detail, at=now))
+    executemany(session, "UPDATE ads SET cluster_id = ? WHERE id = ?",
+                list(zip(result.cluster_of[moved].tolist(), frame.ad_ids[moved].tolist())))
+    if result.events:
+        session.execute(insert(ClusterEvent.__table__),
+                        [{"kind": k, "cluster_id": c, "detail": d, "at": now} for k, c, d in result.events])
+    return written + len(gone)
 
 
-def write_queue(session: Session, frame: Frame, features: dict[int, ClusterFeatures],
-                reasons: dict[int, list[Reason]], scores: dict[int, float], threshold: float,
-                now: datetime) -> int:
-    """Create or refresh items for flagged clusters; unflag items whose cluster fell below."""
-    items = dict(session.execute(select(QueueItem.cluster_id, QueueItem.id)).all())
-    inserts, updates = [], []
-    flagged = 0
-    for cid, f in features.items():
-        s = scores.get(cid, 0.0)
-        is_flagged = s >= threshold and bool(reasons.get(cid))
-        flagged += is_flagged
-        if not is_flagged and cid not in items:
+def urls_of(session: Session, ad_ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(ad_ids), ID_CHUNK):
+        chunk = ad_ids[start:start + ID_CHUNK]
+        out.update(fetch_all(session, f"SELECT id, url FROM ads WHERE id IN ({','.join('?' * len(chunk))})",
+                             chunk))
+    return out
+
+
+def existing_items(session: Session) -> dict[int, tuple[Any, ...]]:
+    return {r[0]: r[1:] for r in session.connection().execute(
+        select(QueueItem.cluster_id, QueueItem.id, QueueItem.score, QueueItem.flagged,
+               QueueItem.reasons, QueueItem.summary))}
+
+
+def write_queue(session: Session, items: dict[int, dict[str, Any]],
+                existing: dict[int, tuple[Any, ...]], present: set[int], now: datetime) -> int:
+    """Create or refresh items (`items`: cluster id -> row); unflag items whose cluster is gone.
+
+    `scored_at` moves only when an item's content changes, so that indexes built from items
+    (videre.web) are rebuilt only for those.
+    """
+    inserts, updates, unflag = [], [], []
+    for cid, row in items.items():
+        old = existing.get(cid)
+        if old is None:
+            if row["flagged"]:
+                inserts.append({"cluster_id": cid, "created_at": now, "status": "new",
+                                "scored_at": now, **row})
             continue
-        row = {
-            "score": s, "flagged": is_flagged,
-            "reasons": [r.to_json() for r in reasons.get(cid, [])],
-            "summary": {"ads": [frame.urls[p] for p in sorted(f.ads)][:500], "phones": f.phones,
-                        "cities": f.cities, "names": f.names[:50], "n_ads": f.n_ads},
-            "first_seen": f.first_seen, "last_seen": f.last_seen, "scored_at": now,
-        }
-        if cid in items:
-            updates.append({"id": items[cid], **row})
-        else:
-            inserts.append({"cluster_id": cid, "created_at": now, "status": "new", **row})
-    orphaned = set(items) - set(features)
-    updates.extend({"id": items[cid], "flagged": False, "scored_at": now} for cid in orphaned)
+        _, score, flagged, reasons, summary = old
+        if (score, flagged, reasons, summary) != (row["score"], row["flagged"], row["reasons"], row["summary"]):
+            updates.append({"id": old[0], "scored_at": now, **row})
+    for cid, old in existing.items():
+        if cid not in present and old[2]:
+            unflag.append({"id": old[0], "flagged": False, "scored_at": now})
     if inserts:
-        session.execute(insert(QueueItem), inserts)
-    if updates:
-        session.execute(update(QueueItem), updates)
-    return flagged
+        session.execute(insert(QueueItem.__table__), inserts)
+    update_by_id(session, QueueItem.__table__, updates + unflag)
+    return len(inserts) + len(updates) + len(unflag)

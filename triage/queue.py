@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.ads import Ad, Site
-from models.entities import AdPhone, AdPhoto, Phone, Photo
+from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Template
 from models.review import STATUSES, ItemChange, Note, QueueItem
 from videre.errors import InputError, NotFound
 
@@ -62,16 +62,32 @@ def show_item(session: Session, item_id: int) -> dict[str, Any]:
         .where(AdPhoto.ad_id.in_(ad_ids)).order_by(AdPhoto.position)
     ):
         photos.setdefault(ad_id, []).append({"id": photo_id, "sha256": sha, "hub": is_hub})
+    cluster = session.get(Cluster, item.cluster_id)
+    features = dict(cluster.features or {}) if cluster is not None else {}
+    evidence = features.pop("evidence", {})
+    links = {a: (t, sim, slots) for a, t, sim, slots in session.execute(
+        select(AdTemplate.ad_id, AdTemplate.template_id, AdTemplate.similarity, AdTemplate.slots)
+        .where(AdTemplate.ad_id.in_(ad_ids)))}
+    template_ids = sorted({t for t, _, _ in links.values()})
     out = item_summary(item)
     out["cluster_id"] = item.cluster_id
     out["label"] = item.label
-    out["features"] = (item.summary or {})
+    out["features"] = features
+    out["links"] = evidence.get("links", [])
+    out["hubs"] = evidence.get("hubs", [])
+    out["route"] = evidence.get("route", [])
+    out["templates"] = [{"id": t.id, "text": t.text, "ads": t.size, "names": t.names, "hub": t.is_hub,
+                         "hub_reason": t.hub_reason}
+                        for t in session.execute(select(Template).where(Template.id.in_(template_ids))
+                                                 .order_by(Template.id)).scalars()]
     out["ads"] = [{
         "id": a.id, "url": a.url, "site": slug, "title": a.title, "body": a.body, "name": a.name,
         "age": a.age, "city": a.city, "location": a.location_raw, "phones": phones.get(a.id, []),
         "photos": photos.get(a.id, []), "posted_at": _iso(a.posted_at),
         "first_seen": _iso(a.first_seen), "last_seen": _iso(a.last_seen),
         "phone_obfuscated": a.phone_obfuscated, "version": a.version,
+        "template": ({"id": links[a.id][0], "similarity": links[a.id][1], "slots": links[a.id][2]}
+                     if a.id in links else None),
     } for a, slug in ads]
     out["timeline"] = [{"when": _iso(a.posted_at or a.first_seen), "city": a.city, "name": a.name,
                         "url": a.url} for a, _ in ads]

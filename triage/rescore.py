@@ -1,53 +1,151 @@
-"""The triage pipeline: load -> guard hubs -> link -> cluster -> features -> score -> queue."""
+"""The triage pipeline: signals -> links (phone, photo, template) -> hub guard -> clusters with
+stable ids -> features -> score with reasons -> queue.
+
+Incremental by default: per-ad signals are recomputed only for ads whose content changed since
+they were computed (triage.signals); everything after that is recomputed for all ads from arrays,
+which is cheap, and only rows that changed are written. `full=True` recomputes every signal too.
+Both therefore produce the same clusters, templates and scores.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
+import phonenumbers
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from models.entities import Cluster
-from triage.cluster import UnionFind, key_edges, stable_ids
+from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
-from triage.guard import mark_hubs
-from triage.persist import write_clusters, write_hubs, write_queue
-from triage.score import reasons_for, score
+from triage.guard import break_giants, mark_hubs
+from triage.items import plan_items
+from triage.persist import (analyst_touched, digest_of, existing_items, row_hashes, write_clusters,
+                            write_hubs, write_queue)
+from triage.photo_links import load_photo_keys
+from triage.score import score_all
+from triage.signals import SignalParams, refresh_signals
+from triage.template_store import assign_template_ids, write_templates
+from triage.templates import link_templates
+from triage.text import MinHashShape
 from videre.config import Settings
 from videre.db import Database
 from videre.runs import RunRecorder
 
+Tick = Callable[..., None]
+# progress(label, total) -> context manager yielding tick(n=1, total=None); videre.cli.progress fits.
+Progress = Callable[[str, int | None], AbstractContextManager[Tick]]
+
+
+@contextmanager
+def _silent(label: str, total: int | None = None) -> Iterator[Tick]:
+    yield lambda *a, **k: None
+
 
 @dataclass(frozen=True)
 class RescoreResult:
+    mode: str
     ads: int
+    signals: int            # per-ad signals recomputed
     clusters: int
     flagged: int
     hubs: int
+    templates: int
+    written: int            # cluster and queue rows written
     seconds: float
+    stages: dict[str, float] = field(default_factory=dict)     # wall-clock seconds per stage
+    cpu: dict[str, float] = field(default_factory=dict)        # CPU seconds per stage
 
 
-def rescore(settings: Settings, db: Database, full: bool = True) -> RescoreResult:
-    started = datetime.now(timezone.utc)
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class _Stages:
+    """Times each stage (wall clock, and CPU including worker processes) and shows its progress."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, label: str, total: int | None = None) -> Iterator[Tick]:
+        t0, c0 = time.perf_counter(), _cpu()
+        with self.progress(label, total) as tick:
+            yield tick
+        self.seconds[label] = round(time.perf_counter() - t0, 2)
+        self.cpu[label] = round(_cpu() - c0, 2)
+
+
+def signal_params(settings: Settings) -> SignalParams:
+    t = settings.triage
+    return SignalParams(MinHashShape(t.shingle_words, t.minhash_bands, t.minhash_rows),
+                        t.template_min_words)
+
+
+def rescore(settings: Settings, db: Database, full: bool = False,
+            progress: Progress = _silent) -> RescoreResult:
+    started = time.perf_counter()
     with RunRecorder(db, "rescore") as run, db.session() as session:
-        frame = load_frame(session)
-        for keys in frame.keys.values():
-            mark_hubs(frame, keys, settings.triage.hubs)
-        uf = UnionFind(len(frame))
-        for keys in frame.keys.values():
-            uf.union_pairs(*key_edges(keys))
+        result = _run(session, settings, full, _Stages(progress), started)
+        run.update(ads_unchanged=result.ads - result.signals, ads_changed=result.signals,
+                   message=(f"{result.mode}: {result.clusters} clusters, {result.flagged} flagged, "
+                            f"{result.hubs} hubs, {result.templates} templates"))
+    return result
+
+
+def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
+         started: float) -> RescoreResult:
+    t = settings.triage
+    params = signal_params(settings)
+    with stage("reading ad text") as tick:
+        recomputed = refresh_signals(session, params, full, tick=tick, workers=t.workers)
+    with stage("loading", 2) as tick:
+        frame = load_frame(session, params.shape.bands)
+        signals = frame.signals
+        tick()
+        photos, photo_ids, photo_group = load_photo_keys(session, frame)
+        frame.keys["photo"] = photos
+        tick()
+    with stage("linking templates"):
+        links = link_templates(session, frame, signals, params, t.template_threshold, t.workers)
+        tids = assign_template_ids(session, frame, links, t.rules.shared_by_women)
+        frame.keys["template"] = links.keys
+    with stage("guarding hubs and clustering"):
+        spreads = {kind: mark_hubs(frame, keys, t.hubs) for kind, keys in frame.keys.items()}
+        labels = break_giants(frame, spreads, t.hubs)
         next_id = (session.execute(select(func.max(Cluster.id))).scalar() or 0) + 1
-        assignment = stable_ids(uf.labels(), frame.old_cluster, next_id)
-        features = compute_features(frame, assignment.cluster_of, settings.region)
-        reasons = {cid: reasons_for(f, settings.triage.weights) for cid, f in features.items()}
-        scores = {cid: score(r) for cid, r in reasons.items()}
+        assignment = stable_ids(labels, frame.old_cluster, next_id, analyst_touched(session))
+    with stage("scoring"):
+        home = f"+{phonenumbers.country_code_for_region(settings.region)}"
+        table = compute_features(frame, signals, assignment.cluster_of, home, t.rules)
+        scores = score_all(table, t.rules, t.weights)
+        existing = existing_items(session)
+        plan = plan_items(session, frame, table, scores, np.searchsorted(table.cids, assignment.cluster_of),
+                          signals.nationalities, set(existing), t)
+        digests = [digest_of(h, plan.details.get(i))
+                   for i, h in enumerate(row_hashes(table, scores.total).tolist())]
+    with stage("writing", 4) as tick:
         now = datetime.now(timezone.utc)
-        write_hubs(session, frame)
-        write_clusters(session, frame, assignment, features, now)
-        flagged = write_queue(session, frame, features, reasons, scores, settings.triage.threshold, now)
-        hubs = int(sum(np.count_nonzero(k.hub) for k in frame.keys.values()))
-        run.update(ads_unchanged=len(frame), message=f"{len(features)} clusters, {flagged} flagged, {hubs} hubs")
-    seconds = (datetime.now(timezone.utc) - started).total_seconds()
-    return RescoreResult(len(frame), len(features), flagged, hubs, seconds)
+        write_hubs(session, frame.keys["phone"], photos, photo_ids, photo_group)
+        tick()
+        n_templates = write_templates(session, frame, links, tids, plan.templates, now)
+        tick()
+        written = write_clusters(session, frame, table, scores.total, assignment, digests,
+                                 plan.details, now)
+        tick()
+        written += write_queue(session, plan.items, existing, set(table.cids.tolist()), now)
+        tick()
+    hubs = int(sum(np.count_nonzero(k.hub) for k in frame.keys.values()))
+    return RescoreResult("full" if full else "incremental", len(frame), recomputed, len(table.cids),
+                         plan.flagged, hubs, n_templates, written, time.perf_counter() - started,
+                         stage.seconds, stage.cpu)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from videre.errors import ConfigError
 
@@ -62,9 +62,14 @@ class CrawlSettings(_Model):
     page_max_bytes: int = Field(5_000_000, ge=10_000)
     page_timeout_s: float = Field(30, gt=0)
     run_timeout_s: float = Field(3600, gt=0)
+    # Pages (listing and detail) one crawl of a site may request; 0 means no budget.
     max_pages_per_site: int = Field(0, ge=0, description="0 means no budget")
+    # Listing pages followed from each start URL; 0 means no limit.
     max_depth: int = Field(0, ge=0, description="0 means no limit")
-    recheck_after_hours: float = Field(24, ge=0)
+    # An ad page checked less than this long ago is not requested again (the listing still shows
+    # the ad); an older one is asked for conditionally (ETag / Last-Modified). Below a day, so that
+    # a nightly crawl re-checks every page each night. 0: ask every time.
+    recheck_after_hours: float = Field(20, ge=0)
     chromium: str = Field("auto", description="path to a Chromium binary, or auto")
     browser_max_pages: int = Field(4, ge=1)
     screenshots: bool = False
@@ -89,18 +94,51 @@ class ExtractSettings(_Model):
 
 
 class HubSettings(_Model):
-    # An identifier shared by more than this many distinct names, or printed on more than this
-    # share of one site's ads, is treated as a hub (a support line, an agency switchboard).
+    """When a phone, photo or template is a hub (kept out of linking); see triage/guard.py."""
+
+    # Used under more than this many distinct names...
     max_names: int = Field(12, ge=2)
+    # ...unless it is the only number on most of its ads (an agency's booking line): then this many.
+    max_names_sole: int = Field(40, ge=2)
+    # Printed on more than this share of one site's ads (a support line), on sites this big.
     max_site_share: float = Field(0.2, gt=0, le=1)
     min_site_ads: int = Field(20, ge=1)
+    # Next to more than this many other phone numbers (a placeholder photo, a stock text).
+    max_phones: int = Field(8, ge=1)
+    # In more than this many cities while used under more than half of max_names names.
+    max_cities: int = Field(12, ge=2)
+    # No cluster may hold more names than this through one key: the widest key is cut.
+    giant_names: int = Field(60, ge=2)
+
+
+class ScoreRules(_Model):
+    """The thresholds at which a feature becomes a reason; weights are in `triage.weights`."""
+
+    women_per_number: int = Field(3, ge=2, description="women behind one number")
+    shared_by_women: int = Field(2, ge=2, description="women sharing a photo or template")
+    movement_cities: int = Field(3, ge=2, description="distinct cities seen over time")
+    wording_share: float = Field(0.3, gt=0, le=1, description="share of a cluster's ads showing a wording indicator")
+    young_age: int = Field(21, ge=18, description="stated ages up to this count as young")
+    batch_minutes: int = Field(15, ge=1, description="ads of different women posted this close together")
 
 
 class TriageSettings(_Model):
+    # Clusters scoring at least this are queued for analysts.
     threshold: float = 2.0
+    # Reason code -> weight; any code left out keeps its default (triage/score.py DEFAULT_WEIGHTS).
     weights: dict[str, float] = Field(default_factory=dict)
+    rules: ScoreRules = ScoreRules()
     hubs: HubSettings = HubSettings()
-    template_threshold: float = Field(0.8, gt=0, le=1)
+    # Template links: rapidfuzz similarity of the template words a candidate pair must reach.
+    template_threshold: float = Field(0.85, gt=0, le=1)
+    # Ads with fewer template words than this are not template-linked (too little to go on).
+    template_min_words: int = Field(10, ge=3)
+    # MinHash LSH: `bands` groups of `rows` hashes over word shingles of `shingle` words.
+    minhash_bands: int = Field(8, ge=1, le=64)
+    minhash_rows: int = Field(4, ge=1, le=16)
+    shingle_words: int = Field(3, ge=1, le=8)
+    # Threads for rapidfuzz verification.
+    workers: int = Field(2, ge=1, le=64)
 
 
 class WebSettings(_Model):
@@ -186,6 +224,16 @@ class Settings(_Model):
     source: Path | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _robots_reasons(self) -> "Settings":
+        # Not obeying a site's robots.txt is a decision someone must be able to account for.
+        silent = [s.slug for s in self.sites if not (self.crawl.obey_robots if s.obey_robots is None
+                                                     else s.obey_robots) and not s.robots_reason.strip()]
+        if silent:
+            raise ValueError(f"robots.txt is not obeyed for {', '.join(silent)}: give each site a "
+                             "robots_reason (it is recorded in every run)")
+        return self
 
     def site(self, slug: str) -> SiteSettings:
         for s in self.sites:

@@ -29,3 +29,11 @@ class NotFound(VidereError):
 
 class PermissionDenied(VidereError):
     """The user's role does not allow this."""
+
+
+class AppendOnlyViolation(VidereError):
+    """Application code tried to change or delete an append-only record (the audit log)."""
+
+
+class Throttled(VidereError):
+    """Too many failed sign-ins for an account or an address; try again later."""

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from crawler.page_memory import mark_seen, remember_page
 from crawler.items import AdRecord, FetchedPhoto
 from crawler.normalise.extract import extract
 from crawler.normalise.images import PhotoLimits, process_photo
-from crawler.store import PhotoRow, StoreOutcome, store_ad
+from crawler.store import PhotoRow, StoreOutcome, refresh_extraction, store_ad
 from videre.config import Settings
 from videre.db import Database
 from videre.errors import ImageRejected
@@ -88,7 +89,10 @@ class Ingestor:
             path.write_bytes(original)
         return str(path)
 
-    def ingest(self, record: AdRecord, photos: list[FetchedPhoto], now: datetime | None = None) -> IngestOutcome:
+    def ingest(self, record: AdRecord, photos: list[FetchedPhoto], now: datetime | None = None,
+               page: tuple[str, str] | None = None) -> IngestOutcome:
+        """Store one ad. `page`: the (ETag, Last-Modified) of the ad's own page when it was crawled,
+        remembered in the same transaction for the next crawl's conditional request."""
         now = now or datetime.now(timezone.utc)
         region = record.region or self.settings.region_for(record.site)
         extraction = extract(record_fields(record), region,
@@ -96,11 +100,33 @@ class Ingestor:
         rows, photo_errors = self._photo_rows(photos)
         with self.db.session() as session:
             outcome: StoreOutcome = store_ad(session, record, extraction.to_json(), rows, region, now)
+            if page is not None:
+                remember_page(session, outcome.ad_id, page[0], page[1], now)
         self.tally.statuses[outcome.status] += 1
         self.tally.photos += len(rows)
         for message in photo_errors:
             self.tally.error("photo", record.url, message)
         return IngestOutcome(outcome.ad_id, outcome.status, outcome.version, tuple(photo_errors))
+
+    def seen(self, url: str, checked: bool, now: datetime | None = None) -> None:
+        """An ad the crawl found unchanged (a 304, or checked recently): only when it was seen."""
+        with self.db.session() as session:
+            if mark_seen(session, url, now or datetime.now(timezone.utc), checked):
+                self.tally.statuses["unchanged"] += 1
+
+    def reextract(self, record: AdRecord, now: datetime | None = None) -> IngestOutcome | None:
+        """Extract again and apply the result to the stored ad with this url and content (archive
+        replay); None when no stored ad has them."""
+        now = now or datetime.now(timezone.utc)
+        region = record.region or self.settings.region_for(record.site)
+        extraction = extract(record_fields(record), region,
+                             max_chars=self.settings.extract.max_text_chars)
+        with self.db.session() as session:
+            outcome = refresh_extraction(session, record, extraction.to_json(), region, now)
+        if outcome is None:
+            return None
+        self.tally.statuses[outcome.status] += 1
+        return IngestOutcome(outcome.ad_id, outcome.status, outcome.version)
 
 
 def local_photo(base: Path, ref: str, limit: int) -> FetchedPhoto:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:06:27.355746
+Create Date: 2026-11-28 12:41:12.975215
 """
 from __future__ import annotations
 
@@ -27,9 +27,22 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('features', sa.JSON(), nullable=False),
+    sa.Column('digest', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['merged_into_id'], ['clusters.id'], name=op.f('fk_clusters_merged_into_id_clusters')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_clusters'))
     )
+    op.create_table('login_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('ip', sa.String(length=64), nullable=False),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
+    )
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_login_attempts_ip_at', ['ip', 'at'], unique=False)
+        batch_op.create_index('ix_login_attempts_username_at', ['username', 'at'], unique=False)
+
     op.create_table('phones',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('e164', sa.String(length=20), nullable=False),
@@ -95,6 +108,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),
     sa.UniqueConstraint('slug', name=op.f('uq_sites_slug'))
     )
+    op.create_table('templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('names', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('digest', sa.String(length=32), nullable=False),
+    sa.Column('is_hub', sa.Boolean(), nullable=False),
+    sa.Column('hub_reason', sa.Text(), nullable=False),
+    sa.Column('hub_override', sa.Boolean(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_templates'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -104,6 +131,7 @@ def upgrade() -> None:
     sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('last_login_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('password_changed_at', models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
@@ -150,6 +178,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=32), nullable=False),
     sa.Column('object_type', sa.String(length=32), nullable=False),
     sa.Column('object_id', sa.String(length=64), nullable=False),
+    sa.Column('ip', sa.String(length=64), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_events_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
@@ -157,6 +186,7 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_object', ['object_type', 'object_id'], unique=False)
+        batch_op.create_index('ix_audit_events_user_id_at', ['user_id', 'at'], unique=False)
 
     op.create_table('cluster_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -184,14 +214,52 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('label', sa.String(length=32), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('indexed_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('index_digest', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_queue_items_assignee_id_users')),
     sa.ForeignKeyConstraint(['cluster_id'], ['clusters.id'], name=op.f('fk_queue_items_cluster_id_clusters')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_queue_items')),
     sa.UniqueConstraint('cluster_id', name=op.f('uq_queue_items_cluster_id'))
     )
     with op.batch_alter_table('queue_items', schema=None) as batch_op:
-        batch_op.create_index('ix_queue_items_flagged_score', ['flagged', 'score'], unique=False)
+        batch_op.create_index('ix_queue_items_flagged_score', ['flagged', 'score', 'id'], unique=False)
+        batch_op.create_index('ix_queue_items_flagged_status_score', ['flagged', 'status', 'score', 'id'], unique=False)
+        batch_op.create_index('ix_queue_items_indexed_at', ['indexed_at'], unique=False)
+        batch_op.create_index('ix_queue_items_scored_at', ['scored_at'], unique=False)
 
+    op.create_table('watchlists',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('value', sa.String(length=200), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_watchlists_created_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_watchlists')),
+    sa.UniqueConstraint('kind', 'value', name=op.f('uq_watchlists_kind'))
+    )
+    op.create_table('web_sessions',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('csrf_token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('ip', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_web_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions'))
+    )
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_web_sessions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('weight_settings',
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('weight', sa.Float(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by'], ['users.id'], name=op.f('fk_weight_settings_updated_by_users')),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_weight_settings'))
+    )
     op.create_table('ad_phones',
     sa.Column('ad_id', sa.Integer(), nullable=False),
     sa.Column('phone_id', sa.Integer(), nullable=False),
@@ -230,6 +298,36 @@ def upgrade() -> None:
     with op.batch_alter_table('ad_places', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ad_places_place_id'), ['place_id'], unique=False)
 
+    op.create_table('ad_signals',
+    sa.Column('ad_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('source_changed_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('age', sa.Integer(), nullable=False),
+    sa.Column('city', sa.String(length=200), nullable=False),
+    sa.Column('seen', sa.BigInteger(), nullable=False),
+    sa.Column('ad_version', sa.Integer(), nullable=False),
+    sa.Column('doc_key', sa.BigInteger(), nullable=False),
+    sa.Column('n_tokens', sa.Integer(), nullable=False),
+    sa.Column('bands', sa.LargeBinary(), nullable=False),
+    sa.Column('flags', sa.Integer(), nullable=False),
+    sa.Column('nationalities', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_ad_signals_ad_id_ads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ad_id', name=op.f('pk_ad_signals'))
+    )
+    op.create_table('ad_templates',
+    sa.Column('ad_id', sa.Integer(), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('similarity', sa.Float(), nullable=False),
+    sa.Column('slots', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_ad_templates_ad_id_ads'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['template_id'], ['templates.id'], name=op.f('fk_ad_templates_template_id_templates'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ad_id', name=op.f('pk_ad_templates'))
+    )
+    with op.batch_alter_table('ad_templates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ad_templates_template_id'), ['template_id'], unique=False)
+
     op.create_table('ad_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ad_id', sa.Integer(), nullable=False),
@@ -243,6 +341,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ad_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ad_versions_ad_id'), ['ad_id'], unique=False)
+
+    op.create_table('ad_words',
+    sa.Column('ad_id', sa.Integer(), nullable=False),
+    sa.Column('words', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_ad_words_ad_id_ads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ad_id', name=op.f('pk_ad_words'))
+    )
+    op.create_table('alerts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('watchlist_id', sa.Integer(), nullable=False),
+    sa.Column('ad_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('seen_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('seen_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_alerts_ad_id_ads'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['seen_by'], ['users.id'], name=op.f('fk_alerts_seen_by_users')),
+    sa.ForeignKeyConstraint(['watchlist_id'], ['watchlists.id'], name=op.f('fk_alerts_watchlist_id_watchlists'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts')),
+    sa.UniqueConstraint('watchlist_id', 'ad_id', name=op.f('uq_alerts_watchlist_id'))
+    )
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alerts_ad_id'), ['ad_id'], unique=False)
+        batch_op.create_index('ix_alerts_seen_at_created_at', ['seen_at', 'created_at'], unique=False)
 
     op.create_table('item_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -272,11 +394,34 @@ def upgrade() -> None:
     with op.batch_alter_table('notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notes_item_id'), ['item_id'], unique=False)
 
+    op.create_table('page_states',
+    sa.Column('ad_id', sa.Integer(), nullable=False),
+    sa.Column('etag', sa.String(length=256), nullable=False),
+    sa.Column('last_modified', sa.String(length=64), nullable=False),
+    sa.Column('checked_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_page_states_ad_id_ads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ad_id', name=op.f('pk_page_states'))
+    )
+    op.create_table('queue_facets',
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('value', sa.String(length=200), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['queue_items.id'], name=op.f('fk_queue_facets_item_id_queue_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('kind', 'value', 'item_id', name=op.f('pk_queue_facets'))
+    )
+    with op.batch_alter_table('queue_facets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_queue_facets_item_id'), ['item_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('queue_facets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_queue_facets_item_id'))
+
+    op.drop_table('queue_facets')
+    op.drop_table('page_states')
     with op.batch_alter_table('notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notes_item_id'))
 
@@ -285,10 +430,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_item_changes_item_id'))
 
     op.drop_table('item_changes')
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_alerts_seen_at_created_at')
+        batch_op.drop_index(batch_op.f('ix_alerts_ad_id'))
+
+    op.drop_table('alerts')
+    op.drop_table('ad_words')
     with op.batch_alter_table('ad_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ad_versions_ad_id'))
 
     op.drop_table('ad_versions')
+    with op.batch_alter_table('ad_templates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ad_templates_template_id'))
+
+    op.drop_table('ad_templates')
+    op.drop_table('ad_signals')
     with op.batch_alter_table('ad_places', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ad_places_place_id'))
 
@@ -301,7 +457,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ad_phones_phone_id'))
 
     op.drop_table('ad_phones')
+    op.drop_table('weight_settings')
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_web_sessions_user_id'))
+
+    op.drop_table('web_sessions')
+    op.drop_table('watchlists')
     with op.batch_alter_table('queue_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_queue_items_scored_at')
+        batch_op.drop_index('ix_queue_items_indexed_at')
+        batch_op.drop_index('ix_queue_items_flagged_status_score')
         batch_op.drop_index('ix_queue_items_flagged_score')
 
     op.drop_table('queue_items')
@@ -310,6 +475,7 @@ def downgrade() -> None:
 
     op.drop_table('cluster_events')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_events_user_id_at')
         batch_op.drop_index('ix_audit_events_object')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
 
@@ -321,6 +487,7 @@ def downgrade() -> None:
 
     op.drop_table('ads')
     op.drop_table('users')
+    op.drop_table('templates')
     op.drop_table('sites')
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_runs_started_at'))
@@ -329,5 +496,10 @@ def downgrade() -> None:
     op.drop_table('places')
     op.drop_table('photos')
     op.drop_table('phones')
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_attempts_username_at')
+        batch_op.drop_index('ix_login_attempts_ip_at')
+
+    op.drop_table('login_attempts')
     op.drop_table('clusters')
     # ### end Alembic commands ###

@@ -50,8 +50,10 @@ def _phones(texts: Mapping[str, str], split: Mapping[str, Words], html: str | No
     hits: list[PhoneHit] = []
     for field, text in texts.items():
         ws = split.get(field)
-        hits.extend(find_phones(text, field, region, langs, lenient=field == "phone",
-                                words=ws.lower if ws is not None else None))
+        if ws is None:
+            hits.extend(find_phones(text, field, region, langs, lenient=field == "phone"))
+        else:
+            hits.extend(find_phones(text, field, region, langs, words=ws.lower, lowered=ws.lowered))
     if html:
         hits.extend(find_link_phones(html, region))
     merged: dict[str, PhoneHit] = {}
@@ -59,7 +61,7 @@ def _phones(texts: Mapping[str, str], split: Mapping[str, Words], html: str | No
         first = merged.get(hit.e164)
         if first is None:
             merged[hit.e164] = hit
-        elif not set(hit.methods) <= set(first.methods):
+        elif hit.methods and not set(hit.methods) <= set(first.methods):
             methods = tuple(dict.fromkeys(first.methods + hit.methods))
             merged[hit.e164] = PhoneHit(first.e164, first.raw, first.field, first.start, first.end,
                                         methods, first.country)
@@ -122,26 +124,33 @@ def extract(record: Mapping[str, Any], region: str = "SE",
     field is cut at `max_chars`; values that are not strings are ignored.
     """
     region = _region(record, region)
-    prose = _strings(record, PROSE_KEYS, max_chars)
     contact = _strings(record, PHONE_KEYS, max_chars)
+    prose = {key: text for key, text in contact.items() if key in PROSE_KEYS}
     html = record.get("html")
     html = html[:max_chars * HTML_FACTOR] if isinstance(html, str) else None
 
     split = {field: words(text) for field, text in prose.items()}
-    matches = [(field, label, i, j) for field, ws in split.items()
-               for label, i, j in phrase_index().find(ws)]
+    index = phrase_index()
+    matches = [(field, label, i, j) for field, ws in split.items() for label, i, j in index.find(ws)]
     labels = [label for _, label, _, _ in matches]
     joined = "\n".join(prose.values())
-    langs = detect_languages(joined,
-                             [w for ws in split.values() for w in ws.lower])
+    # Lower-cased once per field (Words), then shared: joining lower-cased parts gives the
+    # same text as lower-casing the joined text.
+    joined_lower = "\n".join(ws.lowered for ws in split.values())
+    all_words: list[str] = []
+    for ws in split.values():
+        all_words += ws.lower
+    langs = detect_languages(joined, all_words)
     phones = _phones(contact, split, html, region, langs)
     evidence, nations = indicators.scan(split, matches)
     contact_text = "\n".join(contact.values())
+    contact_lower = "\n".join(split[key].lowered if key in split else text.lower()
+                               for key, text in contact.items())
     incall, outcall = profile.call_modes(labels)
     return Extraction(
         phones=phones,
         emails=tuple(contacts.emails(contact_text)),
-        handles=tuple(contacts.handles(contact_text)),
+        handles=tuple(contacts.handles(contact_text, contact_lower)),
         location=_place(record, split),
         age=_age(record, prose, labels),
         name=_name(record, split, matches),
@@ -150,5 +159,5 @@ def extract(record: Mapping[str, Any], region: str = "SE",
         indicators=indicators.find_indicators(split, phones, evidence),
         incall=incall,
         outcall=outcall,
-        price_sek_per_hour=price_sek_per_hour(joined),
+        price_sek_per_hour=price_sek_per_hour(joined, lowered=joined_lower),
     )

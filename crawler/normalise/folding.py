@@ -18,3 +18,13 @@ def strip_accents(text: str) -> str:
 def fold_name(text: str) -> str:
     """'Göteborg - Majorna' -> 'goteborg majorna'."""
     return _NON_WORD.sub(" ", strip_accents(text).casefold()).strip()
+
+
+def is_latin1(text: str) -> bool:
+    """Is every character of `text` in Latin-1 (most Western European text)? At C speed: a
+    cheap test before a scan for characters of other scripts."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True

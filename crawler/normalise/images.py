@@ -117,7 +117,10 @@ def decode_photo(data: bytes, limits: PhotoLimits, work_px: int | None = WORK_PX
     img = _open_checked(data, limits)
     try:
         if work_px and img.format == "JPEG":
-            img.draft("RGB", (work_px, work_px))
+            # draft() keeps both sides at least as large as asked: ask for the photo's own shape
+            # with its longer side at work_px, so a 600x800 photo decodes at 1/2 scale.
+            w, h = img.size
+            img.draft("RGB", (-(-w * work_px // max(w, h)), -(-h * work_px // max(w, h))))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             img.load()
@@ -158,5 +161,6 @@ def process_photo(data: bytes, limits: PhotoLimits, content_type: str | None = N
         width, height = height, width  # EXIF rotated the photo by 90 degrees
     hashes = compute_hashes(np.asarray(work), sha256=sha256, width=width, height=height)
     thumb = work.copy()
-    thumb.thumbnail((limits.thumbnail_px, limits.thumbnail_px), Image.Resampling.LANCZOS)
+    # A box filter (area average) is the right one for shrinking, and the cheapest.
+    thumb.thumbnail((limits.thumbnail_px, limits.thumbnail_px), Image.Resampling.BOX)
     return ProcessedPhoto(hashes=hashes, thumbnail=_jpeg(thumb, THUMB_QUALITY), original=original)

@@ -9,6 +9,7 @@ known outcomes it was *less* common in trafficking ads.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import compress
 
 from crawler.normalise.results import Evidence, Indicator, PhoneHit
 from crawler.normalise.wording import Words
@@ -108,8 +109,11 @@ def phrases() -> dict[str, list[str]]:
     return out
 
 
+_SENTENCE_ENDS = frozenset(".!?\n")
+
+
 def _sentence_break(ws: Words, i: int, j: int) -> bool:
-    return any(c in ".!?\n" for c in ws.between(i, j))
+    return not _SENTENCE_ENDS.isdisjoint(ws.between(i, j))
 
 
 def _spoken_language(ws: Words, i: int) -> bool:
@@ -151,19 +155,26 @@ def scan(fields: Mapping[str, Words], matches: Iterable[tuple[str, str, int, int
 def third_person(fields: Mapping[str, Words]) -> list[Evidence]:
     """Evidence when the ad speaks of her rather than as her: 'hon'/'she' at least as often as
     'jag'/'I', or alone."""
-    if all(THIRD.isdisjoint(ws.lower) for ws in fields.values()):
+    for ws in fields.values():
+        if not THIRD.isdisjoint(ws.lower):
+            break
+    else:
         return []
     third: list[Evidence] = []
-    first = 0
+    count = first = 0
     for name, ws in fields.items():
-        for i, word in enumerate(ws.lower):
-            if word in THIRD:
+        lower = ws.lower
+        for i in compress(range(len(lower)), map(THIRD.__contains__, lower)):
+            count += 1
+            if len(third) < MAX_EVIDENCE:
                 start, end = ws.span(i, i + 1)
                 third.append(Evidence(name, start, end, ws.text[start:end]))
-            elif word in FIRST and (word != "i" or ws.original(i) == "I"):
-                first += 1
-    if (len(third) >= 2 and len(third) > first) or (third and first == 0):
-        return third[:MAX_EVIDENCE]
+        first += sum(map(FIRST.__contains__, lower))
+        if "i" in lower:   # English "I" counts only as a capital
+            first -= sum(1 for i in compress(range(len(lower)), map("i".__eq__, lower))
+                         if ws.original(i) != "I")
+    if (count >= 2 and count > first) or (count and first == 0):
+        return third
     return []
 
 

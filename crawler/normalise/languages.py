@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from crawler.normalise.folding import is_latin1
+
 # Short, frequent words; a word listed under several languages counts a share to each.
 PROFILES: dict[str, str] = {
     "sv": "och jag är det att som på med för av har inte till om kan vi du mig dig min din hos "
@@ -68,11 +70,14 @@ def detect_languages(text: str, words: Iterable[str] | None = None) -> tuple[str
     text = text[:MAX_CHARS]
     scores: dict[str, float] = {}
     weights = _weights()
-    words = list(words) if words is not None else _WORD.findall(text.lower())
-    for word in [w for w in words if w in weights]:
+    if words is None:
+        found = _WORD.findall(text.lower())
+    else:
+        found = words if isinstance(words, list) else list(words)
+    for word in filter(weights.__contains__, found):
         for lang, share in weights[word]:
             scores[lang] = scores.get(lang, 0.0) + share
-    if not text.isascii() and _ANY_SCRIPT.search(text):
+    if not is_latin1(text) and _ANY_SCRIPT.search(text):   # every script here is beyond Latin-1
         for m in _script_regex().finditer(text):
             name = m.lastgroup or ""
             if name == "cyrillic":
@@ -84,6 +89,6 @@ def detect_languages(text: str, words: Iterable[str] | None = None) -> tuple[str
     if not scores:
         return ()
     top = max(scores.values())
-    floor = MIN_SCORE if len(words) - sum(map(str.isdigit, words)) >= 8 else 0.5
+    floor = MIN_SCORE if len(found) >= 8 and len(found) - sum(map(str.isdigit, found)) >= 8 else 0.5
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     return tuple(lang for lang, score in ranked if score >= floor and score >= SHARE_OF_TOP * top)

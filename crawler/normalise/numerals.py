@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import cache
 
+from crawler.normalise.folding import is_latin1
+
 # Digits spelled out, per language. Misspellings seen in ads are listed with the plain forms;
 # a word that means something else as well (Swedish "en", English "for") is only read as a
 # digit among other digits (see HOMOPHONES). A run of digit words is read in one language: the
@@ -132,10 +134,20 @@ def _needs_fold() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
+@cache
+def _latin1_folds() -> tuple[str, ...]:
+    """The few Latin-1 characters `fold` changes (superscript digits)."""
+    return tuple(chr(cp) for cp in char_map() if cp <= 0xFF)
+
+
 def fold(text: str) -> str:
     """The scan text: same length as `text`, digits and look-alike letters in ASCII."""
     if text.isascii():
         return text
+    if is_latin1(text):
+        # Western European text (Swedish, German, Spanish): a few substring tests instead of
+        # a scan with the large character classes below.
+        return text.translate(char_map()) if any(map(text.__contains__, _latin1_folds())) else text
     bmp, astral = _needs_fold()
     if not bmp.search(text) and not (_ASTRAL.search(text) and astral.search(text)):
         return text

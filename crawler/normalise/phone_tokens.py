@@ -62,7 +62,12 @@ def token_regex(lowered: bool = True) -> re.Pattern[str]:
 def cluster_regex(lowered: bool = True) -> re.Pattern[str]:
     """Pieces joined by short runs of non-word characters: the stretches worth a closer look."""
     tok = re.sub(r"\(\?P<\w+>", "(?:", _token_pattern(lowered))
-    return re.compile(rf"(?:{tok})(?:[\W_]{{0,{MAX_GAP}}}(?:{tok}))*+")
+    # Every piece starts with one of these characters, and a letter piece only at the start of a
+    # word. Testing that first spares the engine trying each branch at every character of prose.
+    letters = re.escape("".join(sorted({w[0] for w in numerals.word_table()} | set("olip"))))
+    letters = f"[{letters}]" if lowered else f"(?i:[{letters}])"
+    guard = rf"(?=[+0-9!|]|(?<![^\W\d_]){letters})"
+    return re.compile(rf"{guard}(?:{tok})(?:[\W_]{{0,{MAX_GAP}}}(?:{tok}))*+")
 
 
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -108,9 +113,12 @@ def count_digit_words(words: Iterable[str]) -> int:
     """How many of these lower-case words spell a digit and nothing else ("noll", "seven"; not
     "to", "for", "en", nor look-alike letters), counting the pieces of digit words written
     together ("nollsjunollettsju...")."""
-    words = list(words)
+    if not isinstance(words, (list, tuple)):
+        words = list(words)
     strong = numerals.strong_words()
-    count = len([w for w in words if w in strong])
+    count = 0 if strong.isdisjoint(words) else sum(map(strong.__contains__, words))
+    if max(map(len, words), default=0) < GLUED_MIN_CHARS:
+        return count   # the common case, found without a Python-level loop
     prefixes = numerals.word_prefixes()
     for word in [w for w in words if len(w) >= GLUED_MIN_CHARS and w[:3] in prefixes]:
         pieces = numerals.split_pieces(word)
@@ -119,31 +127,40 @@ def count_digit_words(words: Iterable[str]) -> int:
     return count
 
 
-def clusters(scan: str, spelled: bool) -> Iterator[list[re.Match[str]]]:
-    """Groups of pieces close enough to be one number and long enough to hold one.
+def lowered_scan(scan: str, lowered: str | None = None) -> tuple[str, bool]:
+    """The text the piece regexes run on, and whether it is lower-cased: it is, unless
+    lower-casing changes its length (a few characters such as "İ" become two), which would
+    shift every span; then the case-insensitive patterns run on the scan text itself.
+    `lowered`: scan.lower(), when the caller has it."""
+    if lowered is None:
+        lowered = scan.lower()
+    return (lowered, True) if len(lowered) == len(scan) else (scan, False)
+
+
+def clusters(lowered: str, fast: bool, spelled: bool) -> list[tuple[int, int]]:
+    """Spans of pieces close enough to be one number and long enough to hold one.
 
     Cheap on purpose: most ads have a few lone digits (ages, prices) that end here. `spelled`:
     the text has enough digit words for an all-word number, so all of it is read; otherwise only
     the surroundings of digit stretches. Two groups with one misspelt word between them
-    ("seven fuor zero") are joined.
+    ("seven fuor zero") are joined. `lowered` and `fast` come from `lowered_scan`.
     """
-    lowered = scan.lower()
-    fast = len(lowered) == len(scan)
-    if not fast:
-        lowered = scan
     spans: list[list[int]] = []
+    pattern = cluster_regex(fast)
     for lo, hi in _regions(lowered, spelled):
-        for m in cluster_regex(fast).finditer(lowered, lo, hi):
+        for m in pattern.finditer(lowered, lo, hi):
             start, end = m.span()
             if (spans and lowered[start].isalpha() and lowered[spans[-1][1] - 1].isalpha()
                     and _FUZZY_GAP.fullmatch(lowered, spans[-1][1], start)):
                 spans[-1][1] = end
             elif not spans or start >= spans[-1][1]:
                 spans.append([start, end])
-    tokens = token_regex(fast)
-    for start, end in spans:
-        if end - start >= MIN_WINDOW_DIGITS:
-            yield list(tokens.finditer(lowered, start, end))
+    return [(start, end) for start, end in spans if end - start >= MIN_WINDOW_DIGITS]
+
+
+def pieces(lowered: str, fast: bool, start: int, end: int) -> list[re.Match[str]]:
+    """The pieces of one cluster, for `tokenize`."""
+    return list(token_regex(fast).finditer(lowered, start, end))
 
 
 @lru_cache(maxsize=4096)
@@ -161,26 +178,32 @@ def _classify_gap(gap: str) -> str:
     return "weak"
 
 
-def _letter_tokens(scan: str, start: int, end: int) -> list[Token]:
-    """The digit words and look-alikes a run of letters is made of, or none."""
-    chunk = scan[start:end]
+@lru_cache(maxsize=4096)
+def _letter_pieces(chunk: str) -> tuple[tuple[int, int, str, str, frozenset[str], bool], ...]:
+    """(start, end, digit, kind, languages, weak) for the digit words and look-alikes a run of
+    letters is made of, or () when it is a word. Cached: ads use a handful of such runs."""
     pieces = numerals.split_pieces(chunk.lower())
     if not pieces:
-        return []
+        return ()
     table = numerals.word_table()
-    tokens = []
+    out = []
     for i, j, kind in pieces:
         piece = chunk[i:j]
         if kind == "word":
             word = piece.lower()
             digit, langs = table[word]
-            tokens.append(Token(start + i, start + j, digit, "word", langs,
-                                word in numerals.HOMOPHONES))
+            out.append((i, j, digit, "word", langs, word in numerals.HOMOPHONES))
         elif piece in numerals.LOOKALIKES:
-            tokens.append(Token(start + i, start + j, numerals.LOOKALIKES[piece], "look", weak=True))
+            out.append((i, j, numerals.LOOKALIKES[piece], "look", frozenset(), True))
         else:
-            return []  # "L" is no look-alike, so the chunk is a word, not digits
-    return tokens
+            return ()  # "L" is no look-alike, so the chunk is a word, not digits
+    return tuple(out)
+
+
+def _letter_tokens(scan: str, start: int, end: int) -> list[Token]:
+    """The digit words and look-alikes a run of letters is made of, or none."""
+    return [Token(start + i, start + j, digit, kind, langs, weak)
+            for i, j, digit, kind, langs, weak in _letter_pieces(scan[start:end])]
 
 
 def _fuzzy_word(gap: str) -> tuple[int, int, str] | None:
@@ -205,12 +228,11 @@ QUANTITY_MAX_DIGITS = 4
 _UNIT_STARTS = frozenset(" \tåÅyYkKsSeEuUcC:%")   # first characters of the units: a cheap pre-test
 
 
-def is_quantity(scan: str, m: re.Match[str]) -> bool:
-    """Is this short number a quantity ("23 år", "1500 kr") or part of "24/7"?"""
-    end = m.end()
-    if end - m.start() > QUANTITY_MAX_DIGITS:
+def is_quantity(scan: str, start: int, end: int) -> bool:
+    """Is the short number scan[start:end] a quantity ("23 år", "1500 kr") or part of "24/7"?"""
+    if end - start > QUANTITY_MAX_DIGITS:
         return False
-    if m.group() == "24" and _ROUND_THE_CLOCK.match(scan, m.start()):
+    if end - start == 2 and _ROUND_THE_CLOCK.match(scan, start):
         return True
     return scan[end:end + 1] in _UNIT_STARTS and bool(_UNIT_AFTER.match(scan, end))
 
@@ -221,18 +243,20 @@ def tokenize(scan: str, cluster: list[re.Match[str]]) -> list[Token]:
     clock_end = -1
     for m in cluster:
         kind = m.lastgroup
-        if kind == "plus":
-            new = [Token(m.start(), m.end(), "", "plus")]
-        elif kind == "digits" and (m.start() < clock_end or is_quantity(scan, m)):
-            if _ROUND_THE_CLOCK.match(scan, m.start()):
-                clock_end = m.start() + 4
-            new = [Token(m.start(), m.end(), "", "unit")]
-        elif kind == "digits":
-            new = [Token(m.start(), m.end(), m.group(), "digits")]
-        elif kind == "bang":
-            new = [Token(m.start(), m.end(), "1", "look")]
-        else:
-            new = _letter_tokens(scan, m.start(), m.end())
+        start, end = m.span()
+        if kind == "digits":
+            if start < clock_end or is_quantity(scan, start, end):
+                if _ROUND_THE_CLOCK.match(scan, start):
+                    clock_end = start + 4
+                new = [Token(start, end, "", "unit")]
+            else:
+                new = [Token(start, end, m.group(), "digits")]
+        elif kind == "letters":
+            new = _letter_tokens(scan, start, end)
+        elif kind == "plus":
+            new = [Token(start, end, "", "plus")]
+        else:  # "bang": ! or | between digits
+            new = [Token(start, end, "1", "look")]
         for tok in new:
             if tokens:
                 prev = tokens[-1]

@@ -18,9 +18,9 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from crawler.normalise import numerals
 from crawler.normalise.phone_segments import loose_edge, resolve, runs, segments, stands_apart
-from crawler.normalise.phone_tokens import (HAS_DIGIT, LETTERS, MIN_WINDOW_DIGITS, QUANTITY_MAX_DIGITS,
-                                            SPELLED_MIN_WORDS, Token, clusters, count_digit_words,
-                                            is_quantity, tokenize)
+from crawler.normalise.phone_tokens import (HAS_DIGIT, LETTERS, MIN_WINDOW_DIGITS, SPELLED_MIN_WORDS,
+                                            Token, clusters, count_digit_words, is_quantity,
+                                            lowered_scan, pieces, tokenize)
 from crawler.normalise.results import PhoneHit
 
 __all__ = ["find_link_phones", "find_phones", "validate"]
@@ -43,9 +43,14 @@ _DATE_OR_TIME = re.compile(rf"{_TIME_OR_DAY}(?:\s*[-–/,]?\s*{_TIME_OR_DAY})*")
 PLAIN_MAX = 40
 _PLAIN = re.compile(r"\s*(\+?[0-9][0-9 \-./()]{5,30}[0-9])\s*")
 _GROUPS = re.compile(r"[0-9]+")
-# Run on lower-cased text; the leading class lets the engine skip ahead.
-_MESSENGER = re.compile(r"(?=[wvtspnc])(?:whats\s?app|wa\.me|viber|telegram|t\.me|signal|phone=|"
-                        r"number=|tel:|sms:|smsto:|callto:|wapp)")
+# A gap in a plain stretch that splits it (`_classify_gap` calls it strong or a break).
+_LOOSE_GAP = re.compile(r"[^0-9+]{4}|/[^0-9+]* | [^0-9+]*/")
+# Run on lower-cased text. Every branch starts with a letter, which lets the engine skip ahead
+# (a leading lookahead would not).
+_MESSENGER = re.compile(r"whats\s?app|wa\.me|viber|telegram|t\.me|signal|phone=|number=|tel:|sms:|"
+                        r"smsto:|callto:|wapp")
+# In a cluster, anything but plain digits and separators: letters, a plus, "!" or "|" for a 1.
+_NOT_ONLY_DIGITS = re.compile(r"[^\W\d_]|[+!|]")
 
 
 @cache
@@ -111,9 +116,10 @@ def _methods(seg: list[Token], text: str, start: int, end: int,
              spelled_plus: bool = False) -> tuple[str, ...]:
     """How the number was hidden: words, look-alike letters, styled digits, separators."""
     methods: list[str] = []
-    if spelled_plus or any(t.kind == "word" for t in seg):
+    kinds = {t.kind for t in seg}
+    if spelled_plus or "word" in kinds:
         methods.append("words")
-    if any(t.kind == "look" for t in seg):
+    if "look" in kinds:
         methods.append("lookalike")
     raw = text[start:end]
     if not raw.isascii() and any(c in numerals.styled_digits() or c == "\u20e3" for c in raw):
@@ -128,13 +134,10 @@ def _hidden_by_separators(seg: list[Token], text: str) -> bool:
     one by one. Keycap marks are a digit style ("unicode"), not separators."""
     marks: set[str] = set()
     for prev, tok in zip(seg, seg[1:]):
-        gap = text[prev.end:tok.start]
-        if "\u20e3" in gap:
-            gap = _KEYCAP.sub("", gap)
-        if len(gap) > 3 or _ODD_GAP.search(gap):
+        odd, found = _gap_style(text[prev.end:tok.start])
+        if odd:
             return True
-        if gap:
-            marks |= _MARKS.intersection(gap)
+        marks |= found
     if len(marks) > 1:
         return True
     singles = sum(1 for t in seg if t.kind == "digits" and len(t.digits) == 1
@@ -142,33 +145,75 @@ def _hidden_by_separators(seg: list[Token], text: str) -> bool:
     return singles >= 4
 
 
+@lru_cache(maxsize=1024)
+def _gap_style(gap: str) -> tuple[bool, frozenset[str]]:
+    """(unusual, the plain marks in it) for the gap between two digit tokens: at most a few
+    characters, and ads use few kinds of gap, hence the cache."""
+    if "\u20e3" in gap:
+        gap = _KEYCAP.sub("", gap)
+    return len(gap) > 3 or bool(_ODD_GAP.search(gap)), _MARKS.intersection(gap)
+
+
 class _Field:
     """One field being read: its text, folded text and what numbers in it may look like."""
 
-    def __init__(self, text: str, scan: str, name: str, region: str, lenient: bool) -> None:
-        self.text, self.scan, self.name, self.region, self.lenient = text, scan, name, region, lenient
+    def __init__(self, text: str, scan: str, lowered: str, name: str, region: str,
+                 lenient: bool) -> None:
+        self.text, self.scan, self.lowered = text, scan, lowered
+        self.name, self.region, self.lenient = name, region, lenient
         self._messenger_ends: tuple[int, ...] | None = None
+
+    def _messengers(self) -> tuple[int, ...]:
+        if self._messenger_ends is None:
+            self._messenger_ends = tuple(m.end() for m in _MESSENGER.finditer(self.scan.lower()))
+        return self._messenger_ends
 
     def bare_cc_ok(self, pos: int) -> bool:
         """May digits at `pos` start with a country code and no plus (46701740605)? Only in the
         site's phone field, or just after "WhatsApp", "wa.me/", "tel:" and the like."""
-        if self.lenient:
+        return self.lenient or any(0 <= pos - end <= CONTEXT_CHARS for end in self._messengers())
+
+    def may_hold_number(self, start: int, end: int) -> bool:
+        """Can the cluster at start..end hold a number at all? One of plain digits can only if a
+        digit group in it starts like a national number, with enough digits from there on, or
+        a bare country code may stand in it. Most dates, prices, measurements and ids end here,
+        before they are tokenised; `_segment_hits` would find nothing in them."""
+        starts = _start_digits(self.region)
+        chunk = self.lowered[start:end]
+        if self.lenient or starts is None or _NOT_ONLY_DIGITS.search(chunk):
             return True
-        if self._messenger_ends is None:
-            self._messenger_ends = tuple(m.end() for m in _MESSENGER.finditer(self.scan.lower()))
-        return any(0 <= pos - end <= CONTEXT_CHARS for end in self._messenger_ends)
+        first = _group_start(starts).search(chunk) if starts else None
+        if first and sum(map(str.isdigit, chunk[first.start():])) >= MIN_WINDOW_DIGITS:
+            return True
+        return any(start - CONTEXT_CHARS <= e < end for e in self._messengers())
 
 
 def find_phones(text: str, field: str, region: str, hint: tuple[str, ...] = (),
-                lenient: bool = False, words: Sequence[str] | None = None) -> list[PhoneHit]:
+                lenient: bool = False, words: Sequence[str] | None = None,
+                lowered: str | None = None) -> list[PhoneHit]:
     """Every phone number in `text`, in order.
 
     `hint`: the ad's languages, to read ambiguous digit words. `lenient` (the site's own phone
-    field) also reads a bare country code such as 46701740605. `words`: the text's lower-case
-    words, when the caller has split it already.
+    field) also reads a bare country code such as 46701740605. `words` and `lowered`:
+    `wording.Words(text).lower` and text.lower(), when the caller has them.
     """
-    if len(text) <= PLAIN_MAX and (plain := _plain_field(text, field, region, lenient)):
-        return plain
+    if len(text) > PLAIN_MAX:
+        return _find_phones(text, field, region, hint, lenient, words, lowered)
+    return list(_short_field(text, field, region, tuple(hint), lenient,
+                             None if words is None else tuple(words)))
+
+
+@lru_cache(maxsize=VALIDATE_CACHE)
+def _short_field(text: str, field: str, region: str, hint: tuple[str, ...], lenient: bool,
+                 words: tuple[str, ...] | None) -> tuple[PhoneHit, ...]:
+    """`find_phones` for a short field, cached: a site's phone field (and often the title) is
+    the same in every ad of one seller, and its numbers are what links those ads."""
+    return tuple(_plain_field(text, field, region, lenient)
+                 or _find_phones(text, field, region, hint, lenient, words, None))
+
+
+def _find_phones(text: str, field: str, region: str, hint: tuple[str, ...], lenient: bool,
+                 words: Sequence[str] | None, lowered: str | None) -> list[PhoneHit]:
     scan = numerals.fold(text)
     if words is None or scan is not text:
         words = LETTERS.findall(scan.lower())
@@ -177,42 +222,42 @@ def find_phones(text: str, field: str, region: str, hint: tuple[str, ...] = (),
         return []
     hits: list[PhoneHit] = []
     ctx: _Field | None = None
-    for cluster in clusters(scan, spelled):
-        if len(cluster) > MAX_RUN_TOKENS:
-            continue  # hundreds of digits in a row: junk or a table, not something to call
-        plain = _plain_cluster(cluster, text, scan, field, region)
+    lowered, fast = lowered_scan(scan, lowered if scan is text else None)
+    for start, end in clusters(lowered, fast, spelled):
+        plain = _plain_span(text, scan, start, end, field, region)
         if plain:
             hits.append(plain)
             continue
+        if ctx is None:
+            ctx = _Field(text, scan, lowered, field, region, lenient)
+        if not ctx.may_hold_number(start, end):
+            continue
+        cluster = pieces(lowered, fast, start, end)
+        if len(cluster) > MAX_RUN_TOKENS:
+            continue  # hundreds of digits in a row: junk or a table, not something to call
         for run in runs(tokenize(scan, cluster)):
             if sum(len(t.digits) for t in run) < MIN_WINDOW_DIGITS:
                 continue
-            if ctx is None:
-                ctx = _Field(text, scan, field, region, lenient)
             for seg, plus in segments(resolve(run, hint)):
                 hits.extend(_segment_hits(seg, plus, ctx))
     return hits
 
 
-def _plain_cluster(cluster: list[re.Match[str]], text: str, scan: str, field: str,
-                   region: str) -> PhoneHit | None:
-    """A stretch that is one plainly written number as a whole, read without tokenising it.
+def _plain_span(text: str, scan: str, start: int, end: int, field: str, region: str) -> PhoneHit | None:
+    """A cluster that is one plainly written number as a whole, read without tokenising it.
     The general path would read it the same; anything less plain goes there."""
-    start, end = cluster[0].start(), cluster[-1].end()
-    if end - start > PLAIN_MAX or any(m.lastgroup not in ("digits", "plus") for m in cluster):
+    if end - start > PLAIN_MAX:
         return None
-    for prev, m in zip(cluster, cluster[1:]):
-        gap = scan[prev.end():m.start()]
-        if len(gap) > 3 or ("/" in gap and " " in gap):
-            return None
-    last = cluster[-1]
-    if last.end() - last.start() <= QUANTITY_MAX_DIGITS and is_quantity(scan, last):
+    raw = text[start:end]
+    # Only digits, a leading plus and plain separators, hence only digit pieces (and the same
+    # characters in the scan text); no gap between them wide enough to split two numbers.
+    if not _PLAIN.fullmatch(raw) or _LOOSE_GAP.search(raw):
         return None
-    found = _plain_field(text[start:end], field, region, False)
-    if not found:
+    last = start + len(raw.rstrip("0123456789"))
+    if is_quantity(scan, last, end):
         return None
-    hit = found[0]
-    return PhoneHit(hit.e164, hit.raw, field, start + hit.start, start + hit.end, (), hit.country)
+    found = _read_plain(raw, region, False)
+    return PhoneHit(found[0], raw, field, start, end, (), found[1]) if found else None
 
 
 def _plain_field(text: str, field: str, region: str, lenient: bool) -> list[PhoneHit]:
@@ -221,19 +266,27 @@ def _plain_field(text: str, field: str, region: str, lenient: bool) -> list[Phon
     m = _PLAIN.fullmatch(text)
     if not m:
         return []
-    raw = m.group(1)
+    found = _read_plain(m.group(1), region, lenient)
+    return [PhoneHit(found[0], m.group(1), field, m.start(1), m.end(1), (), found[1])] if found else []
+
+
+@lru_cache(maxsize=VALIDATE_CACHE)
+def _read_plain(raw: str, region: str, lenient: bool) -> tuple[str, str] | None:
+    """(E.164, region) of a plainly written number, or None when it is not one or its digits
+    are spaced out, mixed or shaped like a date or time. Cached like `validate`: a number
+    recurs across ads, mostly written the same way, and `raw` is at most PLAIN_MAX long."""
     groups = _GROUPS.findall(raw)
-    marks = _MARKS.intersection(raw)
-    if len(marks) > 1 or sum(1 for g in groups if len(g) == 1) >= 4 or "  " in raw:
-        return []
+    if (len(_MARKS.intersection(raw)) > 1 or sum(1 for g in groups if len(g) == 1) >= 4
+            or "  " in raw):
+        return None
     digits = "".join(groups)
     if not MIN_WINDOW_DIGITS <= len(digits) <= MAX_WINDOW_DIGITS or _DATE_OR_TIME.fullmatch(raw):
-        return []
+        return None
     for candidate in _readings(digits, raw.startswith("+"), lambda: lenient, region):
         found = validate(candidate, region)
         if found:
-            return [PhoneHit(found[0], raw, field, m.start(1), m.end(1), (), found[1])]
-    return []
+            return found
+    return None
 
 
 @cache
@@ -244,6 +297,12 @@ def _start_digits(region: str) -> frozenset[str] | None:
         return None
     return frozenset(d for d in "0123456789"
                      if any(prefix.match(d + e + "000000000") for e in "0123456789"))
+
+
+@cache
+def _group_start(starts: frozenset[str]) -> re.Pattern[str]:
+    """A digit group whose first digit is one of `starts`."""
+    return re.compile(f"(?<![0-9])[{''.join(sorted(starts))}]")
 
 
 def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator[PhoneHit]:

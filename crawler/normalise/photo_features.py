@@ -26,8 +26,8 @@ PAIR_RANGE = (0.12, 0.5)  # keypoint distance, as a share of the photo's longer 
 WIN_PX = 16
 WEAK_BITS = 3  # least certain bits per key, flipped by the index when probing
 
-_ORB = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.3, nlevels=5, edgeThreshold=31,
-                      patchSize=31, fastThreshold=8)
+_ORB = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.3, nlevels=3, edgeThreshold=31,
+                      patchSize=31, fastThreshold=20)
 
 
 def _dct_basis(n: int, k: int) -> np.ndarray:
@@ -134,9 +134,9 @@ def window_keys(grey: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarr
         samples[rows] = out.reshape(len(rows), WIN_PX, WIN_PX)
     coefs = (_BASIS @ samples @ _BASIS.T)[:, _V, _U]
     keys = ((coefs > 0).astype(np.int64) * _BIT_WEIGHTS).sum(axis=1).astype(np.uint32)
-    weak = np.argsort(np.abs(coefs), axis=1)[:, :WEAK_BITS].astype(np.uint16)
-    packed = weak[:, 0] | (weak[:, 1] << 5) | (weak[:, 2] << 10)
-    return keys, packed.astype(np.uint16)
+    weak = np.argsort(np.abs(coefs), axis=1)[:, :WEAK_BITS].astype(np.uint32)
+    packed = (weak << (5 * np.arange(WEAK_BITS, dtype=np.uint32))).sum(axis=1, dtype=np.uint32)
+    return keys, packed
 
 
 def probe_keys(keys: np.ndarray, weak: np.ndarray, mirror: bool = True) -> np.ndarray:

@@ -34,7 +34,7 @@ VIEWS: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
     ("centre", (0.1, 0.1, 0.9, 0.9)),
 )
 VIEW_NAMES = tuple(name for name, _ in VIEWS)
-HASH_PX = 128  # PDQ reduces to 64x64 internally; a little more keeps its filter honest
+HASH_PX = 64  # PDQ works on 64x64 luma: each view is box-reduced to exactly that
 FEATURE_PX = 320  # longest side of the image keypoints are found in
 FORMAT_VERSION = 1
 # magic, version, views, keypoints, windows, quality, width, height, trimmed aspect (w/h)
@@ -156,18 +156,30 @@ def trim_box(rgb: np.ndarray, tolerance: int = 12, share: float = 0.98,
     return left, top, w - right, h - bottom
 
 
-def _pdq_views(rgb: np.ndarray) -> tuple[bytes, int]:
-    out = []
+# PDQ's DCT skips the constant term: coefficient column j is horizontal frequency j + 1, so a
+# mirror image negates the even columns. compute_float's output is in reversed bit order.
+_MIRROR_SIGN = np.where((255 - np.arange(256)) % 16 % 2 == 0, -1.0, 1.0).astype(np.float32)
+
+
+def _pdq_bits(coefs: np.ndarray) -> bytes:
+    return np.packbits(coefs > np.median(coefs)).tobytes()
+
+
+def _pdq_views(grey: np.ndarray) -> tuple[bytes, bytes, int]:
+    """PDQ of each view and of its mirror image, from one DCT per view: (hashes, mirror, quality)."""
+    out, mirror = [], []
     quality = 0
-    h, w = rgb.shape[:2]
+    h, w = grey.shape
     for i, (_, (l, t, r, b)) in enumerate(VIEWS):
-        region = rgb[round(t * h):round(b * h), round(l * w):round(r * w)]
-        arr = cv2.resize(region, (HASH_PX, HASH_PX), interpolation=cv2.INTER_AREA)
-        bits, q = pdqhash.compute(arr)
-        out.append(np.packbits(bits.astype(np.uint8)).tobytes())
+        region = grey[round(t * h):round(b * h), round(l * w):round(r * w)]
+        small = cv2.resize(region, (HASH_PX, HASH_PX), interpolation=cv2.INTER_AREA)
+        # pdqhash takes RGB; equal channels give back the same luma.
+        coefs, q = pdqhash.compute_float(np.repeat(small[:, :, None], 3, axis=2))
+        out.append(_pdq_bits(coefs))
+        mirror.append(_pdq_bits(coefs * _MIRROR_SIGN))
         if i == 0:
             quality = int(q)
-    return b"".join(out), quality
+    return b"".join(out), b"".join(mirror), quality
 
 
 def compute_hashes(rgb: np.ndarray, sha256: str, width: int, height: int) -> PhotoHashes:
@@ -175,15 +187,13 @@ def compute_hashes(rgb: np.ndarray, sha256: str, width: int, height: int) -> Pho
     left, top, right, bottom = trim_box(rgb)
     if right - left < 16 or bottom - top < 16:  # a blank picture: nothing to trim to
         left, top, right, bottom = 0, 0, rgb.shape[1], rgb.shape[0]
-    trimmed = np.ascontiguousarray(rgb[top:bottom, left:right])
-    pdq, quality = _pdq_views(trimmed)
-    pdq_mirror, _ = _pdq_views(np.ascontiguousarray(trimmed[:, ::-1]))
-    th, tw = trimmed.shape[:2]
-    grey = cv2.cvtColor(trimmed, cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
+    th, tw = grey.shape
     scale = FEATURE_PX / max(th, tw)
     if scale < 1:
         grey = cv2.resize(grey, (max(16, round(tw * scale)), max(16, round(th * scale))),
                           interpolation=cv2.INTER_AREA)
+    pdq, pdq_mirror, quality = _pdq_views(grey)
     signature = cv2.resize(grey, (SIG_PX, SIG_PX), interpolation=cv2.INTER_AREA)
     # Equalising makes keypoints and window keys indifferent to brightness and contrast edits.
     equalised = cv2.equalizeHist(grey)

@@ -35,6 +35,7 @@ _DURATION_BEFORE = re.compile(r"(?:\bi|\bin|\bfor|\bsince|\bsedan|\bpå|\bunder|
 _NOT_AGE_AFTER = re.compile(r"\s*(?:cm|kg|min|kr|sek|%|h\b|st\b|:|\.\d|,\d)", re.IGNORECASE)
 # Two digits not inside a longer number, date, time or word; the class comes first for speed.
 _TWO_DIGITS = re.compile(r"([0-9]{2})(?<![\w.,:/+\-][0-9]{2})(?![\w.,:/-][0-9]|[0-9])")
+_FIELD_AGE = re.compile(r"(?<!\d)(\d{2})(?!\d)")
 # "Anna, 23" / "Anna (23)" opening a field; "Room 23" (no comma) is no age.
 _TITLE_NAME_AGE = re.compile(r"^\s*[A-ZÅÄÖ][a-zåäöé]+\s*(?:,\s*|\(\s*)$")
 _TITLE_AGE_END = re.compile(r"\s*(?:\)|$|[,.!\-])")
@@ -97,7 +98,7 @@ def age_from_field(value: object) -> int | None:
         return value if FIELD_MIN_AGE <= value <= FIELD_MAX_AGE else None
     if not isinstance(value, str):
         return None
-    m = re.search(r"(?<!\d)(\d{2})(?!\d)", value[:200])
+    m = _FIELD_AGE.search(value[:200])
     if m:
         age = int(m.group(1))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,9 +14,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.archive import PAGE_KEY, PageCapture
+from crawler.incremental import seen_item
+from crawler.page_memory import PageMemory
 from crawler.pages.record import PageResult
 from crawler.runlog import PAGES_STAT, ROBOTS_STAT, crawl_problem
-from videre.config import SiteSettings
+from videre.config import Settings, SiteSettings
+from videre.db import Database
+
+LISTING_META = "videre_listing"  # a listing (or API) page: one that failing leaves the walk incomplete
 
 
 def capture(response: Response) -> PageCapture:
@@ -42,10 +48,52 @@ class SiteSpider(scrapy.Spider):
         self.site = site
         # Pages are followed only on the site's own hosts, whatever links an ad carries.
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in site.start_urls} - {""})
+        self.pages = PageMemory({}, timedelta(0))
+        # False once part of the site was not walked (a listing page failed, or a budget or depth
+        # limit stopped the walk): ads not seen then may still be online, so none is marked gone.
+        self.complete = True
+        self.truncated: list[str] = []
+        self._requested = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        settings: Settings = self.settings["VIDERE_SETTINGS"]
+        db = Database.from_settings(settings)
+        try:
+            with db.session() as s:
+                self.pages = PageMemory.load(s, self.site.slug, settings.crawl.recheck_after_hours)
+        finally:
+            db.dispose()
         for url in self.site.start_urls:
-            yield self.first_request(url)
+            if self.budget_allows(url):
+                yield self.first_request(url)
+
+    def budget_allows(self, what: str) -> bool:
+        """Count one more page request against the site's page budget; False when it is spent."""
+        budget = self.settings.getint("VIDERE_PAGE_BUDGET")
+        if budget and self._requested >= budget:
+            self.stop_walk(f"page budget of {budget} reached before {what}")
+            return False
+        self._requested += 1
+        return True
+
+    def depth_allows(self, response: Response) -> bool:
+        """Whether the next listing page after this one is within the depth limit."""
+        limit = self.settings.getint("VIDERE_MAX_DEPTH")
+        depth = int(response.meta.get("listing_depth", 1))
+        if limit and depth >= limit:
+            self.stop_walk(f"depth limit of {limit} listing pages reached")
+            return False
+        return True
+
+    def stop_walk(self, why: str) -> None:
+        """A limit from config cut the walk short: said in the run's warnings."""
+        self.complete = False
+        if why not in self.truncated:
+            self.truncated.append(why)
+
+    def seen(self, url: str, checked: bool) -> dict[str, Any]:
+        """An item for an ad that is still online and unchanged: no parse, no photos."""
+        return seen_item(url, self.site.slug, checked)
 
     def first_request(self, url: str) -> scrapy.Request:
         raise NotImplementedError
@@ -70,6 +118,8 @@ class SiteSpider(scrapy.Spider):
             message = f"HTTP {response.status}"
         else:
             message = f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}"
+        if request is not None and request.meta.get(LISTING_META):
+            self.complete = False
         self.problem("fetch", url, message[:500])
 
     def text_of(self, response: Response) -> str | None:

@@ -19,6 +19,7 @@ REVEALED = "revealed"
 NO_BUTTON = "no-button"
 TIMED_OUT = "timeout"
 _HEAVY = frozenset({"image", "media", "font"})
+SCREENSHOT_TIMEOUT_MS = 15_000
 
 
 def skip_heavy_resource(request: Any) -> bool:
@@ -61,3 +62,11 @@ async def reveal(page: Page, click: str, wait_for: str, timeout_ms: float) -> st
         # A button that is detached or covered: the ad is kept, the phone reported missing.
         return f"{TIMED_OUT}: {str(exc).splitlines()[0][:200]}"
     return REVEALED
+
+
+async def screenshot(page: Page) -> bytes | str:
+    """The whole page as PNG, for evidence; what went wrong instead of raising."""
+    try:
+        return await page.screenshot(full_page=True, type="png", timeout=SCREENSHOT_TIMEOUT_MS)
+    except PlaywrightError as exc:
+        return f"{TIMED_OUT}: {str(exc).splitlines()[0][:200]}"

@@ -9,7 +9,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.pages.json_api import parse_api_page
-from crawler.spiders.base import SiteSpider
+from crawler.spiders.base import LISTING_META, SiteSpider
 from videre.errors import InputError
 
 
@@ -17,11 +17,12 @@ class JsonApiSpider(SiteSpider):
     """Reads every ad on each API page and follows `listing.next` until it is null."""
 
     def first_request(self, url: str) -> scrapy.Request:
-        return self.page_request(url)
+        return self.page_request(url, depth=1)
 
-    def page_request(self, url: str) -> scrapy.Request:
+    def page_request(self, url: str, depth: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_page, errback=self.fetch_failed,
-                              headers={"Accept": "application/json"})
+                              headers={"Accept": "application/json"},
+                              meta={LISTING_META: True, "listing_depth": depth})
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         self.page_seen()
@@ -29,9 +30,11 @@ class JsonApiSpider(SiteSpider):
             result = parse_api_page(response.url, response.body, self.site)
         except InputError as exc:
             self.problem("parse", response.url, str(exc))
+            self.complete = False
             return
         if not result.records:
             self.problem("parse", response.url, "API page with no ads (has the API changed?)")
+            self.complete = False
         yield from self.emit(response, result)
-        if result.next_url:
-            yield self.page_request(result.next_url)
+        if result.next_url and self.depth_allows(response) and self.budget_allows(result.next_url):
+            yield self.page_request(result.next_url, int(response.meta.get("listing_depth", 1)) + 1)

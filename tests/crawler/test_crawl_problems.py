@@ -188,7 +188,8 @@ def test_a_site_that_cannot_start_is_recorded_and_the_others_still_crawl(tmp_pat
 
 
 @pytest.mark.parametrize("after_s", [0, 3], ids=["at-once", "mid-crawl"])
-def test_a_crawl_stopped_by_sigterm_records_its_run_as_killed(tmp_path: Path, site: Site, after_s: float) -> None:
+def test_a_crawl_stopped_by_sigterm_records_its_run_as_interrupted(tmp_path: Path, site: Site,
+                                                                   after_s: float) -> None:
     settings = _settings(tmp_path, site)
     data = yaml.safe_load(settings.source.read_text())  # type: ignore[union-attr]
     data["crawl"].update(download_delay=2, autothrottle=False)
@@ -204,5 +205,5 @@ def test_a_crawl_stopped_by_sigterm_records_its_run_as_killed(tmp_path: Path, si
     summary = json.loads(out.strip().splitlines()[-1])
     assert child.returncode == 1
     [run] = summary["runs"]
-    assert run["run_id"] == started["run_id"] and run["status"] == "killed"
+    assert run["run_id"] == started["run_id"] and run["status"] == "interrupted"
     assert run["message"].startswith("stopped by a signal before")

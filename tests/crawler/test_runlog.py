@@ -30,7 +30,7 @@ def _tally(new: int = 0, errors: int = 0, kind: str = "fetch") -> IngestTally:
     ("finished", _tally(), 6, "failed"),  # pages but no ad: the layout changed
     ("finished", _tally(), 0, "failed"),  # nothing fetched at all
     ("closespider_timeout", _tally(new=2), 3, "partial"),
-    ("shutdown", _tally(new=2), 3, "killed"),
+    ("shutdown", _tally(new=2), 3, "interrupted"),
     ("cancelled", _tally(new=2), 3, "failed"),
 ])
 def test_status_follows_the_close_reason_and_the_counts(reason: str, tally: IngestTally, pages: int,

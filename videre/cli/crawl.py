@@ -71,7 +71,9 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
     """Crawl the configured sites (all enabled ones by default) in a separate
     process: store new and changed ads, fetch and hash their photos, and archive
     the raw pages as WARC under data_dir/archive. Each site's run is recorded
-    with its counts and errors (see `videre runs`).
+    with its counts and errors (see `videre runs`). Ad pages stored before and
+    unchanged since are not downloaded again, so a crawl that was killed is
+    resumed by running it again. It never runs beside the nightly run.
 
     The exit status is 1 when a site failed (nothing stored, or stopped early).
 
@@ -81,11 +83,18 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
         videre crawl nattfjaril kvallsros --log-level INFO
     """
     from crawler.run import crawl_in_subprocess
+    from videre.oplock import OpsLock
+    from videre.run_history import close_dead_runs
 
     settings = app.settings
-    app.db  # create or migrate the schema once, before the crawl process starts
-    result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
-                                 stderr=sys.stderr)
+    # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).
+    with OpsLock(app.db, settings.path("locks"), purpose="crawl"):
+        with app.db.session() as s:
+            if dead := close_dead_runs(s):
+                click.echo(f"closed {len(dead)} run(s) a killed crawl left open: "
+                           + ", ".join(f"#{i}" for i in dead), err=True)
+        result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
+                                     stderr=sys.stderr)
     print_summary(result)
     if not result.ok:
         sys.exit(1)

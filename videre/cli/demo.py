@@ -54,6 +54,7 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
     from videre.cli.queue import list_ as queue_list
     from videre.demo.generate import generate_world
     from videre.demo.sites import SITES, serve_demo
+    from videre.oplock import OpsLock
 
     settings = app.settings
     slugs = [s.slug for s in settings.sites if s.slug in SITES]
@@ -67,7 +68,9 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
         for slug, base in sites.base_urls.items():
             click.echo(f"  {slug:12} {base}")
         click.echo("Crawling …")
-        result = crawl_in_subprocess(settings, slugs, stderr=sys.stderr)
+        # Every crawl runs under the ops lock, so a run left open is known to be dead.
+        with OpsLock(app.db, settings.path("locks"), purpose="demo crawl"):
+            result = crawl_in_subprocess(settings, slugs, stderr=sys.stderr)
         print_summary(result)
         if not result.ok:
             raise click.ClickException("the demo crawl did not finish cleanly; see the summary above")

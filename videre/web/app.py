@@ -1,83 +1,48 @@
-"""Application factory: routes, templates, and the headers that keep hostile ad content inert."""
+"""Application factory: routes, the sign-in/CSRF guard, and the headers that keep ad content inert."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import Response
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from triage.queue import list_items, show_item
 from videre.config import Settings
 from videre.db import Database
-from videre.errors import NotFound
+from videre.web.context import HERE, Web
+from videre.web.guard import Guard
+from videre.web.headers import SecurityHeaders
+from videre.web.i18n import N_
+from videre.web.routes import admin, auth, hubs, items, outreach, queue, watch, weights
 
-HERE = Path(__file__).parent
-
-# Ad text can hold HTML and script: nothing inline runs, nothing loads from elsewhere.
-SECURITY_HEADERS = {
-    b"content-security-policy": b"default-src 'none'; img-src 'self'; style-src 'self'; "
-                                b"script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                                b"base-uri 'none'",
-    b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"no-referrer",
-    b"x-frame-options": b"DENY",
+MESSAGES = {
+    400: N_("The request could not be understood."),
+    403: N_("Your role does not allow this."),
+    404: N_("Not found."),
+    405: N_("This request is not accepted."),
 }
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k not in SECURITY_HEADERS]
-                message["headers"] = headers + list(SECURITY_HEADERS.items())
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 def create_app(settings: Settings, db: Database) -> Starlette:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    web = Web(settings, db)
 
-    def render(name: str, status: int = 200, **context: object) -> HTMLResponse:
-        return HTMLResponse(env.get_template(name).render(**context), status_code=status)
-
-    async def queue_page(request: Request) -> Response:
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            raise HTTPException(400, "page must be a number") from None
-        size = settings.web.page_size
-        with db.session() as s:
-            items = list_items(s, limit=size + 1, offset=(page - 1) * size)
-        return render("queue.html", items=items[:size], page=page, more=len(items) > size)
-
-    async def item_page(request: Request) -> Response:
-        with db.session() as s:
-            try:
-                item = show_item(s, request.path_params["item_id"])
-            except NotFound:
-                raise HTTPException(404, "no such item") from None
-        return render("item.html", item=item)
+    def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = MESSAGES.get(exc.status_code, N_("Something went wrong."))
+        # Input errors name the problem (which field, which value); show that rather than a generic line.
+        detail = exc.detail if exc.status_code == 400 and isinstance(exc.detail, str) else ""
+        return web.render(request, "error.html", status=exc.status_code, status_code=exc.status_code,
+                          message=message, detail=detail)
 
     routes = [
-        Route("/", queue_page),
-        Route("/items/{item_id:int}", item_page),
+        *auth.routes(), *queue.routes(), *items.routes(), *watch.routes(), *outreach.routes(),
+        *admin.routes(), *weights.routes(), *hubs.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error},
+                    middleware=[Middleware(SecurityHeaders), Middleware(Guard, web=web)])
+    app.state.web = web
+    return app

