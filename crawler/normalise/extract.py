@@ -136,16 +136,17 @@ def extract(record: Mapping[str, Any], region: str = "SE",
     joined = "\n".join(prose.values())
     # Lower-cased once per field (Words), then shared: joining lower-cased parts gives the
     # same text as lower-casing the joined text.
-    joined_lower = "\n".join(ws.lowered for ws in split.values())
+    lowered = [ws.lowered for ws in split.values()]
+    joined_lower = "\n".join(lowered)
     all_words: list[str] = []
     for ws in split.values():
         all_words += ws.lower
     langs = detect_languages(joined, all_words)
     phones = _phones(contact, split, html, region, langs)
     evidence, nations = indicators.scan(split, matches)
-    contact_text = "\n".join(contact.values())
-    contact_lower = "\n".join(split[key].lowered if key in split else text.lower()
-                               for key, text in contact.items())
+    contact_text = "\n".join(contact.values())   # the prose fields, then the phone field
+    phone = contact.get("phone")
+    contact_lower = "\n".join(lowered + [phone.lower()]) if phone else joined_lower
     incall, outcall = profile.call_modes(labels)
     return Extraction(
         phones=phones,

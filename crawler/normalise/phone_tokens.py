@@ -9,9 +9,10 @@ and "24/7" become breaks, not digits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import compress
 
 from rapidfuzz.distance import Levenshtein
 
@@ -92,9 +93,10 @@ def _regions(lowered: str, spelled: bool) -> list[tuple[int, int]]:
         return [(0, len(lowered))]
     regions: list[tuple[int, int]] = []
     for m in _DIGIT_STRETCH.finditer(lowered):
-        if m.end() - m.start() < DIGIT_STRETCH_MIN:
+        start, end = m.span()
+        if end - start < DIGIT_STRETCH_MIN:
             continue
-        lo, hi = max(0, m.start() - WINDOW), min(len(lowered), m.end() + WINDOW)
+        lo, hi = max(0, start - WINDOW), min(len(lowered), end + WINDOW)
         # Widen to whitespace so that no word is cut in half at the edge.
         lo = max(lowered.rfind(" ", 0, lo), lowered.rfind("\n", 0, lo)) + 1
         space = _SPACE.search(lowered, hi)
@@ -117,13 +119,13 @@ def count_digit_words(words: Iterable[str]) -> int:
         words = list(words)
     strong = numerals.strong_words()
     count = 0 if strong.isdisjoint(words) else sum(map(strong.__contains__, words))
-    if max(map(len, words), default=0) < GLUED_MIN_CHARS:
-        return count   # the common case, found without a Python-level loop
     prefixes = numerals.word_prefixes()
-    for word in [w for w in words if len(w) >= GLUED_MIN_CHARS and w[:3] in prefixes]:
-        pieces = numerals.split_pieces(word)
-        if pieces:
-            count += len(pieces)
+    # Only the long words are looked at in Python; picking them out runs at C speed.
+    for word in compress(words, map(GLUED_MIN_CHARS.__le__, map(len, words))):
+        if word[:3] in prefixes:
+            pieces = numerals.split_pieces(word)
+            if pieces:
+                count += len(pieces)
     return count
 
 
@@ -202,6 +204,8 @@ def _letter_pieces(chunk: str) -> tuple[tuple[int, int, str, str, frozenset[str]
 
 def _letter_tokens(scan: str, start: int, end: int) -> list[Token]:
     """The digit words and look-alikes a run of letters is made of, or none."""
+    if end - start > GLUED_MAX_CHARS:
+        return []   # too long to be digits written together (and to be a cache key)
     return [Token(start + i, start + j, digit, kind, langs, weak)
             for i, j, digit, kind, langs, weak in _letter_pieces(scan[start:end])]
 

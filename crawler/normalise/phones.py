@@ -10,88 +10,34 @@ start like a number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
-
 from crawler.normalise import numerals
+from crawler.normalise.phone_plain import (DATE_OR_TIME, MARKS, MAX_WINDOW_DIGITS, PLAIN_MAX,
+                                           VALIDATE_CACHE, plain_field, plain_span, readings,
+                                           start_digits, validate)
 from crawler.normalise.phone_segments import loose_edge, resolve, runs, segments, stands_apart
 from crawler.normalise.phone_tokens import (HAS_DIGIT, LETTERS, MIN_WINDOW_DIGITS, SPELLED_MIN_WORDS,
-                                            Token, clusters, count_digit_words, is_quantity,
-                                            lowered_scan, pieces, tokenize)
+                                            Token, clusters, count_digit_words, lowered_scan, pieces,
+                                            tokenize)
 from crawler.normalise.results import PhoneHit
 
 __all__ = ["find_link_phones", "find_phones", "validate"]
 
-MAX_WINDOW_DIGITS = 17      # 15 E.164 digits plus "00"
 MAX_RUN_TOKENS = 200       # a stretch with more digit pieces than this is not read at all
 CONTEXT_CHARS = 30          # how far back a messenger keyword makes a bare country code readable
-VALIDATE_CACHE = 16_384
 
 # Separators a plain number may have; anything else in a gap (symbols, zero-width characters)
 # is hiding it.
 _ODD_GAP = re.compile(r"[^\s\-–./()]")
 _KEYCAP = re.compile("\ufe0f?\u20e3")
-_MARKS = frozenset("-–./")
-# "kl 09.00-17.00", "01.02.2026": digits that validate by chance but are a time or a date.
-_TIME_OR_DAY = (r"(?:[0-9]{1,2}[.:][0-9]{2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}"
-                r"|[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2})")
-_DATE_OR_TIME = re.compile(rf"{_TIME_OR_DAY}(?:\s*[-–/,]?\s*{_TIME_OR_DAY})*")
-# A field or stretch that is just one plainly written number.
-PLAIN_MAX = 40
-_PLAIN = re.compile(r"\s*(\+?[0-9][0-9 \-./()]{5,30}[0-9])\s*")
-_GROUPS = re.compile(r"[0-9]+")
-# A gap in a plain stretch that splits it (`_classify_gap` calls it strong or a break).
-_LOOSE_GAP = re.compile(r"[^0-9+]{4}|/[^0-9+]* | [^0-9+]*/")
 # Run on lower-cased text. Every branch starts with a letter, which lets the engine skip ahead
 # (a leading lookahead would not).
 _MESSENGER = re.compile(r"whats\s?app|wa\.me|viber|telegram|t\.me|signal|phone=|number=|tel:|sms:|"
                         r"smsto:|callto:|wapp")
 # In a cluster, anything but plain digits and separators: letters, a plus, "!" or "|" for a 1.
 _NOT_ONLY_DIGITS = re.compile(r"[^\W\d_]|[+!|]")
-
-
-@cache
-def _prefix_regex(region: str) -> re.Pattern[str] | None:
-    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    if meta is None or meta.country_code == 1 or not meta.national_prefix_for_parsing:
-        return None
-    return re.compile(meta.national_prefix_for_parsing)
-
-
-def _readings(digits: str, intl: bool, bare_cc: Callable[[], bool], region: str) -> Iterator[str]:
-    """The ways to read `digits` as a number, most natural first. `bare_cc` is asked only when
-    no other reading is left: may the digits start with a country code and no plus?"""
-    if intl:
-        yield "+" + digits
-        return
-    if digits.startswith("00"):
-        yield "+" + digits[2:]
-        return
-    prefix = _prefix_regex(region)
-    if prefix is None or prefix.match(digits):
-        yield digits
-    if bare_cc():
-        yield "+" + digits
-
-
-@lru_cache(maxsize=VALIDATE_CACHE)
-def validate(candidate: str, region: str) -> tuple[str, str] | None:
-    """(E.164, region of the number) if `candidate` is a valid number read in `region`.
-
-    Cached: the same few numbers recur across thousands of ads (that is what links them), and
-    parsing is the costliest step here.
-    """
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return (phonenumbers.format_number(number, PhoneNumberFormat.E164),
-            phonenumbers.region_code_for_number(number) or "")
 
 
 def _windows(seg: list[Token], i: int) -> Iterator[int]:
@@ -151,19 +97,20 @@ def _gap_style(gap: str) -> tuple[bool, frozenset[str]]:
     characters, and ads use few kinds of gap, hence the cache."""
     if "\u20e3" in gap:
         gap = _KEYCAP.sub("", gap)
-    return len(gap) > 3 or bool(_ODD_GAP.search(gap)), _MARKS.intersection(gap)
+    return len(gap) > 3 or bool(_ODD_GAP.search(gap)), MARKS.intersection(gap)
 
 
 class _Field:
     """One field being read: its text, folded text and what numbers in it may look like."""
 
     def __init__(self, text: str, scan: str, lowered: str, name: str, region: str,
-                 lenient: bool) -> None:
+                 lenient: bool, messengers: tuple[int, ...] | None = None) -> None:
         self.text, self.scan, self.lowered = text, scan, lowered
         self.name, self.region, self.lenient = name, region, lenient
-        self._messenger_ends: tuple[int, ...] | None = None
+        self._messenger_ends = messengers
 
-    def _messengers(self) -> tuple[int, ...]:
+    def messengers(self) -> tuple[int, ...]:
+        """Where "WhatsApp", "tel:" and the like end in the text."""
         if self._messenger_ends is None:
             self._messenger_ends = tuple(m.end() for m in _MESSENGER.finditer(self.scan.lower()))
         return self._messenger_ends
@@ -171,21 +118,21 @@ class _Field:
     def bare_cc_ok(self, pos: int) -> bool:
         """May digits at `pos` start with a country code and no plus (46701740605)? Only in the
         site's phone field, or just after "WhatsApp", "wa.me/", "tel:" and the like."""
-        return self.lenient or any(0 <= pos - end <= CONTEXT_CHARS for end in self._messengers())
+        return self.lenient or any(0 <= pos - end <= CONTEXT_CHARS for end in self.messengers())
 
     def may_hold_number(self, start: int, end: int) -> bool:
         """Can the cluster at start..end hold a number at all? One of plain digits can only if a
         digit group in it starts like a national number, with enough digits from there on, or
         a bare country code may stand in it. Most dates, prices, measurements and ids end here,
         before they are tokenised; `_segment_hits` would find nothing in them."""
-        starts = _start_digits(self.region)
+        starts = start_digits(self.region)
         chunk = self.lowered[start:end]
         if self.lenient or starts is None or _NOT_ONLY_DIGITS.search(chunk):
             return True
         first = _group_start(starts).search(chunk) if starts else None
         if first and sum(map(str.isdigit, chunk[first.start():])) >= MIN_WINDOW_DIGITS:
             return True
-        return any(start - CONTEXT_CHARS <= e < end for e in self._messengers())
+        return any(start - CONTEXT_CHARS <= e < end for e in self.messengers())
 
 
 def find_phones(text: str, field: str, region: str, hint: tuple[str, ...] = (),
@@ -208,7 +155,7 @@ def _short_field(text: str, field: str, region: str, hint: tuple[str, ...], leni
                  words: tuple[str, ...] | None) -> tuple[PhoneHit, ...]:
     """`find_phones` for a short field, cached: a site's phone field (and often the title) is
     the same in every ad of one seller, and its numbers are what links those ads."""
-    return tuple(_plain_field(text, field, region, lenient)
+    return tuple(plain_field(text, field, region, lenient)
                  or _find_phones(text, field, region, hint, lenient, words, None))
 
 
@@ -224,79 +171,61 @@ def _find_phones(text: str, field: str, region: str, hint: tuple[str, ...], leni
     ctx: _Field | None = None
     lowered, fast = lowered_scan(scan, lowered if scan is text else None)
     for start, end in clusters(lowered, fast, spelled):
-        plain = _plain_span(text, scan, start, end, field, region)
+        plain = plain_span(text, scan, start, end, field, region)
         if plain:
             hits.append(plain)
             continue
         if ctx is None:
             ctx = _Field(text, scan, lowered, field, region, lenient)
-        if not ctx.may_hold_number(start, end):
-            continue
-        cluster = pieces(lowered, fast, start, end)
-        if len(cluster) > MAX_RUN_TOKENS:
-            continue  # hundreds of digits in a row: junk or a table, not something to call
-        for run in runs(tokenize(scan, cluster)):
-            if sum(len(t.digits) for t in run) < MIN_WINDOW_DIGITS:
-                continue
-            for seg, plus in segments(resolve(run, hint)):
-                hits.extend(_segment_hits(seg, plus, ctx))
+        hits.extend(_cluster_hits(ctx, start, end, hint, fast))
     return hits
 
 
-def _plain_span(text: str, scan: str, start: int, end: int, field: str, region: str) -> PhoneHit | None:
-    """A cluster that is one plainly written number as a whole, read without tokenising it.
-    The general path would read it the same; anything less plain goes there."""
-    if end - start > PLAIN_MAX:
-        return None
-    raw = text[start:end]
-    # Only digits, a leading plus and plain separators, hence only digit pieces (and the same
-    # characters in the scan text); no gap between them wide enough to split two numbers.
-    if not _PLAIN.fullmatch(raw) or _LOOSE_GAP.search(raw):
-        return None
-    last = start + len(raw.rstrip("0123456789"))
-    if is_quantity(scan, last, end):
-        return None
-    found = _read_plain(raw, region, False)
-    return PhoneHit(found[0], raw, field, start, end, (), found[1]) if found else None
+MEMO_MAX_CHARS = 120   # longer clusters (a whole text of spelled digits) are read directly
+MEMO_AFTER = 9         # characters after a cluster that reading it looks at ("23 år", "24/7")
+MEMO_SIZE = 4096       # excerpts of up to ~130 characters: a few megabytes at most
 
 
-def _plain_field(text: str, field: str, region: str, lenient: bool) -> list[PhoneHit]:
-    """The common case, a field that is one plainly written number ("070-174 06 05"), read
-    without the general machinery. Anything else returns [] and takes the general path."""
-    m = _PLAIN.fullmatch(text)
-    if not m:
-        return []
-    found = _read_plain(m.group(1), region, lenient)
-    return [PhoneHit(found[0], m.group(1), field, m.start(1), m.end(1), (), found[1])] if found else []
+def _cluster_hits(ctx: _Field, start: int, end: int, hint: tuple[str, ...],
+                  fast: bool) -> list[PhoneHit]:
+    """Numbers in one cluster, through a memo: hidden numbers recur verbatim in a seller's ads
+    ("O7O-l7 4O 6O 8"), and reading them (tokens, windows, validation) is the costliest step.
+    The memo is keyed on the cluster with everything around it that reading it looks at: one
+    character before, a few after, and where messenger names end nearby."""
+    if end - start > MEMO_MAX_CHARS:
+        return list(_read_cluster(ctx, start, end, hint, fast))
+    lo, hi = max(0, start - 1), end + MEMO_AFTER
+    near = tuple(e - lo for e in ctx.messengers() if start - CONTEXT_CHARS <= e < end)
+    scan = None if ctx.scan is ctx.text else ctx.scan[lo:hi]
+    found = _memo_cluster(ctx.text[lo:hi], scan, ctx.lowered[lo:hi], start - lo, end - lo, near,
+                          hint, ctx.region, ctx.lenient, fast)
+    return [PhoneHit(e164, ctx.text[lo + s:lo + e], ctx.name, lo + s, lo + e, methods, country)
+            for s, e, e164, methods, country in found]
 
 
-@lru_cache(maxsize=VALIDATE_CACHE)
-def _read_plain(raw: str, region: str, lenient: bool) -> tuple[str, str] | None:
-    """(E.164, region) of a plainly written number, or None when it is not one or its digits
-    are spaced out, mixed or shaped like a date or time. Cached like `validate`: a number
-    recurs across ads, mostly written the same way, and `raw` is at most PLAIN_MAX long."""
-    groups = _GROUPS.findall(raw)
-    if (len(_MARKS.intersection(raw)) > 1 or sum(1 for g in groups if len(g) == 1) >= 4
-            or "  " in raw):
-        return None
-    digits = "".join(groups)
-    if not MIN_WINDOW_DIGITS <= len(digits) <= MAX_WINDOW_DIGITS or _DATE_OR_TIME.fullmatch(raw):
-        return None
-    for candidate in _readings(digits, raw.startswith("+"), lambda: lenient, region):
-        found = validate(candidate, region)
-        if found:
-            return found
-    return None
+@lru_cache(maxsize=MEMO_SIZE)
+def _memo_cluster(text: str, scan: str | None, lowered: str, start: int, end: int,
+                  messengers: tuple[int, ...], hint: tuple[str, ...], region: str, lenient: bool,
+                  fast: bool) -> tuple[tuple[int, int, str, tuple[str, ...], str], ...]:
+    """`_read_cluster` on an excerpt: (start, end, E.164, methods, country) of each number."""
+    ctx = _Field(text, text if scan is None else scan, lowered, "", region, lenient, messengers)
+    return tuple((h.start, h.end, h.e164, h.methods, h.country)
+                 for h in _read_cluster(ctx, start, end, hint, fast))
 
 
-@cache
-def _start_digits(region: str) -> frozenset[str] | None:
-    """First digits a national-format number can have in `region`; None: any."""
-    prefix = _prefix_regex(region)
-    if prefix is None:
-        return None
-    return frozenset(d for d in "0123456789"
-                     if any(prefix.match(d + e + "000000000") for e in "0123456789"))
+def _read_cluster(ctx: _Field, start: int, end: int, hint: tuple[str, ...],
+                  fast: bool) -> Iterator[PhoneHit]:
+    """The general path: tokens, runs, segments, then windows validated with phonenumbers."""
+    if not ctx.may_hold_number(start, end):
+        return
+    cluster = pieces(ctx.lowered, fast, start, end)
+    if len(cluster) > MAX_RUN_TOKENS:
+        return  # hundreds of digits in a row: junk or a table, not something to call
+    for run in runs(tokenize(ctx.scan, cluster)):
+        if sum(len(t.digits) for t in run) < MIN_WINDOW_DIGITS:
+            continue
+        for seg, plus in segments(resolve(run, hint)):
+            yield from _segment_hits(seg, plus, ctx)
 
 
 @cache
@@ -310,7 +239,7 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator
     that validates, preferring windows that cross no strong gap."""
     i = 0
     after_hit = False
-    starts = _start_digits(ctx.region)
+    starts = start_digits(ctx.region)
     while i < len(seg):
         first = seg[i]
         intl = plus is not None and i == 0
@@ -338,8 +267,8 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator
                     and not stands_apart(seg, i, j, ctx.scan)):
                 continue
             digits = "".join(t.digits for t in seg[i:j + 1])
-            for candidate in _readings(digits, intl, lambda: bare_cc or ctx.bare_cc_ok(first.start),
-                                       ctx.region):
+            for candidate in readings(digits, intl, lambda: bare_cc or ctx.bare_cc_ok(first.start),
+                                      ctx.region):
                 number = validate(candidate, ctx.region)
                 if number is not None:
                     found = (j, number)
@@ -351,7 +280,7 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator
             after_hit = False
             continue
         j, (e164, country) = found
-        if not intl and _DATE_OR_TIME.fullmatch(ctx.scan, first.start, seg[j].end):
+        if not intl and DATE_OR_TIME.fullmatch(ctx.scan, first.start, seg[j].end):
             i, after_hit = j + 1, False   # "kl 09.00-17.00", "01.02.2026": a time or a date
             continue
         start = first.start

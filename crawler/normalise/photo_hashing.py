@@ -36,7 +36,7 @@ VIEWS: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
 VIEW_NAMES = tuple(name for name, _ in VIEWS)
 HASH_PX = 64  # PDQ works on 64x64 luma: each view is box-reduced to exactly that
 FEATURE_PX = 320  # longest side of the image keypoints are found in
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # v2: 32-bit window keys with four weak bits, PDQ from a 64 px view
 # magic, version, views, keypoints, windows, quality, width, height, trimmed aspect (w/h)
 _HEADER = struct.Struct("<2sBBBBBIIf")
 
@@ -58,7 +58,7 @@ class PhotoHashes:
     # ORB descriptors at those points (n * 32 bytes), and at the mirrored points of the mirror image.
     descriptors: bytes = b""
     descriptors_mirror: bytes = b""
-    # Window keys (uint32 each) and their weak bits (uint16 each), see photo_features.
+    # Window keys (uint32 each) and their weak bit positions (uint32 each), see photo_features.
     keys: bytes = b""
     weak: bytes = b""
     # 32x32 uint8 grey image of the trimmed photo.
@@ -88,7 +88,7 @@ class PhotoHashes:
         return np.frombuffer(self.keys, dtype="<u4")
 
     def weak_array(self) -> np.ndarray:
-        return np.frombuffer(self.weak, dtype="<u2")
+        return np.frombuffer(self.weak, dtype="<u4")
 
     def signature_array(self) -> np.ndarray:
         return np.frombuffer(self.signature, dtype=np.uint8).reshape(SIG_PX, SIG_PX)
@@ -107,10 +107,13 @@ class PhotoHashes:
             magic, version, views, n, nk, quality, width, height, aspect = _HEADER.unpack_from(data)
         except struct.error:
             raise ValueError("truncated photo fingerprint") from None
-        if magic != b"VP" or version != FORMAT_VERSION:
-            raise ValueError(f"unknown photo fingerprint format {magic!r} v{version}")
+        if magic != b"VP":
+            raise ValueError(f"not a photo fingerprint (starts {magic!r})")
+        if version != FORMAT_VERSION:
+            raise ValueError(f"photo fingerprint format v{version} is not supported (this version "
+                             f"reads v{FORMAT_VERSION}): hash the photo again")
         sizes = (32, views * HASH_BYTES, views * HASH_BYTES, SIG_PX * SIG_PX, n * 4,
-                 n * DESC_BYTES, n * DESC_BYTES, nk * 4, nk * 2)
+                 n * DESC_BYTES, n * DESC_BYTES, nk * 4, nk * 4)
         if len(data) != _HEADER.size + sum(sizes):
             raise ValueError("photo fingerprint has the wrong length")
         parts = []
@@ -205,5 +208,5 @@ def compute_hashes(rgb: np.ndarray, sha256: str, width: int, height: int) -> Pho
     return PhotoHashes(sha256=sha256, width=width, height=height, pdq=pdq, pdq_mirror=pdq_mirror,
                        quality=quality, aspect=tw / th, points=points.tobytes(),
                        descriptors=desc.tobytes(), descriptors_mirror=desc_m.tobytes(),
-                       keys=keys.astype("<u4").tobytes(), weak=weak.astype("<u2").tobytes(),
+                       keys=keys.astype("<u4").tobytes(), weak=weak.astype("<u4").tobytes(),
                        signature=signature.tobytes())

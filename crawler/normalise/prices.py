@@ -24,7 +24,7 @@ _PRICE_BEFORE = re.compile(rf"(€|\$|£|eur|usd|sek|gbp)\s*(?<![a-z]{{4}}){_AMO
 _CURRENCY_CODE = {"kr": "sek", "kronor": "sek", "sek": "sek", ":-": "sek", "€": "eur", "eur": "eur",
                   "euro": "eur", "euros": "eur", "$": "usd", "usd": "usd", "£": "gbp", "gbp": "gbp"}
 
-# "30 min", "1h", "2 timmar"
+# "30 min", "1h", "2 timmar"; not the tail of a longer number ("2026" holds no "26 min")
 _DURATION_NUMBER = re.compile(r"([0-9](?<![0-9.,][0-9])[0-9]{0,2}(?:[.,][0-9])?)[ \t]*"
                               r"(h|tim|timme|timmar|hours?|hrs?|min|minuter|minutes|mins)\b")
 # "en timme", "one hour", "/h", "per timme": found from the unit, then the words before it.
@@ -38,8 +38,9 @@ _WORD_NUMBER = {"en": 1.0, "ett": 1.0, "one": 1.0, "an": 1.0, "a": 1.0, "half": 
 _BARE_AFTER_DURATION = re.compile(r"(\d(?<![\d.,]\d)\d?(?:[.,]5)?)\s*(h|tim|timme|timmar|min)\b\.?"
                                   r"[ \t]*[:=\-]?[ \t]*(\d{3,5})(?![\d])")
 
-# A price needs a number with a currency or a duration next to it.
-_PRICE_HINT = re.compile(r"[0-9€$£](?:(?<=[0-9])[ \t]*(?:kr|sek|:-|eur|usd|gbp|h\b|tim|min|hour)|(?<![0-9]))")
+# A price needs a number with a currency or a duration next to it (after its last digit).
+_PRICE_HINT = re.compile(r"[0-9€$£](?:(?<=[0-9])(?![0-9])[ \t]*(?:kr|sek|:-|eur|usd|gbp|h\b|tim|min|hour)"
+                         r"|(?<![0-9]))")
 _CODES_BEFORE = ("sek", "eur", "usd", "gbp")
 
 
