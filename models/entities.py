@@ -176,6 +176,8 @@ class AdSignal(Base):
     city: Mapped[str] = mapped_column(String(200), default="")
     seen: Mapped[int] = mapped_column(BigInteger, default=0)
     ad_version: Mapped[int] = mapped_column(default=0)
+    # For queue summaries: read here by id, not from the wide ads table.
+    url: Mapped[str] = mapped_column(String(2048), default="")
     # Template words (text without names, numbers, places, prices): a hash and MinHash LSH bands.
     doc_key: Mapped[int] = mapped_column(BigInteger, default=0)
     n_tokens: Mapped[int] = mapped_column(default=0)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
 
 STATUSES = ("new", "in_review", "escalated", "outreach", "closed")
 LABELS = ("trafficking_suspected", "independent", "spam", "scam", "other")
 WATCH_KINDS = ("phone", "photo", "template")
-# What the queue can be filtered on besides its own columns (see QueueFacet).
-FACET_KINDS = ("city", "site", "reason", "phone", "word")
 
 
 class QueueItem(Base):
@@ -50,7 +48,7 @@ class QueueItem(Base):
 
 
 class QueueFacet(Base):
-    """One filterable value of a queue item (a city, a site, a reason code, a phone, a word).
+    """One filterable value of a queue item: kind city, site, reason (code), phone (E.164) or word.
 
     Rebuilt from the item's summary whenever a re-score changes it, so that queue filters are
     index lookups rather than scans of JSON or of the ads table.
@@ -131,3 +129,8 @@ class WeightSetting(Base):
     weight: Mapped[float] = mapped_column(Float)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def overrides(cls, session: Session) -> dict[str, float]:
+        """reason code -> weight, as leads set them in the web UI."""
+        return {code: weight for code, weight in session.execute(select(cls.code, cls.weight))}

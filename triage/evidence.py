@@ -90,9 +90,9 @@ class EvidenceBuilder:
         f = self.frame
         pos = self.members(i)
         ev = Evidence(pos)
-        name_of = {p: f.names.values[f.names.of_ad[p]] for p in pos if f.names.of_ad[p] >= 0}
+        name_of = {p: f.names.shown[f.names.of_ad[p]] for p in pos if f.names.of_ad[p] >= 0}
         ev.names = sorted(set(name_of.values()))
-        stops = sorted((int(f.seen[p]), int(f.ad_ids[p]), f.cities.values[f.cities.of_ad[p]])
+        stops = sorted((int(f.seen[p]), int(f.ad_ids[p]), f.cities.shown[f.cities.of_ad[p]])
                        for p in pos if f.cities.of_ad[p] >= 0)
         for t, _, city in stops:
             if not ev.route or ev.route[-1][0] != city:

@@ -53,17 +53,32 @@ class Keys:
 
 @dataclass
 class Codes:
-    """Distinct strings and, per ad, the index of its string (-1 for none)."""
+    """Distinct strings and, per ad, the index of its string (-1 for none).
+
+    Strings are compared folded (case and spacing); `shown` keeps the first spelling met, for
+    analysts.
+    """
 
     values: list[str]
     of_ad: np.ndarray
+    shown: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, strings: Iterable[str | None], n: int) -> "Codes":
         index: dict[str, int] = {}
-        codes = np.fromiter((index.setdefault(s, len(index)) if s else -1 for s in strings),
-                            dtype=np.int64, count=n)
-        return cls(list(index), codes)
+        shown: list[str] = []
+
+        def code(s: str | None) -> int:
+            if not s:
+                return -1
+            key = " ".join(s.casefold().split())
+            if key not in index:
+                index[key] = len(index)
+                shown.append(s.strip())
+            return index[key]
+
+        codes = np.fromiter((code(s) for s in strings), dtype=np.int64, count=n)
+        return cls(list(index), codes, shown)
 
 
 @dataclass

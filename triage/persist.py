@@ -139,8 +139,8 @@ def urls_of(session: Session, ad_ids: list[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for start in range(0, len(ad_ids), ID_CHUNK):
         chunk = ad_ids[start:start + ID_CHUNK]
-        out.update(fetch_all(session, f"SELECT id, url FROM ads WHERE id IN ({','.join('?' * len(chunk))})",
-                             chunk))
+        out.update(fetch_all(session, f"SELECT ad_id, url FROM ad_signals "
+                                      f"WHERE ad_id IN ({','.join('?' * len(chunk))})", chunk))
     return out
 
 

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from crawler.normalise.photo_hashing import PhotoHashes
-from triage.photo_index import PhotoIndex
+from triage.photo_index import PhotoIndex, Tables, stop_count
 from triage.photo_match import MIN_QUALITY, PhotoMatch, same_photo
+from triage.photo_pairs import key_pairs, pdq_decided, pdq_pairs
 
 __all__ = ["PhotoIndex", "PhotoMatch", "group_photos", "groups_from_pairs", "matching_pairs", "placeholder_reason",
            "photo_hubs", "same_photo"]
@@ -24,17 +25,18 @@ EXHAUSTIVE_UP_TO = 150
 
 
 class _Groups:
-    """Union-find whose root is always the smallest id of its group."""
+    """Union-find over positions 0..n-1; a group's root is its smallest position."""
 
-    def __init__(self, ids: Iterable[int]) -> None:
-        self.parent = {i: i for i in ids}
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
 
     def find(self, x: int) -> int:
+        parent = self.parent
         root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
         return root
 
     def union(self, a: int, b: int) -> None:
@@ -42,55 +44,83 @@ class _Groups:
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
 
+    def smallest(self, ids: Sequence[int]) -> dict[int, int]:
+        """ids[i] -> the smallest id in position i's group."""
+        roots = [self.find(i) for i in range(len(ids))]
+        least: dict[int, int] = {}
+        for root, pid in zip(roots, ids):
+            least[root] = min(least.get(root, pid), pid)
+        return {pid: least[root] for root, pid in zip(roots, ids)}
+
+
+def _candidate_pairs(hashes: Sequence[PhotoHashes]) -> np.ndarray:
+    """(m, 2) positions (query, other) worth checking, each unordered pair once."""
+    n = len(hashes)
+    if n <= EXHAUSTIVE_UP_TO:
+        # A small set is checked pair by pair: the index misses a few heavily cropped copies.
+        return np.stack(np.triu_indices(n, 1), axis=1).astype(np.int64)
+    tables = Tables(hashes)
+    found = np.concatenate([pdq_pairs(tables, hashes), key_pairs(tables, hashes, stop_count(n))])
+    if not len(found):
+        return found
+    # Checked from the side a one-by-one search reaches first: the smaller position, when its
+    # own look-up found the pair.
+    lo, hi = found.min(axis=1), found.max(axis=1)
+    order = np.lexsort((found[:, 0] > found[:, 1], hi, lo))
+    found, key = found[order], lo[order] * n + hi[order]
+    return found[np.concatenate([[True], key[1:] != key[:-1]])]
+
 
 def _search(items: Sequence[tuple[int, PhotoHashes]],
             on_match: Callable[[int, int, PhotoMatch], None] | None) -> _Groups:
-    groups = _Groups(pid for pid, _ in items)
+    groups = _Groups(len(items))
     # Identical files first: they need no index and no check.
     by_sha: dict[str, int] = {}
-    unique: list[tuple[int, PhotoHashes]] = []
-    for pid, h in items:
-        first = by_sha.setdefault(h.sha256, pid)
-        if first != pid:
-            groups.union(first, pid)
+    unique: list[int] = []
+    for i, (pid, h) in enumerate(items):
+        first = by_sha.setdefault(h.sha256, i)
+        if first != i:
+            groups.union(first, i)
             if on_match is not None:
-                on_match(first, pid, PhotoMatch(0.0, "sha256", "identical files (same SHA-256)"))
+                a, b = sorted((items[first][0], pid))
+                on_match(a, b, PhotoMatch(0.0, "sha256", "identical files (same SHA-256)"))
         else:
-            unique.append((pid, h))
-    index = PhotoIndex.build(unique)
-    checked: set[tuple[int, int]] = set()
-    everyone = np.arange(len(unique))
-    for pid, h in unique:
-        # A small set is checked pair by pair: the index misses a few heavily cropped copies.
-        found = everyone if len(unique) <= EXHAUSTIVE_UP_TO else index.candidates(h)
-        for other in found:
-            oid = index.photo_id(int(other))
-            pair = (min(pid, oid), max(pid, oid))
-            if oid == pid or pair in checked:
-                continue
-            if on_match is None and groups.find(oid) == groups.find(pid):
-                continue  # already joined through other photos: no need to check
-            checked.add(pair)
-            m = same_photo(h, index.hashes(int(other)))
-            if m is not None:
-                groups.union(pid, oid)
-                if on_match is not None:
-                    on_match(*pair, m)
+            unique.append(i)
+    hashes = [items[i][1] for i in unique]
+    pairs = _candidate_pairs(hashes)
+    if on_match is None:
+        # Pairs PDQ decides need no call to same_photo; joining them first spares the checks
+        # of pairs they already join.
+        decided = pdq_decided(hashes, pairs)
+        for a, b in pairs[decided].tolist():
+            groups.union(unique[a], unique[b])
+        pairs = pairs[~decided]
+    for a, b in pairs.tolist():
+        ia, ib = unique[a], unique[b]
+        if on_match is None and groups.find(ia) == groups.find(ib):
+            continue  # already joined through other photos: no need to check
+        m = same_photo(hashes[a], hashes[b])
+        if m is not None:
+            groups.union(ia, ib)
+            if on_match is not None:
+                pa, pb = sorted((items[ia][0], items[ib][0]))
+                on_match(pa, pb, m)
     return groups
 
 
 def group_photos(items: Sequence[tuple[int, PhotoHashes]]) -> dict[int, int]:
     """photo id -> group id, the smallest photo id of its group of photos showing one picture."""
-    groups = _search(items, None)
-    return {pid: groups.find(pid) for pid, _ in items}
+    return _search(items, None).smallest([pid for pid, _ in items])
 
 
 def groups_from_pairs(ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
     """id -> smallest id of its connected group."""
-    groups = _Groups(ids)
+    ids = list(dict.fromkeys(ids))
+    at = {pid: i for i, pid in enumerate(ids)}
+    groups = _Groups(len(ids))
     for a, b in pairs:
-        groups.union(a, b)
-    return {i: groups.find(i) for i in groups.parent}
+        groups.union(at[a], at[b])
+    return groups.smallest(ids)
 
 
 def matching_pairs(items: Sequence[tuple[int, PhotoHashes]]) -> list[tuple[int, int, PhotoMatch]]:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.entities import Cluster
+from models.review import WeightSetting
 from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
@@ -128,7 +129,8 @@ def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
     with stage("scoring"):
         home = f"+{phonenumbers.country_code_for_region(settings.region)}"
         table = compute_features(frame, signals, assignment.cluster_of, home, t.rules)
-        scores = score_all(table, t.rules, t.weights)
+        # Weights from config.yaml, then the leads' overrides from the web UI (/weights).
+        scores = score_all(table, t.rules, {**t.weights, **WeightSetting.overrides(session)})
         existing = existing_items(session)
         plan = plan_items(session, frame, table, scores, np.searchsorted(table.cids, assignment.cluster_of),
                           signals.nationalities, set(existing), t)

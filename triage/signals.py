@@ -34,7 +34,7 @@ BATCH = 10_000
 # Below this many stale ads, starting worker processes costs more than it saves.
 PARALLEL_MIN = 50_000
 COLUMNS = ("ad_id", "version", "source_changed_at", "site_id", "name", "age", "city", "seen",
-           "ad_version", "doc_key", "n_tokens", "bands", "flags", "nationalities")
+           "ad_version", "url", "doc_key", "n_tokens", "bands", "flags", "nationalities")
 
 Tick = Callable[..., None]
 
@@ -69,8 +69,9 @@ def nationalities_of(text: str | None) -> str:
     return ",".join(sorted({n for n in (text or "").split(",") if n}))[:200]
 
 
-def fold_name(name: str | None) -> str:
-    return " ".join((name or "").casefold().split())[:100]
+def tidy_name(name: str | None) -> str:
+    """The name as written, with its spacing tidied and its length bounded (folded when compared)."""
+    return " ".join((name or "").split())[:100]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _read(session: Session, ids: np.ndarray, contiguous: bool) -> list[tuple[Any
     where, params = _where_ids(ids, contiguous, "a.id")
     return fetch_all(session, f"SELECT a.id, a.changed_at, a.title, a.body, a.name, a.location_raw, "
                               f"a.city, {codes}, {nats}, {obf}, a.site_id, a.age, "
-                              f"COALESCE(a.posted_at, a.first_seen), a.version "
+                              f"COALESCE(a.posted_at, a.first_seen), a.version, a.url "
                               f"FROM ads a WHERE {where} ORDER BY a.id", params)
 
 
@@ -115,8 +116,8 @@ def compute(rows: list[tuple[Any, ...]], vocab: Vocabulary,
     keys, counts, bands = batch.doc_keys.tolist(), batch.n_tokens.tolist(), batch.bands
     seen = to_epoch([r[12] for r in rows]).tolist()
     # changed_at goes back exactly as the driver gave it, so the staleness test compares equals.
-    signals = [(r[0], SIGNATURE_VERSION, r[1], r[10], fold_name(r[4]),
-                r[11] if r[11] and 0 < r[11] < 120 else 0, r[6] or "", seen[i], r[13], keys[i],
+    signals = [(r[0], SIGNATURE_VERSION, r[1], r[10], tidy_name(r[4]),
+                r[11] if r[11] and 0 < r[11] < 120 else 0, r[6] or "", seen[i], r[13], r[14], keys[i],
                 counts[i], bands[i].tobytes(), flags_of(r[7], r[9]), nationalities_of(r[8]))
                for i, r in enumerate(rows)]
     words = [(r[0], w[:MAX_WORDS_CHARS]) for r, w in zip(rows, batch.cleaned(vocab))]

@@ -144,6 +144,11 @@ def _rescore(settings: Settings, db: Database, report: NightlyReport) -> None:
         from triage.rescore import rescore
 
         report.rescored = rescore(settings, db, full=False)
+        # Rebuild the queue's filter index now, so no analyst waits for it in the morning.
+        from videre.web.facets import refresh_queue_index
+
+        with db.session() as session:
+            refresh_queue_index(session)
     except Exception as exc:  # noqa: BLE001 - recorded; the watchlists still get checked
         log.exception("re-score failed")
         report.errors["rescore"] += 1

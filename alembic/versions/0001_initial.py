@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:41:12.975215
+Create Date: 2026-11-28 13:18:36.962529
 """
 from __future__ import annotations
 
@@ -308,6 +308,7 @@ def upgrade() -> None:
     sa.Column('city', sa.String(length=200), nullable=False),
     sa.Column('seen', sa.BigInteger(), nullable=False),
     sa.Column('ad_version', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=2048), nullable=False),
     sa.Column('doc_key', sa.BigInteger(), nullable=False),
     sa.Column('n_tokens', sa.Integer(), nullable=False),
     sa.Column('bands', sa.LargeBinary(), nullable=False),

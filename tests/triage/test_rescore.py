@@ -103,7 +103,7 @@ def test_queue_items_have_the_contract_shape_with_reasons(db: Database, settings
     assert abs(sum(r["weight"] for r in item["reasons"]) - item["score"]) < 1e-6
     assert all(r["text"] and r["weight"] > 0 for r in item["reasons"])
     names = next(r for r in item["reasons"] if r["code"] == "many_names_one_number")["text"]
-    assert "alina" in names and "bianca" in names and fiction(20) in names
+    assert "Alina" in names and "Bianca" in names and fiction(20) in names
 
 
 def test_weights_come_from_the_config(tmp_path: Path) -> None:

@@ -79,7 +79,28 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
                    f"{outcome.hubs} hubs.")
         click.get_current_context().invoke(queue_list, fmt="table", limit=top, status=None)
         if serve:
+            _demo_account(app)
             _serve(app)
+
+
+def _demo_account(app: App) -> None:
+    """A lead account for trying the UI. Its password is random and printed once: no defaults."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from models.users import User
+    from videre.web.accounts import add_user, set_password
+
+    password = secrets.token_urlsafe(12)
+    minimum = app.settings.web.min_password_length
+    with app.db.session() as s:
+        user = s.execute(select(User).where(User.username == "demo")).scalar_one_or_none()
+        if user is None:
+            add_user(s, "demo", password, "lead", minimum)
+        else:
+            set_password(s, user, password, minimum)
+    click.echo(f"Sign in as 'demo' with the password {password} (a lead account, for this demo only).")
 
 
 def _serve(app: App) -> None:

@@ -56,8 +56,12 @@ def phone_words(e164: str) -> list[str]:
     return out
 
 
-def digest(flagged: bool, summary: dict[str, Any], reasons: list[Any]) -> str:
-    blob = json.dumps([flagged, summary, reasons], sort_keys=True, default=str)
+# The digest of an item below the threshold: it has no facets, whatever its content.
+UNFLAGGED = "-"
+
+
+def digest(summary: dict[str, Any], reasons: list[Any]) -> str:
+    blob = json.dumps([summary, reasons], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -97,38 +101,46 @@ def _ad_texts(session: Session, cluster_ids: list[int]) -> tuple[dict[int, set[s
     return sites, titles
 
 
+def _stale_rows(session: Session, marker: Any) -> list[Any]:
+    q = select(QueueItem.id, QueueItem.flagged, QueueItem.index_digest).order_by(QueueItem.id)
+    return list(session.execute(q if marker is None else q.where(QueueItem.scored_at > marker)))
+
+
 def refresh_queue_index(session: Session) -> int:
-    """Bring the facets up to date with the latest re-score; returns the number of items rebuilt."""
+    """Bring the facets up to date with the latest re-score; returns the number of items rebuilt.
+
+    Cheap when little changed: items that were and stay below the threshold are not read at all,
+    the others' content is compared by digest, and the marks are one set-based UPDATE.
+    """
     marker = session.execute(select(func.max(QueueItem.indexed_at))).scalar()
-    q = select(QueueItem.id, QueueItem.cluster_id, QueueItem.flagged, QueueItem.summary,
-               QueueItem.reasons, QueueItem.index_digest, QueueItem.scored_at).order_by(QueueItem.id)
-    if marker is not None:
-        q = q.where(QueueItem.scored_at > marker)
-    rows = session.execute(q).all()
+    todo = [item_id for item_id, flagged, old in _stale_rows(session, marker) if flagged or old != UNFLAGGED]
     rebuilt = 0
-    for start in range(0, len(rows), BATCH):
-        rebuilt += _refresh_batch(session, rows[start:start + BATCH])
+    for start in range(0, len(todo), BATCH):
+        rebuilt += _refresh_batch(session, todo[start:start + BATCH])
+    mark = update(QueueItem).values(indexed_at=QueueItem.scored_at).execution_options(synchronize_session=False)
+    session.execute(mark if marker is None else mark.where(QueueItem.scored_at > marker))
     return rebuilt
 
 
-def _refresh_batch(session: Session, rows: Sequence[Any]) -> int:
-    marks: list[dict[str, Any]] = []
+def _refresh_batch(session: Session, item_ids: list[int]) -> int:
+    rows = session.execute(select(QueueItem.id, QueueItem.cluster_id, QueueItem.flagged, QueueItem.summary,
+                                  QueueItem.reasons, QueueItem.index_digest).where(QueueItem.id.in_(item_ids)))
+    digests: list[dict[str, Any]] = []
     changed: list[tuple[int, int, bool, dict[str, Any], list[Any]]] = []
-    for item_id, cluster_id, flagged, summary, reasons, old, scored_at in rows:
-        new = digest(flagged, summary or {}, reasons or [])
-        marks.append({"id": item_id, "indexed_at": scored_at, "index_digest": new})
+    for item_id, cluster_id, flagged, summary, reasons, old in rows:
+        new = digest(summary or {}, reasons or []) if flagged else UNFLAGGED
         if new != old:
+            digests.append({"id": item_id, "index_digest": new})
             changed.append((item_id, cluster_id, flagged, summary or {}, reasons or []))
-    if changed:
-        ids = [c[0] for c in changed]
-        session.execute(delete(QueueFacet).where(QueueFacet.item_id.in_(ids)))
-        flagged_rows = [c for c in changed if c[2]]
-        sites, titles = _ad_texts(session, [c[1] for c in flagged_rows])
-        facets = [{"kind": kind, "value": value, "item_id": item_id}
-                  for item_id, cid, _, summary, reasons in flagged_rows
-                  for kind, value in item_facets(summary, reasons, sorted(sites.get(cid, ())),
-                                                 titles.get(cid, []))]
-        if facets:
-            session.execute(insert(QueueFacet), facets)
-    session.execute(update(QueueItem), marks)
+    if not changed:
+        return 0
+    session.execute(delete(QueueFacet).where(QueueFacet.item_id.in_([c[0] for c in changed])))
+    flagged_rows = [c for c in changed if c[2]]
+    sites, titles = _ad_texts(session, [c[1] for c in flagged_rows])
+    facets = [{"kind": kind, "value": value, "item_id": item_id}
+              for item_id, cid, _, summary, reasons in flagged_rows
+              for kind, value in item_facets(summary, reasons, sorted(sites.get(cid, ())), titles.get(cid, []))]
+    if facets:
+        session.execute(insert(QueueFacet), facets)
+    session.execute(update(QueueItem), digests)
     return len(changed)

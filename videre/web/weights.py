@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from models.review import WeightSetting
@@ -20,7 +20,7 @@ LIMIT = 20.0
 
 
 def weight_overrides(session: Session) -> dict[str, float]:
-    return {code: weight for code, weight in session.execute(select(WeightSetting.code, WeightSetting.weight))}
+    return WeightSetting.overrides(session)
 
 
 def effective_weights(session: Session, settings: Settings) -> dict[str, float]:

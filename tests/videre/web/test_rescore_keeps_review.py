@@ -59,3 +59,25 @@ def test_review_state_survives_a_rescore(tmp_path: Path) -> None:
         html = client.get(f"/items/{item_id}").text
         assert "Följ upp." in html and "Eskalerat" in html and "Petra" in html
     db.dispose()
+
+
+def test_a_leads_weight_changes_the_next_rescore(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, triage={"threshold": 1.0})
+    db = Database.from_settings(settings)
+    with db.session() as s:
+        add_user(s, "lars.lead", PASSWORD, "lead", 12)
+    _ingest(Ingestor(settings, db))
+    rescore(settings, db)
+    with db.session() as s:
+        before = s.execute(select(QueueItem.score, QueueItem.reasons).where(QueueItem.flagged.is_(True))).one()
+    code = max(before.reasons, key=lambda r: r["weight"])["code"]
+    with TestClient(create_app(settings, db), base_url="http://127.0.0.1", follow_redirects=False) as client:
+        token = sign_in(client, "lars.lead")
+        assert client.post("/weights", data={"csrf_token": token, f"w_{code}": "9"}).status_code == 303
+        assert "9.0" in client.get("/weights").text
+    rescore(settings, db, full=True)
+    with db.session() as s:
+        after = s.execute(select(QueueItem.score, QueueItem.reasons).where(QueueItem.flagged.is_(True))).one()
+    assert next(r["weight"] for r in after.reasons if r["code"] == code) >= 9.0 - 1e-9
+    assert after.score > before.score
+    db.dispose()
