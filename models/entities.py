@@ -187,13 +187,13 @@ class AdSignal(Base):
     nationalities: Mapped[str] = mapped_column(String(200), default="")
 
 
-class AdWords(Base):
-    """An ad's template words, for verifying template candidates without re-reading the ad.
-
-    Kept apart from ad_signals, which every re-score scans, because only candidates are read.
+class TemplateWords(Base):
+    """The template words of each distinct ad text (by its `ad_signals.doc_key`), for verifying
+    template candidates without re-reading ads. Kept apart from ad_signals, which every re-score
+    scans, and once per distinct text: reposts share one row.
     """
 
-    __tablename__ = "ad_words"
+    __tablename__ = "template_words"
 
-    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    doc_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     words: Mapped[str] = mapped_column(Text, default="")

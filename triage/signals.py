@@ -1,4 +1,4 @@
-"""Per-ad signals, cached in `ad_signals` (and the template words in `ad_words`).
+"""Per-ad signals, cached in `ad_signals` (and the template words in `template_words`).
 
 Reading every ad's text is the costly part of a re-score, and what triage derives from one ad is a
 pure function of its stored content and extraction. So it is computed once per content change: a
@@ -120,7 +120,7 @@ def compute(rows: list[tuple[Any, ...]], vocab: Vocabulary,
                 r[11] if r[11] and 0 < r[11] < 120 else 0, r[6] or "", seen[i], r[13], r[14], keys[i],
                 counts[i], bands[i].tobytes(), flags_of(r[7], r[9]), nationalities_of(r[8]))
                for i, r in enumerate(rows)]
-    words = [(r[0], w[:MAX_WORDS_CHARS]) for r, w in zip(rows, batch.cleaned(vocab))]
+    words = list({k: w[:MAX_WORDS_CHARS] for k, w in zip(keys, batch.cleaned(vocab))}.items())
     return signals, words
 
 
@@ -135,8 +135,9 @@ def _upsert(session: Session, rows: list[tuple[Any, ...]], words: list[tuple[int
     sets = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
     executemany(session, f"INSERT INTO ad_signals ({', '.join(COLUMNS)}) VALUES "
                          f"({', '.join('?' * len(COLUMNS))}) ON CONFLICT (ad_id) DO UPDATE SET {sets}", rows)
-    executemany(session, "INSERT INTO ad_words (ad_id, words) VALUES (?, ?) "
-                         "ON CONFLICT (ad_id) DO UPDATE SET words = excluded.words", words)
+    # One row per distinct text; equal keys mean equal words, so an existing row stays.
+    executemany(session, "INSERT INTO template_words (doc_key, words) VALUES (?, ?) "
+                         "ON CONFLICT (doc_key) DO NOTHING", words)
 
 
 _worker: dict[str, Any] = {}
@@ -185,10 +186,9 @@ def refresh_signals(session: Session, params: SignalParams, full: bool,
         if full:
             # Most rows of a full run are unchanged: compare before writing.
             old = _existing(session, int(ids[0]), int(ids[-1]))
-            changed = {f[0] for f in fresh if old.get(f[0]) != f}
-            fresh = [f for f in fresh if f[0] in changed]
-            words = [w for w in words if w[0] in changed]
-        if fresh:
+            # Words are written anyway (a no-op where present): a full run repairs a lost row.
+            fresh = [f for f in fresh if old.get(f[0]) != f]
+        if fresh or words:
             _upsert(session, fresh, words)
             written += len(fresh)
         if tick:
@@ -196,13 +196,13 @@ def refresh_signals(session: Session, params: SignalParams, full: bool,
     return written
 
 
-def words_of(session: Session, ad_ids: list[int]) -> dict[int, str]:
-    """The stored template words of these ads."""
+def words_of(session: Session, doc_keys: list[int]) -> dict[int, str]:
+    """The stored template words of these texts (by doc_key)."""
     out: dict[int, str] = {}
-    for start in range(0, len(ad_ids), BATCH):
-        chunk = ad_ids[start:start + BATCH]
-        out.update(fetch_all(session, f"SELECT ad_id, words FROM ad_words "
-                                      f"WHERE ad_id IN ({','.join('?' * len(chunk))})", chunk))
+    for start in range(0, len(doc_keys), BATCH):
+        chunk = doc_keys[start:start + BATCH]
+        out.update(fetch_all(session, f"SELECT doc_key, words FROM template_words "
+                                      f"WHERE doc_key IN ({','.join('?' * len(chunk))})", chunk))
     return out
 
 

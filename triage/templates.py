@@ -101,9 +101,9 @@ def link_templates(session: Session, frame: Frame, signals: Signals, params: Sig
     score = np.zeros(0, dtype=np.float32)
     if len(pairs):
         involved, local = np.unique(pairs, return_inverse=True)
-        ids = frame.ad_ids[rep_ad[involved]].tolist()
-        stored = words_of(session, ids)
-        texts = [stored.get(i, "") for i in ids]
+        keys = docs[rank_order][involved].tolist()
+        stored = words_of(session, keys)
+        texts = [stored.get(k, "") for k in keys]
         local = local.reshape(-1, 2)
         score = process.cpdist([texts[i] for i in local[:, 0]], [texts[i] for i in local[:, 1]],
                                scorer=fuzz.ratio, workers=workers, dtype=np.float32) / 100.0

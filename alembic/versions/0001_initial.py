@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 13:18:36.962529
+Create Date: 2026-11-28 13:38:55.629992
 """
 from __future__ import annotations
 
@@ -107,6 +107,11 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),
     sa.UniqueConstraint('slug', name=op.f('uq_sites_slug'))
+    )
+    op.create_table('template_words',
+    sa.Column('doc_key', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('words', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('doc_key', name=op.f('pk_template_words'))
     )
     op.create_table('templates',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -343,12 +348,6 @@ def upgrade() -> None:
     with op.batch_alter_table('ad_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ad_versions_ad_id'), ['ad_id'], unique=False)
 
-    op.create_table('ad_words',
-    sa.Column('ad_id', sa.Integer(), nullable=False),
-    sa.Column('words', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_ad_words_ad_id_ads'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('ad_id', name=op.f('pk_ad_words'))
-    )
     op.create_table('alerts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('watchlist_id', sa.Integer(), nullable=False),
@@ -436,7 +435,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_alerts_ad_id'))
 
     op.drop_table('alerts')
-    op.drop_table('ad_words')
     with op.batch_alter_table('ad_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ad_versions_ad_id'))
 
@@ -489,6 +487,7 @@ def downgrade() -> None:
     op.drop_table('ads')
     op.drop_table('users')
     op.drop_table('templates')
+    op.drop_table('template_words')
     op.drop_table('sites')
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_runs_started_at'))
