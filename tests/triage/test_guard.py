@@ -68,7 +68,14 @@ def test_a_stock_text_used_by_many_women_is_a_hub(db: Database, settings: Settin
     assert len({c[str(i)] for i in range(15)}) == 15
     with db.session() as s:
         template = s.execute(select(Template)).scalar_one()
-    assert template.is_hub and template.names == 15
+        assert template.is_hub and template.names == 15
+        # An analyst who knows better vouches for it: the template links again, under its id.
+        s.execute(update(Template).where(Template.id == template.id).values(hub_override=False))
+    rescore(settings, db)
+    assert len(set(cluster_of(db).values())) == 1
+    with db.session() as s:
+        again = s.execute(select(Template)).scalar_one()
+    assert again.id == template.id and not again.is_hub and again.hub_override is False
 
 
 def test_an_agency_booking_line_links_its_roster_and_analysts_can_override(db: Database, settings: Settings) -> None:
