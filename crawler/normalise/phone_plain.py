@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, NumberParseException, PhoneNumberFormat
 
 from crawler.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
 from crawler.normalise.results import PhoneHit
@@ -118,6 +118,35 @@ def _read_plain(raw: str, region: str, lenient: bool) -> tuple[str, str] | None:
         if found:
             return found
     return None
+
+
+def international_length(digits: str) -> int | None:
+    """How many digits, country code included, the longest mobile or fixed-line number that
+    begins with `digits` (what follows a "+" or "00") may have; None when no country code
+    begins them. Rarer kinds of number run longer (Bulgaria's 12 digits); counting them would
+    stretch a number over the next one written after it."""
+    if digits.startswith("0"):
+        return None
+    for width in (1, 2, 3):   # country codes are prefix-free
+        if len(digits) >= width and int(digits[:width]) in COUNTRY_CODE_TO_REGION_CODE:
+            return width + _longest_national(int(digits[:width]))
+    return None
+
+
+@cache
+def _longest_national(country_code: int) -> int:
+    lengths = [0]
+    for region in COUNTRY_CODE_TO_REGION_CODE[country_code]:
+        meta = (phonenumbers.PhoneMetadata.metadata_for_nongeo_region(country_code)
+                if region == "001" else phonenumbers.PhoneMetadata.metadata_for_region(region))
+        if meta is None:
+            continue
+        usual = [n for desc in (meta.mobile, meta.fixed_line) if desc is not None
+                 for n in desc.possible_length]
+        if max(usual, default=-1) <= 0 and meta.general_desc is not None:
+            usual = list(meta.general_desc.possible_length)
+        lengths.extend(usual)
+    return max(lengths)
 
 
 @cache

@@ -66,9 +66,17 @@ def resolve(run: list[Token], hint: tuple[str, ...]) -> list[Token | None]:
 
 def _firm_up_lookalikes(out: list[Token | None]) -> None:
     """Mark look-alikes that are surely digits as no longer weak (in place)."""
-    # Glued to a digit or a spelled digit; or glued to such a look-alike ("OO46"), hence the
-    # repeat until nothing changes.
-    changed = True
+    # Each rule can firm up a token the other then builds on: the lone O of "OO-4O-7l" becomes
+    # a digit by the second rule, and the O glued to it only then by the first; "22 Ol" the
+    # other way round. Hence the repeat until neither changes anything.
+    while _firm_glued(out) | _firm_styled(out):
+        pass
+
+
+def _firm_glued(out: list[Token | None]) -> bool:
+    """Look-alikes glued to a digit or a spelled digit, or to such a look-alike ("OO46"),
+    hence the repeat until nothing changes. True if any changed."""
+    changed, any_changed = True, False
     while changed:
         changed = False
         for i, tok in enumerate(out):
@@ -79,13 +87,21 @@ def _firm_up_lookalikes(out: list[Token | None]) -> None:
             if (tok.gap == "glued" and _is_digit(left) and not left.weak) or (
                     right is not None and right.gap == "glued" and _is_digit(right) and not right.weak):
                 tok.weak = False
-                changed = True
-    # A writer who glues O for 0 ("O7O-l7 4O 67 O") means 0 by a lone O next to the number too.
+                changed = any_changed = True
+    return any_changed
+
+
+def _firm_styled(out: list[Token | None]) -> bool:
+    """A writer who glues O for 0 ("O7O-l7 4O 67 O") means 0 by a lone O next to the number
+    too. True if any changed."""
     styled = {t.digits for t in out if t is not None and t.kind == "look" and not t.weak}
+    changed = False
     for i, tok in enumerate(out):
         if (tok is not None and tok.kind == "look" and tok.weak and tok.digits in styled
                 and (_strong_neighbour(out, i, -1, reach=1) or _strong_neighbour(out, i, 1, reach=1))):
             tok.weak = False
+            changed = True
+    return changed
 
 
 def _strong_neighbour(tokens: list[Token | None], i: int, step: int, reach: int = 2) -> bool:

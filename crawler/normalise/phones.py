@@ -15,8 +15,8 @@ from functools import cache, lru_cache
 
 from crawler.normalise import numerals
 from crawler.normalise.phone_plain import (DATE_OR_TIME, MARKS, MAX_WINDOW_DIGITS, PLAIN_MAX,
-                                           VALIDATE_CACHE, plain_field, plain_span, readings,
-                                           start_digits, validate)
+                                           VALIDATE_CACHE, international_length, plain_field,
+                                           plain_span, readings, start_digits, validate)
 from crawler.normalise.phone_segments import loose_edge, resolve, runs, segments, stands_apart
 from crawler.normalise.phone_tokens import (HAS_DIGIT, LETTERS, MIN_WINDOW_DIGITS, SPELLED_MIN_WORDS,
                                             Token, clusters, count_digit_words, lowered_scan, pieces,
@@ -224,8 +224,71 @@ def _read_cluster(ctx: _Field, start: int, end: int, hint: tuple[str, ...],
     for run in runs(tokenize(ctx.scan, cluster)):
         if sum(len(t.digits) for t in run) < MIN_WINDOW_DIGITS:
             continue
+        claims = _Claims(run)
         for seg, plus in segments(resolve(run, hint)):
-            yield from _segment_hits(seg, plus, ctx)
+            yield from _segment_hits(seg, plus, ctx, claims)
+
+
+class _Claims:
+    """Numbers written as international ("+35 988 …", "OO-4O-7l-…", "noll noll fyra sex …") in
+    one run, each with the stretch its digits take. Until a number is read from where one is
+    written, no number may start inside it: its digits would give a number the ad never gives,
+    "0" and the digits after it as a Swedish number ("OO-4O-7l-2O…" as 040-712 0…) or a
+    country code found inside it ("+35 988 787 O64 l" as +98 878…).
+
+    The run's tokens are counted, not its segments': a look-alike left out as unsure still
+    stands where the number is written. A start at the country code stays open ("WhatsApp
+    OO-48-5l-…" read from "48" when the O's are unsure): that is the same number."""
+
+    def __init__(self, run: list[Token]) -> None:
+        self._spans: list[tuple[int, int, int]] = []   # (start, country code start, end)
+        for k, tok in enumerate(run):
+            if tok.kind == "plus":
+                if k == 0 or tok.end - run[k - 1].end > 2:   # not 070+174+06+05
+                    self._stake(run, k, k + 1, 0)
+            elif (k == 0 or tok.gap == "strong") and _digits_from(run, k, 2) == "00":
+                self._stake(run, k, k, 2)
+
+    def _stake(self, run: list[Token], at: int, first: int, prefix: int) -> None:
+        """Claim the digits from run[first] on, after `prefix` digits of "00": as many as the
+        longest number of their country code has, up to a strong gap."""
+        length = international_length(_digits_from(run, first, prefix + 3)[prefix:])
+        if length is None:
+            return
+        count, code, end = 0, -1, -1
+        for k in range(first, len(run)):
+            tok = run[k]
+            if tok.kind in ("unit", "plus") or (k > first and tok.gap == "strong"):
+                break
+            if count == prefix:
+                code = tok.start
+            count += len(tok.digits)
+            end = tok.end
+            if count >= length + prefix:
+                break
+        if end > 0:
+            self._spans.append((run[at].start, code, end))
+
+    def covers(self, start: int) -> bool:
+        """Is `start` inside a claimed stretch (and neither where it begins nor at its country
+        code)?"""
+        return any(s < start < e and start != code for s, code, e in self._spans)
+
+    def read(self, start: int) -> None:
+        """A number was read from `start`: if one is written as international there (or its
+        country code is there), that is the number, and the digits after it are free."""
+        if self._spans:
+            self._spans = [span for span in self._spans if start not in span[:2]]
+
+
+def _digits_from(run: list[Token], k: int, n: int) -> str:
+    """The first `n` digits that run[k:] reads as (fewer if it has fewer)."""
+    out = ""
+    for tok in run[k:]:
+        out += tok.digits
+        if len(out) >= n:
+            break
+    return out[:n]
 
 
 @cache
@@ -234,9 +297,11 @@ def _group_start(starts: frozenset[str]) -> re.Pattern[str]:
     return re.compile(f"(?<![0-9])[{''.join(sorted(starts))}]")
 
 
-def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator[PhoneHit]:
+def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field,
+                  claims: _Claims) -> Iterator[PhoneHit]:
     """Numbers in one stretch of digit tokens, left to right: at each start, the longest window
-    that validates, preferring windows that cross no strong gap."""
+    that validates, preferring windows that cross no strong gap. No number starts inside one
+    written as international that was not read (`claims`)."""
     i = 0
     after_hit = False
     starts = start_digits(ctx.region)
@@ -245,6 +310,9 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator
         intl = plus is not None and i == 0
         if i > 0 and first.gap == "glued":
             i += 1
+            continue
+        if claims.covers(plus.start if intl and plus is not None else first.start):
+            i, after_hit = i + 1, False
             continue
         bare_cc = False
         if not intl and starts is not None and first.digits[0] not in starts:
@@ -288,6 +356,7 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field) -> Iterator
             start = plus.start
         end = seg[j].end
         spelled_plus = intl and ctx.scan[start] != "+"   # "plus fyra sex ..."
+        claims.read(start)
         yield PhoneHit(e164=e164, raw=ctx.text[start:end], field=ctx.name, start=start, end=end,
                        methods=_methods(seg[i:j + 1], ctx.text, start, end, spelled_plus),
                        country=country)

@@ -136,6 +136,56 @@ def foreign() -> Iterator[Case]:
         yield Case("foreign", f"Tel {written}", (FOREIGN[region],), region=region, plain=True)
     # A Romanian number written nationally in a Swedish ad with the site's region set to RO.
     yield Case("foreign", "Sun la 0712 034 567, pupici", (FOREIGN["RO"],), region="RO", plain=True)
+    yield from hidden_foreign()
+
+
+# The US 555-0100 … 0199 block is reserved for fiction; it ends in "01" the way the demo's
+# "... Ol" trap needs.
+US_FICTION = "+12015550101"
+
+
+def hidden_foreign() -> Iterator[Case]:
+    """Foreign numbers hidden the way organised ads hide them: "00" written as look-alike O's,
+    odd separators. Each gives the number itself and nothing read from its middle: no Swedish
+    "0" plus the digits after it ("OO-4O-7l…" as 040-712 034), no country code found inside
+    it ("+35 988…" as +98 8…). Several are read after "WhatsApp", where a bare country code
+    may start a number."""
+    look = frozenset({"lookalike"})
+    hide = frozenset({"lookalike", "separators"})
+    to_o = str.maketrans({"0": "O", "1": "l"})
+
+    def demo_stars(e: str) -> str:   # videre.demo.phones.obfuscate style 5
+        d = "00" + e[1:]
+        return " * ".join(d[i:i + 3] for i in range(0, len(d), 3)).replace("0", "O")
+
+    def demo_pairs(e: str) -> str:   # videre.demo.phones.obfuscate style 1
+        d = "00" + e[1:]
+        return (d[:3] + "-" + " ".join(d[i:i + 2] for i in range(3, len(d), 2))).translate(to_o)
+
+    def dashed(e: str) -> str:       # "OO-4O-7l-2O-34-56-7": the "00" split off by a dash
+        d = "00" + e[1:]
+        return "-".join(d[i:i + 2] for i in range(0, len(d), 2)).translate(to_o)
+
+    for region in ("NG", "RO", "UA", "TH", "BG"):
+        e = FOREIGN[region]
+        yield Case("foreign", f"Ring {demo_stars(e)} nu", (e,), methods=hide)
+    for e in (FOREIGN["RO"], FOREIGN["HU"], FOREIGN["PL"], US_FICTION):
+        yield Case("foreign", f"Sms {demo_pairs(e)}", (e,), methods=look)
+        yield Case("foreign", f"WhatsApp {demo_pairs(e)}", (e,), methods=look)
+    for region in ("RO", "HU", "NG", "UA", "CZ", "NO", "PH", "LT"):
+        e = FOREIGN[region]
+        yield Case("foreign", f"Call {dashed(e)} tonight", (e,), methods=look)
+        yield Case("foreign", f"WhatsApp: {dashed(e)}", (e,), methods=look)
+    yield Case("foreign", f"Ring {dashed(US_FICTION)}", (US_FICTION,), methods=look)
+    yield Case("foreign", "OO 4O 7l2 O34 567 or 070-174 06 05", (FOREIGN["RO"], SE_MOBILE[0]),
+               methods=look)
+    # Look-alikes the reader cannot be sure of (lone O's and l's, none glued to a digit): the
+    # number is not read, and its middle must not be read instead (here 050-123 45 67,
+    # 060-112 34 56, and +20 1555 0123 from a country code inside the number).
+    yield Case("foreign", "Ring OO 38 050 l 234567 nu", ())
+    yield Case("foreign", "Ring OO 42 060 l 123456 nu", ())
+    yield Case("foreign", "+12 l 2015550123", (), field="phone")
+    yield Case("foreign", "WhatsApp O.O.l.2.O.l.5.5.5.O.l.2.3", ())
 
 
 def words() -> Iterator[Case]:

@@ -126,3 +126,22 @@ def test_misspelt_words_need_digits_around_them() -> None:
     (hit,) = find_phones("zero seven zero one sevn four zero six zero five", "body", "SE")
     assert hit.e164 == "+46701740605"
     assert find_phones("fine, none of that", "body", "SE") == []
+
+
+@pytest.mark.parametrize("text, e164", [
+    ("OO-4O-7l-2O-34-56-7", "+40712034567"),          # not 040-712 034 from its middle
+    ("OOl-2O l5 55 Ol Ol", "+12015550101"),           # was missed: "OOl" and "Ol" left unsure
+    ("OO2 * 348 * O21 * 234 * 567", "+2348021234567"),
+])
+def test_a_hidden_foreign_number_is_read_whole_from_its_prefix(text: str, e164: str) -> None:
+    (hit,) = find_phones(f"Ring {text} ikväll", "body", "SE")
+    assert (hit.e164, hit.raw) == (e164, text)
+
+
+def test_no_number_starts_inside_an_unread_international_one() -> None:
+    # The lone O's are unsure, so the Ukrainian number is not read; from "050" on, its digits
+    # would read as the Swedish 050-123 45 67.
+    assert find_phones("Ring OO 38 050 l 234567", "body", "SE") == []
+    # A number written after it, past the longest a Ukrainian number can be, is read.
+    (hit,) = find_phones("Ring OO 38 050 l 234567 0701740618", "body", "SE")
+    assert hit.e164 == "+46701740618"
