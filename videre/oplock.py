@@ -1,4 +1,5 @@
-"""A lock that keeps two crawls, nightly runs or purges from running at once, across processes.
+"""A lock that keeps two crawls, imports, re-scores, nightly runs or purges from running at once,
+across processes.
 
 PostgreSQL: a session-level advisory lock on a connection held for the lock's life. SQLite: an
 flock on a file beside the database. Both vanish with the process that holds them, so a run killed
@@ -22,7 +23,8 @@ from sqlalchemy import Connection, text
 from videre.db import Database
 from videre.errors import VidereError
 
-# One name for everything that writes ads in bulk: crawls, the nightly sequence, purges.
+# One name for everything that writes ads in bulk: crawls, imports, re-scores, the nightly
+# sequence, purges.
 OPS_LOCK = "videre-ops"
 
 
@@ -89,7 +91,7 @@ class OpsLock:
             conn.close()
             who = f" (PostgreSQL backend pid {holder.pid}, connected {holder.backend_start:%Y-%m-%d %H:%M})" \
                 if holder is not None else ""
-            raise LockBusy(f"another Videre process is crawling or purging this database{who}")
+            raise LockBusy(f"another Videre process is writing ads to this database{who}")
         self._conn = conn
 
     def _acquire_file(self) -> None:
@@ -102,7 +104,7 @@ class OpsLock:
             fh.seek(0)
             holder = fh.read(2000)
             fh.close()
-            raise LockBusy("another Videre process is crawling or purging this database"
+            raise LockBusy("another Videre process is writing ads to this database"
                            f"{_describe_holder(holder)} (lock file {path})") from None
         fh.seek(0)
         fh.truncate()

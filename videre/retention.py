@@ -2,9 +2,10 @@
 
 An ad is old when it was last seen before the cutoff. Attached means the ad belongs to a cluster
 whose queue item is in one of `retention.keep_statuses` (under review, escalated). Purged:
-old ads with their versions, phone, photo and place links; old versions of ads that stay; photos
-(with their thumbnails and any kept original) and phone numbers no ad uses any more; old WARC
-archives and screenshots. Every purge is written to the audit log with its counts.
+old ads with their versions, phone, photo and place links and triage signals; old versions of ads
+that stay; photos (with their thumbnails and any kept original), phone numbers, templates and
+template words no ad refers to any more; old WARC archives and screenshots. Every purge is written
+to the audit log with its counts.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from crawler.screenshots import url_key
 from models.ads import Ad, AdVersion
-from models.entities import AdPhone, AdPhoto, Phone, Photo
-from models.review import STATUSES, QueueItem
+from models.entities import AdPhone, AdPhoto, AdSignal, AdTemplate, Phone, Photo, Template, TemplateWords
+from models.review import STATUSES, QueueItem, Watchlist
 from models.users import AuditEvent
 from videre.config import Settings
 from videre.db import Database
@@ -42,6 +43,8 @@ class PurgePlan:
     versions: list[int] = field(default_factory=list)
     photos: list[int] = field(default_factory=list)
     phones: list[int] = field(default_factory=list)
+    templates: list[int] = field(default_factory=list)
+    template_words: list[int] = field(default_factory=list)   # doc_keys
     originals: list[str] = field(default_factory=list)
     attached_urls: frozenset[str] = frozenset()
     ads_kept: int = 0  # old ads kept because they are attached to a case
@@ -50,7 +53,8 @@ class PurgePlan:
 
     def counts(self) -> dict[str, Any]:
         return {"ads": len(self.ads), "ad_versions": len(self.versions), "photos": len(self.photos),
-                "phones": len(self.phones), "photo_originals": len(self.originals),
+                "phones": len(self.phones), "templates": len(self.templates),
+                "template_words": len(self.template_words), "photo_originals": len(self.originals),
                 "files_deleted": len(self.files.delete), "archives_trimmed": len(self.files.trim),
                 "ads_kept_attached": self.ads_kept, "files_kept_attached": self.files.kept,
                 "bytes_freed": self.files.bytes}
@@ -83,16 +87,29 @@ def _ids(session: Session, query: Select[Any]) -> list[int]:
     return [int(i) for i in session.execute(query).scalars()]
 
 
-def _orphans(ad_col: Any, ref_col: Any, entity: Any, purged: Select[Any], cutoff: datetime,
-             session: Session) -> list[int]:
-    """Ids of `entity` rows (photos, phones) no ad will use once `purged` ads are gone: those only
-    purged ads used, and old ones no ad uses at all. An analyst's hub decision keeps its row."""
-    only_purged = select(ref_col).where(ad_col.in_(purged)).except_(
-        select(ref_col).where(ad_col.not_in(purged)))
-    unused_old = select(entity.id).where(entity.first_seen < cutoff, ~exists().where(ref_col == entity.id))
-    ids = set(_ids(session, only_purged)) | set(_ids(session, unused_old))
-    overridden = set(_ids(session, select(entity.id).where(entity.hub_override.is_not(None))))
-    return sorted(ids - overridden)
+def _orphans(ad_col: Any, ref_col: Any, key_col: Any, purged: Select[Any], session: Session, *,
+             old: ColumnElement[bool] | None = None, keep: Iterable[int] = ()) -> list[int]:
+    """Keys (`key_col`) of rows no ad will refer to (through `ref_col`, in a table keyed by ad
+    `ad_col`) once `purged` ads are gone: those only purged ads refer to, and those no ad refers
+    to at all, when `old` (if given) holds for them. `keep`: keys that stay regardless."""
+    only_purged = select(key_col).where(key_col.in_(
+        select(ref_col).where(ad_col.in_(purged)).except_(select(ref_col).where(ad_col.not_in(purged)))))
+    unused = select(key_col).where(~exists().where(ref_col == key_col))
+    if old is not None:
+        unused = unused.where(old)
+    ids = set(_ids(session, only_purged)) | set(_ids(session, unused))
+    return sorted(ids - set(keep))
+
+
+def _hub_decisions(session: Session, entity: Any) -> list[int]:
+    """Rows an analyst marked as hub or not: the decision must outlive the ads it was made on."""
+    return _ids(session, select(entity.id).where(entity.hub_override.is_not(None)))
+
+
+def _watched_templates(session: Session) -> list[int]:
+    """Templates on a watchlist, which names them by id: a new template must never inherit it."""
+    values = session.execute(select(Watchlist.value).where(Watchlist.kind == "template")).scalars()
+    return [int(v) for v in values if v.isdigit()]
 
 
 def plan_purge(session: Session, settings: Settings, now: datetime | None = None) -> PurgePlan:
@@ -110,8 +127,17 @@ def plan_purge(session: Session, settings: Settings, now: datetime | None = None
         select(func.count()).select_from(Ad).where(Ad.last_seen < cutoff, attached)).scalar_one()
     plan.versions = _ids(session, select(AdVersion.id).join(Ad, Ad.id == AdVersion.ad_id).where(
         AdVersion.scraped_at < cutoff, AdVersion.version < Ad.version, Ad.last_seen >= cutoff, ~attached))
-    plan.photos = _orphans(AdPhoto.ad_id, AdPhoto.photo_id, Photo, purged, cutoff, session)
-    plan.phones = _orphans(AdPhone.ad_id, AdPhone.phone_id, Phone, purged, cutoff, session)
+    plan.photos = _orphans(AdPhoto.ad_id, AdPhoto.photo_id, Photo.id, purged, session,
+                           old=Photo.first_seen < cutoff, keep=_hub_decisions(session, Photo))
+    plan.phones = _orphans(AdPhone.ad_id, AdPhone.phone_id, Phone.id, purged, session,
+                           old=Phone.first_seen < cutoff, keep=_hub_decisions(session, Phone))
+    # A template retired by a re-score keeps its text for the retention period, like an unused photo.
+    plan.templates = _orphans(AdTemplate.ad_id, AdTemplate.template_id, Template.id, purged, session,
+                              old=Template.updated_at < cutoff,
+                              keep={*_hub_decisions(session, Template), *_watched_templates(session)})
+    # Words of a text no ad has any more (purged, or edited since) are never read again.
+    plan.template_words = _orphans(AdSignal.ad_id, AdSignal.doc_key, TemplateWords.doc_key, purged,
+                                   session)
     plan.originals = [p for p in _in_chunks(session, select(Photo.original_path), Photo.id, plan.photos)
                       if p]
     plan.attached_urls = frozenset(session.execute(select(Ad.url).where(attached)).scalars())
@@ -133,12 +159,16 @@ def _in_chunks(session: Session, query: Select[Any], column: Any, ids: Sequence[
 
 
 def apply_purge(session: Session, plan: PurgePlan) -> None:
-    """Delete the planned rows; the caller commits. Every table that refers to an ad, a photo or
-    a phone does so ON DELETE CASCADE (SQLite enforces it too: videre.db turns foreign keys on),
-    so links, signals, page states and alerts go with what they point at."""
-    for model, ids in ((AdVersion, plan.versions), (Ad, plan.ads), (Photo, plan.photos), (Phone, plan.phones)):
+    """Delete the planned rows; the caller commits. Every table that refers to an ad, a photo, a
+    phone or a template does so ON DELETE CASCADE (SQLite enforces it too: videre.db turns foreign
+    keys on), so links, signals, page states and alerts go with what they point at. Template words
+    are keyed by text, not by ad: they are planned like the orphans they become."""
+    for model, key, ids in ((AdVersion, AdVersion.id, plan.versions), (Ad, Ad.id, plan.ads),
+                            (Photo, Photo.id, plan.photos), (Phone, Phone.id, plan.phones),
+                            (Template, Template.id, plan.templates),
+                            (TemplateWords, TemplateWords.doc_key, plan.template_words)):
         for part in _chunks(ids):
-            session.execute(delete(model).where(model.id.in_(part)))
+            session.execute(delete(model).where(key.in_(part)))
 
 
 def _remove_files(settings: Settings, plan: PurgePlan) -> tuple[dict[str, int], list[str]]:
@@ -192,6 +222,7 @@ def purge(settings: Settings, db: Database, *, dry_run: bool = False, now: datet
 
 def summary(counts: dict[str, Any]) -> str:
     return (f"{counts['ads']} ads, {counts['ad_versions']} old versions, {counts['photos']} photos, "
-            f"{counts['phones']} phone numbers, {counts['files_deleted']} files purged; "
+            f"{counts['phones']} phone numbers, {counts['templates']} templates, "
+            f"{counts['template_words']} template texts, {counts['files_deleted']} files purged; "
             f"{counts['archives_trimmed']} archives cut down; kept for cases: "
             f"{counts['ads_kept_attached']} ads, {counts['files_kept_attached']} files")

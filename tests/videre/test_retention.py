@@ -15,11 +15,14 @@ from sqlalchemy import func, select
 from crawler.archive import PageCapture, WarcArchive, replay
 from crawler.screenshots import save_screenshot
 from models.ads import Ad, AdVersion
-from models.entities import AdPhone, AdPhoto, Phone, Photo
+from models.entities import AdPhone, AdPhoto, AdSignal, AdTemplate, Phone, Photo, Template, TemplateWords
 from models.ops import Run
+from models.review import Watchlist
 from models.users import AuditEvent
 from tests.conftest import make_settings
 from tests.videre.stored_ads import add_ad, attach, edit_ad
+from triage.rescore import signal_params
+from triage.signals import refresh_signals
 from videre.config import Settings
 from videre.db import Database
 from videre.errors import ConfigError
@@ -191,3 +194,80 @@ def test_nothing_is_old_on_a_fresh_store(settings: Settings, db: Database) -> No
         add_ad(s, f"{BASE}/new", seen=NOW - timedelta(days=1), photos=("p",))
     report = purge(settings, db, now=NOW)
     assert report.plan.counts()["ads"] == 0 and _urls(db) == {"new"}
+
+
+# Two ad texts long enough to carry template words; the world's own ads share a third, short one.
+ROMANIAN = ("Ny tjej i stan! Jag är ung och söt och kommer från Rumänien. Ring eller sms:a mig "
+            "för en trevlig stund, diskret och utan stress. Puss")
+APARTMENT = ("Hej älskling, jag tar emot i egen lägenhet nära centrum. Välkommen dygnet runt, "
+             "bara seriösa herrar som vill ha det skönt.")
+
+
+def _with_triage_rows(world: World) -> dict[str, int]:
+    """Ads whose texts give template words, the signals and words a re-score writes, and
+    templates: each by name, its id."""
+    with world.db.session() as s:
+        ads = {name: s.execute(select(Ad).where(Ad.url == f"{BASE}/{name}")).scalar_one()
+               for name in ("a1", "a4")}
+        ads["t1"] = add_ad(s, f"{BASE}/t1", seen=OLD, phone="+46701740611", body=ROMANIAN)
+        ads["t2"] = add_ad(s, f"{BASE}/t2", seen=RECENT, phone="+46701740612", body=ROMANIAN)
+        ads["t3"] = add_ad(s, f"{BASE}/t3", seen=OLD, phone="+46701740613", body=APARTMENT)
+        ads["t4"] = add_ad(s, f"{BASE}/t4", seen=OLD, phone="+46701740614", body=APARTMENT)
+        refresh_signals(s, signal_params(world.settings), full=True)
+        templates = {
+            "shared": ("{1} är ny i stan och kommer från Rumänien.", ["t1", "t2"], None, RECENT),
+            "purged": ("Hej älskling, {1} tar emot i egen lägenhet.", ["t3", "a1"], None, RECENT),
+            "hub": ("Ring {1} dygnet runt.", ["a4"], True, OLD),
+            "watched": ("{1} från Bulgarien, bara några dagar i {2}.", ["t4"], None, OLD),
+            "retired_long_ago": ("Ny i {1}, ring {2}.", [], None, OLD),
+            "retired_lately": ("Sms:a {1} för bokning.", [], None, RECENT),
+        }
+        ids: dict[str, int] = {}
+        for name, (text, users, override, updated) in templates.items():
+            row = Template(text=text, size=len(users), names=len(users), hub_override=override,
+                           created_at=OLD, updated_at=updated, active=bool(users))
+            s.add(row)
+            s.flush()
+            ids[name] = row.id
+            s.add_all(AdTemplate(ad_id=ads[a].id, template_id=row.id, slots=["Lina"]) for a in users)
+        s.add(Watchlist(kind="template", value=str(ids["watched"]), label="Bulgariska turnén"))
+    return ids
+
+
+def _doc_keys(db: Database) -> tuple[set[int], set[int]]:
+    """(doc_keys of the stored template words, those the ads' signals refer to)."""
+    with db.session() as s:
+        return (set(s.execute(select(TemplateWords.doc_key)).scalars()),
+                set(s.execute(select(AdSignal.doc_key).where(AdSignal.doc_key != 0)).scalars()))
+
+
+def test_purge_removes_template_words_and_templates_no_kept_ad_refers_to(world: World) -> None:
+    ids = _with_triage_rows(world)
+    with world.db.session() as s:
+        key_of = dict(s.execute(select(Ad.url, AdSignal.doc_key).join(AdSignal, AdSignal.ad_id == Ad.id)).all())
+    shared, purged_only = key_of[f"{BASE}/t1"], key_of[f"{BASE}/t3"]
+    assert shared == key_of[f"{BASE}/t2"] and purged_only != 0
+    words, used = _doc_keys(world.db)
+    assert words == used and {shared, purged_only} <= words
+
+    dry = purge(world.settings, world.db, now=NOW, dry_run=True)
+    assert dry.plan.counts()["template_words"] == 1 and dry.plan.counts()["templates"] == 2
+    assert _doc_keys(world.db)[0] == words
+    report = purge(world.settings, world.db, now=NOW)
+
+    assert _urls(world.db) == {"a2", "a3", "a5", "a6", "t2"}
+    words, used = _doc_keys(world.db)
+    # No words of a purged ad's text are left; the text t2 still shows is.
+    assert words == used and shared in words and purged_only not in words
+    with world.db.session() as s:
+        left = set(s.execute(select(Template.id)).scalars())
+        event = s.execute(select(AuditEvent).where(AuditEvent.action == "purge")).scalar_one()
+    # Gone: the one only purged ads used, and the one retired before the cutoff. Kept: one a
+    # kept ad uses, an analyst's hub decision, a watched one, one retired within the period.
+    assert left == {ids[n] for n in ("shared", "hub", "watched", "retired_lately")}
+    counts = report.plan.counts()
+    assert counts["templates"] == 2 and counts["template_words"] == 1
+    assert event.detail["counts"]["templates"] == 2 and event.detail["counts"]["template_words"] == 1
+    with world.db.session() as s:
+        run = s.get(Run, report.run_id)
+    assert run is not None and "2 templates, 1 template texts" in run.message

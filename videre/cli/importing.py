@@ -20,7 +20,8 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
     extract numbers and places, hash photos, store the ad and a new version when it changed.
 
     Bad lines are reported with their line number and skipped; the rest is still
-    imported, and the exit status is 1 when any line was bad.
+    imported, and the exit status is 1 when any line was bad. It never runs
+    beside a crawl, the nightly run or a purge.
 
     \b
     Example:
@@ -28,8 +29,11 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
         videre import archive/2026-11-*.jsonl
     """
     from videre.importer import import_files
+    from videre.oplock import OpsLock
 
-    with progress_bar("importing") as tick:
+    # Like a crawl, an import writes ads: never beside a crawl, the nightly run or a purge.
+    with OpsLock(app.db, app.settings.path("locks"), purpose="import"), \
+            progress_bar("importing") as tick:
         report = import_files(list(files), app.settings, app.db, on_line=tick)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)

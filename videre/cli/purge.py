@@ -18,11 +18,12 @@ def purge(app: App, dry_run: bool, fmt: str) -> None:
     attached to a queue item whose status is in retention.keep_statuses
     (default: in_review, escalated).
 
-    Ads last seen before the cutoff go with their versions and links; old
-    versions of ads still online; photos (thumbnails, kept originals) and phone
-    numbers no ad uses any more; WARC archives and screenshots older than the
-    cutoff. An old archive holding an attached ad is cut down to that ad's
-    pages. Each purge is written to the audit log with its counts.
+    Ads last seen before the cutoff go with their versions, links and triage
+    signals; old versions of ads still online; photos (thumbnails, kept
+    originals), phone numbers, templates and template words no ad uses any
+    more; WARC archives and screenshots older than the cutoff. An old archive
+    holding an attached ad is cut down to that ad's pages. Each purge is
+    written to the audit log with its counts.
 
     \b
     Example:

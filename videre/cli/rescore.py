@@ -23,7 +23,8 @@ def rescore(app: App, full: bool, archives: tuple[Path, ...]) -> None:
     membership mostly persists.
 
     Incremental by default: only ads that changed since their signals were
-    computed are read again; the result is the same as with --full.
+    computed are read again; the result is the same as with --full. It never
+    runs beside a crawl, the nightly run or a purge.
 
     \b
     Example:
@@ -33,15 +34,19 @@ def rescore(app: App, full: bool, archives: tuple[Path, ...]) -> None:
     """
     from triage.rescore import rescore as run
     from videre.cli.progress import progress_bar
+    from videre.oplock import OpsLock
 
-    if archives:
-        from triage.replay import replay_archives
+    # Not beside a crawl, the nightly run or a purge: a purge deletes template words and photos
+    # that a re-score running at the same time may be about to use.
+    with OpsLock(app.db, app.settings.path("locks"), purpose="rescore"):
+        if archives:
+            from triage.replay import replay_archives
 
-        report = replay_archives(list(archives), app.settings, app.db, progress=progress_bar)
-        click.echo(report.summary())
-        for problem in report.problems[:20]:
-            click.echo(f"skipped: {problem}", err=True)
-    result = run(app.settings, app.db, full=full, progress=progress_bar)
+            report = replay_archives(list(archives), app.settings, app.db, progress=progress_bar)
+            click.echo(report.summary())
+            for problem in report.problems[:20]:
+                click.echo(f"skipped: {problem}", err=True)
+        result = run(app.settings, app.db, full=full, progress=progress_bar)
     click.echo(f"{result.mode}: {result.ads} ads ({result.signals} re-read), {result.clusters} "
                f"clusters, {result.flagged} flagged, {result.hubs} hubs, {result.templates} "
                f"templates in {result.seconds:.1f}s")

@@ -94,3 +94,19 @@ def test_schedule_once_without_sites_says_so_and_fails(config: Path, db: Databas
     result = CliRunner().invoke(main, ["--config", str(config), "schedule", "--once"])
     assert result.exit_code == 1
     assert "warning: no enabled sites to crawl" in result.output
+
+
+def test_rescore_and_import_refuse_to_run_beside_a_crawl(config: Path, db: Database,
+                                                         tmp_path: Path) -> None:
+    from videre.oplock import OpsLock
+
+    records = tmp_path / "ads.jsonl"
+    records.write_text("")
+    settings = load_settings(config, env={})
+    with OpsLock(db, settings.path("locks"), purpose="crawl"):
+        for args in (["rescore"], ["import", str(records)]):
+            result = CliRunner().invoke(main, ["--config", str(config), *args])
+            assert result.exit_code == 2, result.output
+            assert "another Videre process is writing ads" in result.output
+            assert "crawl by pid" in result.output
+    assert _invoke(config, "rescore").exit_code == 0
