@@ -7,6 +7,8 @@ becomes a big group, which the hub guard then keeps out of linking.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,8 @@ from triage.groupby import uniq
 from triage.photos import group_photos
 from triage.rows import fetch_all
 
+log = logging.getLogger(__name__)
+
 
 def load_photo_keys(session: Session, frame: Frame) -> tuple[Keys, np.ndarray, np.ndarray]:
     """Keys over photo groups (id: the group's smallest photo id), plus, per stored photo, its id
@@ -23,11 +27,16 @@ def load_photo_keys(session: Session, frame: Frame) -> tuple[Keys, np.ndarray, n
     rows = fetch_all(session, "SELECT id, sha256, fingerprint, hub_override FROM photos ORDER BY id")
     photo_ids = np.array([r[0] for r in rows], dtype=np.int64)
     items = []
+    unreadable: list[tuple[int, str]] = []
     for r in rows:
         try:
             items.append((r[0], PhotoHashes.unpack(bytes(r[2]))))
-        except (ValueError, TypeError):
-            continue  # an unreadable fingerprint links nothing but its own sha256
+        except (ValueError, TypeError) as e:
+            unreadable.append((r[0], str(e)))
+    if unreadable:
+        # Such a photo still links ads through identical files (its sha256), not through edited copies.
+        log.warning("%d photos have an unreadable fingerprint and match only identical files "
+                    "(photo %d: %s)", len(unreadable), *unreadable[0])
     group_of = group_photos(items) if items else {}
     groups = np.array([group_of.get(int(i), int(i)) for i in photo_ids], dtype=np.int64)
     group_ids, photo_group = np.unique(groups, return_inverse=True)

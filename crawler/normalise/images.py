@@ -160,7 +160,9 @@ def process_photo(data: bytes, limits: PhotoLimits, content_type: str | None = N
     if work.size != header.size and (work.width > work.height) != (width > height) and width != height:
         width, height = height, width  # EXIF rotated the photo by 90 degrees
     hashes = compute_hashes(np.asarray(work), sha256=sha256, width=width, height=height)
-    thumb = work.copy()
-    # A box filter (area average) is the right one for shrinking, and the cheapest.
+    # Box filters (area averages) are the right ones for shrinking, and the cheapest: an integer
+    # reduction first, then the last step to size.
+    factor = max(work.size) // limits.thumbnail_px
+    thumb = work.reduce(factor) if factor >= 2 else work.copy()
     thumb.thumbnail((limits.thumbnail_px, limits.thumbnail_px), Image.Resampling.BOX)
     return ProcessedPhoto(hashes=hashes, thumbnail=_jpeg(thumb, THUMB_QUALITY), original=original)

@@ -13,13 +13,12 @@ they move with it when the photo is cropped or resized. Two kinds of local evide
 
 Keys are 32 bits rather than 24 because window patterns are far from uniform: measured on the
 generated photos, two unrelated photos share a 24-bit key (after probing) about once in 70
-pairs, which at a million photos is thousands of chance hits per look-up. At 32 bits with four
-weak bits probed (up to two flipped at once) recall is the same and chance hits a third.
+pairs, which at a million photos is thousands of chance hits per look-up. At 32 bits, with four
+weak bits probed instead of three, recall is the same and chance hits are fewer than half.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import cv2
@@ -27,13 +26,12 @@ import numpy as np
 
 MAX_KEYPOINTS = 48
 ANCHORS = 24  # strongest keypoints whose pairs anchor windows
-MAX_WINDOWS = 48
+MAX_WINDOWS = 64
 WINDOW_SCALE = 1.2  # window side / distance between its two keypoints
 PAIR_RANGE = (0.12, 0.5)  # keypoint distance, as a share of the photo's longer side
 WIN_PX = 16
 KEY_BITS = 32
-WEAK_BITS = 4  # least certain bits per key, flipped by the index when probing
-MAX_FLIPS = 2  # of them at once
+WEAK_BITS = 4  # least certain bits per key, flipped every way by the index when probing
 
 _ORB = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.3, nlevels=3, edgeThreshold=31,
                       patchSize=31, fastThreshold=20)
@@ -54,9 +52,8 @@ _BASIS = _dct_basis(WIN_PX, 7)
 _V = np.array([c[0] for c in KEY_COEFS])
 _U = np.array([c[1] for c in KEY_COEFS])
 _BIT_WEIGHTS = (1 << np.arange(len(KEY_COEFS), dtype=np.int64))
-# Which weak bits each probe flips: none, each one, each two.
-_FLIPS = np.array([[b in combo for b in range(WEAK_BITS)]
-                   for r in range(MAX_FLIPS + 1) for combo in itertools.combinations(range(WEAK_BITS), r)],
+# Which weak bits each probe flips: every subset of them.
+_FLIPS = np.array([[(probe >> b) & 1 for b in range(WEAK_BITS)] for probe in range(1 << WEAK_BITS)],
                   dtype=np.int64).T  # (WEAK_BITS, probes per key)
 
 
@@ -76,20 +73,18 @@ def keypoints(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     found = [found[i] for i in order]
     desc = desc[order]
     # The mirror image's keypoints are these, reflected: only their descriptors need computing.
+    # Each carries its rank as class_id: compute() regroups points by level and drops those too
+    # near the edge.
     flipped = [cv2.KeyPoint(w - 1 - k.pt[0], k.pt[1], k.size, (180.0 - k.angle) % 360.0,
-                            k.response, k.octave, k.class_id) for k in found]
+                            k.response, k.octave, i) for i, k in enumerate(found)]
     kept, desc_m = _ORB.compute(np.ascontiguousarray(grey[:, ::-1]), flipped)
-    if desc_m is None:
+    if desc_m is None or not kept:
         return empty
-    # compute() may reorder points, and drops those too near the edge: pair them up by position.
-    by_pos = {(round(w - 1 - k.pt[0], 2), round(k.pt[1], 2)): i for i, k in enumerate(kept)}
-    pairs = [(i, by_pos.get((round(k.pt[0], 2), round(k.pt[1], 2)))) for i, k in enumerate(found)]
-    pairs = [(i, j) for i, j in pairs if j is not None]
-    if not pairs:
-        return empty
-    found = [found[i] for i, _ in pairs]
-    desc = desc[[i for i, _ in pairs]]
-    desc_m = desc_m[[j for _, j in pairs]]
+    rank = np.array([k.class_id for k in kept])
+    by_rank = np.argsort(rank, kind="stable")
+    rank, desc_m = rank[by_rank], desc_m[by_rank]
+    found = [found[i] for i in rank]
+    desc = desc[rank]
     pts = np.array([k.pt for k in found], dtype=np.float32)
     resp = np.array([k.response for k in found], dtype=np.float32)
     return pts, resp, desc, desc_m
@@ -159,8 +154,8 @@ def canonical(keys: np.ndarray) -> np.ndarray:
 
 
 def key_variants(keys: np.ndarray, weak: np.ndarray) -> np.ndarray:
-    """(n, probes per key) canonical keys a look-up tries: each key with none, one or two of its
-    weak bits flipped. Works on the keys of many photos at once."""
+    """(n, probes per key) canonical keys a look-up tries: each key with its weak bits flipped
+    every way. Works on the keys of many photos at once."""
     bits = (weak.astype(np.int64)[:, None] >> (5 * np.arange(WEAK_BITS))) & 31
     flips = (np.int64(1) << bits) @ _FLIPS  # weak bits are distinct, so a sum is an OR
     return canonical(keys.astype(np.int64)[:, None] ^ flips)

@@ -9,9 +9,12 @@ of evidence, all computed after uniform borders are trimmed:
 - local evidence (photo_features): ORB keypoints for a geometric check, and keypoint-anchored
   window keys that the index finds cropped copies by;
 - a 32x32 grey signature: once the keypoints have aligned two photos, it shows whether the
-  content agrees everywhere (same photo) or only in the background (same room, other photo).
+  content agrees everywhere (same photo) or only in the background (same room, other photo);
+- an 8x8 colour signature (Lab chroma): the same outline in other colours is another photo.
+  No edit a re-poster makes (brightness, contrast, captions, borders) moves hues much.
 
-Nothing in it can be turned back into a viewable picture beyond a 32x32 grey blur.
+Nothing in it can be turned back into a viewable picture beyond a 32x32 grey blur and an 8x8
+colour one.
 """
 
 from __future__ import annotations
@@ -25,9 +28,14 @@ import pdqhash
 
 from crawler.normalise.photo_features import keypoints, window_keys
 
+# The images here are a few hundred pixels: OpenCV's thread pool costs more CPU than it saves
+# (measured: 1.2 of 6 ms per photo), and crawlers run one process per core anyway.
+cv2.setNumThreads(1)
+
 HASH_BYTES = 32  # PDQ: 256 bits
 DESC_BYTES = 32  # ORB: 256 bits
 SIG_PX = 32
+COLOUR_PX = 8
 # Views hashed with PDQ, as (left, top, right, bottom) fractions of the trimmed photo.
 VIEWS: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
     ("whole", (0.0, 0.0, 1.0, 1.0)),
@@ -36,7 +44,10 @@ VIEWS: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
 VIEW_NAMES = tuple(name for name, _ in VIEWS)
 HASH_PX = 64  # PDQ works on 64x64 luma: each view is box-reduced to exactly that
 FEATURE_PX = 320  # longest side of the image keypoints are found in
-FORMAT_VERSION = 2  # v2: 32-bit window keys with four weak bits, PDQ from a 64 px view
+# v2: 32-bit window keys with four weak bits, PDQ from a 64 px view; v3: v2 + colour signature.
+# v2 is still read (without colour evidence): photos stored before v3 keep matching.
+FORMAT_VERSION = 3
+_READS = {2: 0, 3: COLOUR_PX * COLOUR_PX * 2}  # version -> colour bytes
 # magic, version, views, keypoints, windows, quality, width, height, trimmed aspect (w/h)
 _HEADER = struct.Struct("<2sBBBBBIIf")
 
@@ -63,6 +74,8 @@ class PhotoHashes:
     weak: bytes = b""
     # 32x32 uint8 grey image of the trimmed photo.
     signature: bytes = b""
+    # 8x8 Lab chroma (a, b) of the trimmed photo, int8 around neutral grey.
+    colour: bytes = b""
 
     @property
     def n_points(self) -> int:
@@ -93,11 +106,16 @@ class PhotoHashes:
     def signature_array(self) -> np.ndarray:
         return np.frombuffer(self.signature, dtype=np.uint8).reshape(SIG_PX, SIG_PX)
 
+    def colour_array(self) -> np.ndarray:
+        return np.frombuffer(self.colour, dtype=np.int8).reshape(COLOUR_PX, COLOUR_PX, 2)
+
     def pack(self) -> bytes:
-        head = _HEADER.pack(b"VP", FORMAT_VERSION, len(self.pdq) // HASH_BYTES, self.n_points,
+        version = FORMAT_VERSION if self.colour else 2
+        head = _HEADER.pack(b"VP", version, len(self.pdq) // HASH_BYTES, self.n_points,
                             self.n_keys, self.quality, self.width, self.height, self.aspect)
         return b"".join((head, bytes.fromhex(self.sha256), self.pdq, self.pdq_mirror,
-                         self.signature, self.points, self.descriptors, self.descriptors_mirror,
+                         self.signature, self.colour, self.points, self.descriptors,
+                         self.descriptors_mirror,
                          self.keys, self.weak))
 
     @classmethod
@@ -109,11 +127,11 @@ class PhotoHashes:
             raise ValueError("truncated photo fingerprint") from None
         if magic != b"VP":
             raise ValueError(f"not a photo fingerprint (starts {magic!r})")
-        if version != FORMAT_VERSION:
+        if version not in _READS:
             raise ValueError(f"photo fingerprint format v{version} is not supported (this version "
-                             f"reads v{FORMAT_VERSION}): hash the photo again")
-        sizes = (32, views * HASH_BYTES, views * HASH_BYTES, SIG_PX * SIG_PX, n * 4,
-                 n * DESC_BYTES, n * DESC_BYTES, nk * 4, nk * 4)
+                             f"reads v{min(_READS)} to v{max(_READS)}): hash the photo again")
+        sizes = (32, views * HASH_BYTES, views * HASH_BYTES, SIG_PX * SIG_PX, _READS[version],
+                 n * 4, n * DESC_BYTES, n * DESC_BYTES, nk * 4, nk * 4)
         if len(data) != _HEADER.size + sum(sizes):
             raise ValueError("photo fingerprint has the wrong length")
         parts = []
@@ -121,10 +139,10 @@ class PhotoHashes:
         for size in sizes:
             parts.append(bytes(data[at:at + size]))
             at += size
-        sha, pdq, mirror, sig, points, desc, desc_m, keys, weak = parts
+        sha, pdq, mirror, sig, colour, points, desc, desc_m, keys, weak = parts
         return cls(sha256=sha.hex(), width=width, height=height, pdq=pdq, pdq_mirror=mirror,
                    quality=quality, aspect=aspect, points=points, descriptors=desc,
-                   descriptors_mirror=desc_m, keys=keys, weak=weak, signature=sig)
+                   descriptors_mirror=desc_m, keys=keys, weak=weak, signature=sig, colour=colour)
 
 
 def trim_box(rgb: np.ndarray, tolerance: int = 12, share: float = 0.98,
@@ -168,9 +186,11 @@ def _pdq_bits(coefs: np.ndarray) -> bytes:
     return np.packbits(coefs > np.median(coefs)).tobytes()
 
 
-def _pdq_views(grey: np.ndarray) -> tuple[bytes, bytes, int]:
-    """PDQ of each view and of its mirror image, from one DCT per view: (hashes, mirror, quality)."""
-    out, mirror = [], []
+def _pdq_views(grey: np.ndarray) -> tuple[bytes, bytes, int, np.ndarray]:
+    """PDQ of each view and of its mirror image, from one DCT per view.
+
+    Returns (hashes, mirror hashes, quality, the whole view at HASH_PX)."""
+    out, mirror, images = [], [], []
     quality = 0
     h, w = grey.shape
     for i, (_, (l, t, r, b)) in enumerate(VIEWS):
@@ -180,9 +200,10 @@ def _pdq_views(grey: np.ndarray) -> tuple[bytes, bytes, int]:
         coefs, q = pdqhash.compute_float(np.repeat(small[:, :, None], 3, axis=2))
         out.append(_pdq_bits(coefs))
         mirror.append(_pdq_bits(coefs * _MIRROR_SIGN))
+        images.append(small)
         if i == 0:
             quality = int(q)
-    return b"".join(out), b"".join(mirror), quality
+    return b"".join(out), b"".join(mirror), quality, images[0]
 
 
 def compute_hashes(rgb: np.ndarray, sha256: str, width: int, height: int) -> PhotoHashes:
@@ -190,14 +211,19 @@ def compute_hashes(rgb: np.ndarray, sha256: str, width: int, height: int) -> Pho
     left, top, right, bottom = trim_box(rgb)
     if right - left < 16 or bottom - top < 16:  # a blank picture: nothing to trim to
         left, top, right, bottom = 0, 0, rgb.shape[1], rgb.shape[0]
-    grey = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
+    trimmed = np.ascontiguousarray(rgb[top:bottom, left:right])
+    grey = cv2.cvtColor(trimmed, cv2.COLOR_RGB2GRAY)
+    # Every 4th pixel is plenty for 8x8 averages, and a sixteenth of the work.
+    small = cv2.resize(np.ascontiguousarray(trimmed[::4, ::4]), (COLOUR_PX, COLOUR_PX),
+                       interpolation=cv2.INTER_AREA)
+    colour = (cv2.cvtColor(small, cv2.COLOR_RGB2Lab)[:, :, 1:].astype(np.int16) - 128).astype(np.int8)
     th, tw = grey.shape
     scale = FEATURE_PX / max(th, tw)
     if scale < 1:
         grey = cv2.resize(grey, (max(16, round(tw * scale)), max(16, round(th * scale))),
                           interpolation=cv2.INTER_AREA)
-    pdq, pdq_mirror, quality = _pdq_views(grey)
-    signature = cv2.resize(grey, (SIG_PX, SIG_PX), interpolation=cv2.INTER_AREA)
+    pdq, pdq_mirror, quality, whole = _pdq_views(grey)
+    signature = cv2.resize(whole, (SIG_PX, SIG_PX), interpolation=cv2.INTER_AREA)
     # Equalising makes keypoints and window keys indifferent to brightness and contrast edits.
     equalised = cv2.equalizeHist(grey)
     pts, _, desc, desc_m = keypoints(equalised)
@@ -209,4 +235,4 @@ def compute_hashes(rgb: np.ndarray, sha256: str, width: int, height: int) -> Pho
                        quality=quality, aspect=tw / th, points=points.tobytes(),
                        descriptors=desc.tobytes(), descriptors_mirror=desc_m.tobytes(),
                        keys=keys.astype("<u4").tobytes(), weak=weak.astype("<u4").tobytes(),
-                       signature=signature.tobytes())
+                       signature=signature.tobytes(), colour=colour.tobytes())

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+
+import pytest
 from sqlalchemy import select
 
+from crawler.normalise.images import PhotoHashes
 from models.ads import Ad
 from models.entities import AdTemplate, Template
 from tests.triage.builders import add_ad, fiction, photo_row
@@ -46,6 +51,24 @@ def test_the_same_photo_links_ads_even_after_edits(db: Database, settings: Setti
     rescore(settings, db, full=True)
     c = clusters(db)
     assert c["1"] == c["2"] != c["3"]
+
+
+def test_old_fingerprints_still_link_and_damaged_ones_are_reported(
+        db: Database, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    original = photo_row(4242)
+    # Stored before the colour signature existed: format v2.
+    cropped = photo_row(4242, (("crop", 0.1, 0.5, 0.5),))
+    old = dataclasses.replace(PhotoHashes.unpack(cropped.fingerprint), colour=b"")
+    v2 = dataclasses.replace(cropped, fingerprint=old.pack())
+    damaged = dataclasses.replace(photo_row(4242, (("jpeg", 50),)), fingerprint=b"VP\x03 broken")
+    add_ad(db, "1", name="Daria", phones=(fiction(3),), photos=(original,))
+    add_ad(db, "2", name="Ioana", phones=(fiction(4),), photos=(v2,))
+    add_ad(db, "3", name="Sara", phones=(fiction(5),), photos=(damaged,))
+    with caplog.at_level(logging.WARNING, logger="triage.photo_links"):
+        rescore(settings, db, full=True)
+    c = clusters(db)
+    assert c["1"] == c["2"] != c["3"]
+    assert "1 photos have an unreadable fingerprint" in caplog.text
 
 
 def test_one_template_with_different_slots_links_ads(db: Database, settings: Settings) -> None:

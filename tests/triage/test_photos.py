@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from crawler.normalise.images import PhotoHashes, PhotoLimits, process_photo
 from tests.triage.photo_samples import (FAMILIES, border, caption, chain, crop, jpeg, mirror,
-                                        resize, scene)
-from triage.photos import (PhotoIndex, group_photos, matching_pairs, photo_hubs,
+                                        recompress, resize, scene)
+from triage.photo_index import Tables, stop_count
+from triage.photo_match import MIN_QUALITY
+from triage.photo_pairs import key_pairs, pdq_decided, pdq_pairs
+from triage.photos import (EXHAUSTIVE_UP_TO, PhotoIndex, group_photos, matching_pairs, photo_hubs,
                            placeholder_reason, same_photo)
 
 LIMITS = PhotoLimits()
@@ -93,6 +99,85 @@ def test_index_added_one_by_one_matches_a_built_index(originals: dict[int, Photo
     assert len(index) == 3
     query = fingerprint(chain(crop(top=0.1), resize(0.8))(scene(29)))
     assert [pid for pid, _ in index.query(query)] == [29]
+    # Built first, then added to: both sets of tables are searched.
+    index = PhotoIndex.build([(3, originals[3]), (17, originals[17])])
+    index.add(29, originals[29])
+    index.add(290, fingerprint(mirror()(scene(29))))
+    assert sorted(pid for pid, _ in index.query(query)) == [29, 290]
+    assert [pid for pid, _ in index.query(fingerprint(crop(left=0.1)(scene(17))))] == [17]
+
+
+def test_same_outline_in_other_colours_is_not_a_match() -> None:
+    # Found among 2000 generated photos: one silhouette in one pose, in other rooms. The grey
+    # signatures agree; the colours do not.
+    for a, b in [(120482, 120591), (120754, 120591), (121249, 120736)]:
+        ha, hb = fingerprint(scene(a)), fingerprint(scene(b))
+        assert same_photo(ha, hb) is None and same_photo(hb, ha) is None
+
+
+def test_a_fingerprint_without_colour_still_matches(originals: dict[int, PhotoHashes]) -> None:
+    # Stored before the colour signature existed (format v2): matched on the rest of the evidence.
+    for s in SCENES:
+        copy = dataclasses.replace(fingerprint(crop(left=0.12)(scene(s))), colour=b"")
+        assert same_photo(originals[s], copy) is not None
+
+
+def test_a_grey_copy_is_still_the_same_photo(originals: dict[int, PhotoHashes]) -> None:
+    grey = chain(lambda img: ImageOps.grayscale(img).convert("RGB"), crop(left=0.12))
+    for s in SCENES:
+        assert same_photo(originals[s], fingerprint(grey(scene(s)))) is not None
+
+
+@pytest.fixture(scope="module")
+def crowd() -> list[tuple[int, PhotoHashes]]:
+    """More photos than are checked pair by pair: four pictures with edited copies, among
+    distinct photos and a placeholder card."""
+    items = []
+    for s in (3, 17, 29, 41):
+        base = scene(s)
+        edits = [crop(left=0.12), chain(mirror(), border(20)), chain(caption("br"), resize(0.6)),
+                 recompress(50)]
+        items += [(s * 10, fingerprint(base))]
+        items += [(s * 10 + k + 1, fingerprint(edit(base))) for k, edit in enumerate(edits)]
+    items += [(1000 + i, fingerprint(scene(900 + i))) for i in range(EXHAUSTIVE_UP_TO - 20)]
+    items.append((5000, fingerprint(_placeholder("kontakt.test"))))
+    assert len(items) > EXHAUSTIVE_UP_TO
+    return items
+
+
+def test_many_photos_are_grouped_through_the_index(crowd: list[tuple[int, PhotoHashes]]) -> None:
+    groups = group_photos(crowd)
+    for pid, group in groups.items():
+        assert group == (pid // 10 * 10 if pid < 1000 else pid)
+    assert len(set(groups.values())) == len(crowd) - 16
+
+
+def test_batch_look_up_finds_what_one_by_one_look_ups_find(crowd: list[tuple[int, PhotoHashes]]) -> None:
+    hashes = [h for _, h in crowd]
+    tables = Tables(hashes)
+    batch = {tuple(sorted(p)) for p in pdq_pairs(tables, hashes).tolist()}
+    batch |= {tuple(sorted(p)) for p in key_pairs(tables, hashes, stop_count(len(hashes))).tolist()}
+    index = PhotoIndex.build(crowd)
+    one_by_one = {tuple(sorted((i, int(c)))) for i, h in enumerate(hashes) for c in index.candidates(h)
+                  if c != i}
+    assert batch == one_by_one
+    # Every copy is found from its original or the other way round.
+    where = {pid: i for i, (pid, _) in enumerate(crowd)}
+    for s in (3, 17, 29, 41):
+        for k in range(1, 5):
+            assert tuple(sorted((where[s * 10], where[s * 10 + k]))) in batch
+
+
+def test_pdq_decides_for_many_pairs_as_same_photo_does(crowd: list[tuple[int, PhotoHashes]]) -> None:
+    hashes = [h for _, h in crowd[:30]] + [crowd[-1][1]]
+    pairs = np.stack(np.triu_indices(len(hashes), 1), axis=1)
+    decided = pdq_decided(hashes, pairs)
+    assert decided.sum() >= 16
+    for (a, b), d in zip(pairs.tolist(), decided):
+        m = same_photo(hashes[a], hashes[b])
+        by_pdq = (m is not None and m.method == "pdq"
+                  and min(hashes[a].quality, hashes[b].quality) >= MIN_QUALITY)
+        assert d == by_pdq
 
 
 def test_groups_join_every_copy_and_are_named_by_the_smallest_id() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import struct
 import zlib
@@ -97,6 +99,19 @@ def test_fingerprint_packs_and_unpacks(photo: Image.Image) -> None:
         PhotoHashes.unpack(packed[:-3])
     with pytest.raises(ValueError):
         PhotoHashes.unpack(b"GIF89a" + packed[6:])
+    # A fingerprint from an unknown version is refused by name, not misread.
+    with pytest.raises(ValueError, match="format v1 is not supported"):
+        PhotoHashes.unpack(packed[:2] + bytes([1]) + packed[3:])
+    # One stored before the colour signature (v2) is still read, without colour.
+    old = dataclasses.replace(h, colour=b"")
+    assert packed[2] == 3 and old.pack()[2] == 2
+    assert PhotoHashes.unpack(old.pack()) == old
+
+
+def test_decode_at_reduced_scale_gives_the_working_size(photo: Image.Image) -> None:
+    # A 600x800 JPEG decodes at half scale straight to 300x400, the size the hashes work on.
+    assert decode_photo(jpeg(photo), LIMITS).size == (300, 400)
+    assert decode_photo(jpeg(photo.resize((1200, 1600))), LIMITS).size == (300, 400)
 
 
 @pytest.mark.parametrize("data,content_type,message", [
