@@ -140,7 +140,8 @@ class PhotoPipeline:
 
     async def fetch(self, url: str) -> FetchedPhoto:
         """The photo's bytes, or why there are none; never raises."""
-        request = Request(url, dont_filter=True, meta={
+        # Offsite filtering applies: crawler.offsite allows the site's own hosts and its photo_hosts.
+        request = Request(url, meta={
             PHOTO_META: True, "download_maxsize": self.limits.max_bytes,
             "download_warnsize": self.limits.max_bytes,
         })

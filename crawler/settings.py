@@ -83,8 +83,16 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             "crawler.pipelines.StorePipeline": 300,
         },
         "EXTENSIONS": {"crawler.runlog.CrawlRunLog": 0},
-        # Conditional requests for ad pages already stored (crawler.incremental).
-        "DOWNLOADER_MIDDLEWARES": {"crawler.incremental.IncrementalMiddleware": 650},
+        "DOWNLOADER_MIDDLEWARES": {
+            # Scrapy's offsite filter, which also lets photos through from the site's photo_hosts.
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "crawler.offsite.SiteOffsiteMiddleware": 50,
+            # Scrapy's robots.txt filter, which also checks every request that waited for the file.
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.robots.SharedRobotsTxtMiddleware": 100,
+            # Conditional requests for ad pages already stored (crawler.incremental).
+            "crawler.incremental.IncrementalMiddleware": 650,
+        },
         # Who is asking, for a site operator who reads the logs: the contact as well as the agent.
         "DEFAULT_REQUEST_HEADERS": {**DEFAULT_REQUEST_HEADERS, "From": crawl.contact},
         "VIDERE_SETTINGS": settings,

@@ -6,6 +6,7 @@ This is the only module that reads the environment.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,35 @@ from videre.errors import ConfigError
 ENV_CONFIG = "VIDERE_CONFIG"
 ENV_DATABASE_URL = "VIDERE_DATABASE_URL"
 DEFAULT_CONFIG = Path("config.yaml")
+
+
+# One label of a host name (LDH rule), after IDNA encoding.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _photo_host(value: str) -> str:
+    """A `photo_hosts` entry, lower-cased and IDNA-encoded as a crawler sees it in a URL; or why not."""
+    host = value.strip().lower()
+    example = "give the host name only, e.g. cdn.example.com or *.example.com"
+    if "://" in host or host.startswith("//"):
+        raise ValueError(f"{value!r} has a scheme: {example}")
+    if any(c in host for c in "/?#"):
+        raise ValueError(f"{value!r} has a path: {example}")
+    if ":" in host or "@" in host:
+        raise ValueError(f"{value!r} has a port or user: {example} (any port of the host is allowed)")
+    wildcard = host.startswith("*.")
+    name = host[2:] if wildcard else host
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{value!r} is not a host name: {example}") from None
+    labels = name.split(".")
+    if not all(_HOST_LABEL.fullmatch(label) for label in labels) or len(name) > 253:
+        raise ValueError(f"{value!r} is not a host name: {example}")
+    if wildcard and len(labels) < 2:
+        # "*.se" would let photos come from anywhere under a top-level domain.
+        raise ValueError(f"{value!r} is too broad: a wildcard needs a domain of two labels or more")
+    return f"*.{name}" if wildcard else name
 
 
 def _region_code(value: object) -> object:
@@ -202,8 +232,16 @@ class SiteSettings(_Model):
     fields: dict[str, str] = Field(default_factory=dict)
     reveal: RevealSettings | None = None
     enabled: bool = True
+    # Hosts the site serves its photos from besides its own (a CDN); "*.example.com" for any
+    # subdomain. Only photos are fetched from them: pages there are never followed.
+    photo_hosts: list[str] = Field(default_factory=list)
 
     _region = field_validator("region", mode="before")(lambda v: _region_code(v))
+
+    @field_validator("photo_hosts")
+    @classmethod
+    def _photo_hosts(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(_photo_host(v) for v in value))
 
 
 class Settings(_Model):

@@ -11,11 +11,10 @@ import json
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from sqlalchemy import select
 
 from crawler.run import crawl_in_subprocess
 from models.ads import Ad
+from tests.crawler.loopback import LoopbackServer, Reply
 from videre.config import Settings, load_settings
 from videre.db import Database
 
@@ -66,39 +66,20 @@ class Site:
             "/bild/a.jpg": (200, "image/jpeg", _jpeg()),
             "/bild/sida.jpg": (200, "text/html", b"<html>not a photo</html>"),
         }
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                site.hits[self.path] += 1
-                if self.path == "/bild/stor.jpg":
-                    # Declares far more than photos.max_bytes: refused on the headers alone.
-                    self.send_response(200)
-                    self.send_header("Content-Type", "image/jpeg")
-                    self.send_header("Content-Length", "900000000")
-                    self.end_headers()
-                    self.wfile.write(b"\xff\xd8\xff")
-                    return
-                status, ctype, body = site.routes.get(self.path, (404, "text/html", b"not found"))
-                body = body.replace(b"{port}", str(site.port).encode())
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
+        self.server = LoopbackServer(self._answer)
+        self.port = self.server.port
         self.base = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _answer(self, request: BaseHTTPRequestHandler) -> Reply:
+        self.hits[request.path] += 1
+        if request.path == "/bild/stor.jpg":
+            # Declares far more than photos.max_bytes: refused on the headers alone.
+            return 200, "image/jpeg", b"\xff\xd8\xff", 900_000_000
+        status, ctype, body = self.routes.get(request.path, (404, "text/html", b"not found"))
+        return status, ctype, body.replace(b"{port}", str(self.port).encode())
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
 
 @pytest.fixture
