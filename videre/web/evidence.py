@@ -1,7 +1,8 @@
 """Ad text with the evidence behind the reasons marked: numbers, hidden numbers, names, places, indicators.
 
 The text is hostile. It is escaped piece by piece and only our own <mark> elements are added, so
-nothing from the ad can close or open a tag.
+nothing from the ad can close or open a tag. Direction-control characters become visible markers
+(videre.web.bidi) piece by piece too, so the marks stay on the stored offsets.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from videre.web.bidi import marked
 
 MAX_SHOWN = 5000
 MAX_HITS = 50
+# A number reads left to right whatever surrounds it: after Arabic or Hebrew words, its digit
+# groups would otherwise be drawn in reverse order.
+LTR_KINDS = frozenset({"ev-phone", "ev-hidden"})
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,12 @@ def highlight(text: str, spans: Iterable[Span], limit: int = MAX_SHOWN) -> Marku
         if s.start < pos or s.start >= len(shown):
             continue  # overlaps one already marked, or beyond what is shown
         end = min(s.end, len(shown))
-        out.append(escape(shown[pos:s.start]))
-        out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(s.kind, s.note, shown[s.start:end]))
+        out.append(marked(shown[pos:s.start]))
+        mark = (Markup('<mark class="{}" dir="ltr" title="{}">{}</mark>') if s.kind in LTR_KINDS
+                else Markup('<mark class="{}" title="{}">{}</mark>'))
+        out.append(mark.format(s.kind, s.note, marked(shown[s.start:end])))
         pos = end
-    out.append(escape(shown[pos:]))
+    out.append(marked(shown[pos:]))
     if len(text) > limit:
         out.append(Markup("<span class=\"cut\">…</span>"))
     return Markup("").join(out)

