@@ -18,11 +18,16 @@ def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
+# The reason fields of the `videre queue` contract; the stored template and params are for the web
+# UI's translations.
+REASON_FIELDS = ("code", "text", "weight")
+
+
 def item_summary(item: QueueItem) -> dict[str, Any]:
     s = item.summary or {}
     return {
         "id": item.id, "score": item.score, "status": item.status,
-        "reasons": item.reasons, "ads": s.get("ads", []), "phones": s.get("phones", []),
+        "reasons": [{k: r[k] for k in REASON_FIELDS if k in r} for r in item.reasons or []], "ads": s.get("ads", []), "phones": s.get("phones", []),
         "cities": s.get("cities", []), "first_seen": _iso(item.first_seen),
         "last_seen": _iso(item.last_seen),
     }

@@ -2,7 +2,9 @@
 
 Every rule is evaluated for all clusters at once (a weight per cluster, 0 where it does not apply),
 so the score of a million ads is a few numpy operations; the sentences are written only for
-clusters that reach the queue. The score is the sum of the weights of the reasons shown.
+clusters that reach the queue. The score is the sum of the weights of the reasons shown. Each
+sentence is an English msgid with parameters (triage.reason_text): its untranslated rendering is
+the stored English text, and the web UI renders it in the analyst's language.
 
 Evidence base (DESIGN.md §5): several women behind one number, observed movement of a group,
 shared photos and templates (InfoShield), a hidden number, youth language, stated ethnicity and
@@ -13,12 +15,13 @@ her own scores little.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from triage.evidence import Evidence
 from triage.features import FeatureTable
+from triage.reason_text import N_, decimal, each, listed, percent, render, route
 from videre.config import ScoreRules
 
 # Defaults; config.yaml `triage.weights` overrides any of them. Chosen on the evaluation world
@@ -45,45 +48,81 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 @dataclass(frozen=True)
 class Reason:
     code: str
-    text: str
+    text: str           # the English sentence: CLI, exports and stored evidence keep its wording
     weight: float
+    template: str = ""  # English msgid with {placeholders}, for other languages (triage.reason_text)
+    params: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
-        return {"code": self.code, "text": self.text, "weight": round(self.weight, 3)}
+        return {"code": self.code, "text": self.text, "weight": round(self.weight, 3),
+                "template": self.template, "params": self.params}
 
 
-def _list(items: list[str], most: int = 5) -> str:
-    shown = ", ".join(items[:most])
-    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+Sentence = tuple[str, dict[str, object]]
+Rule = tuple[str, Callable[[FeatureTable, ScoreRules], np.ndarray],
+             Callable[[FeatureTable, int, Evidence, ScoreRules], Sentence]]
 
 
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
-Rule = tuple[str, Callable[[FeatureTable, ScoreRules], np.ndarray], Callable[[FeatureTable, int, Evidence], str]]
-
-
-def _names_text(t: FeatureTable, i: int, ev: Evidence) -> str:
+def _names_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
     phone, names = max(ev.names_per_phone.items(), key=lambda kv: (len(kv[1]), kv[0]),
                        default=("?", []))
-    return (f"The number {phone} is used for {t.women_per_number[i]} women: {_list(names)}"
-            + (f" (ages {_list([str(a) for a in ev.ages])})." if ev.ages else "."))
+    params = {"phone": phone, "count": int(t.women_per_number[i]), "names": listed(names)}
+    if not ev.ages:
+        return N_("The number {phone} is used for {count} women: {names}."), params
+    return (N_("The number {phone} is used for {count} women: {names} (ages {ages})."),
+            {**params, "ages": listed(ev.ages)})
 
 
-def _shared_text(kind: str, what: str) -> Callable[[FeatureTable, int, Evidence], str]:
-    def text(t: FeatureTable, i: int, ev: Evidence) -> str:
-        shared = ev.shared(kind, 2)
-        examples = "; ".join(f"{what} {lk.label} under {_list(lk.names, 4)}" for lk in shared[:3])
-        return f"{len(shared)} {what}(s) used for several women: {examples}."
-    return text
+def _shared(kind: str, ev: Evidence, example: str) -> dict[str, object]:
+    shared = ev.shared(kind, 2)
+    return {"count": len(shared),
+            "examples": each(example, [{"label": lk.label, "names": listed(lk.names, 4)} for lk in shared[:3]],
+                             "; ")}
 
 
-def _movement_text(t: FeatureTable, i: int, ev: Evidence) -> str:
-    path = " → ".join(f"{c} ({d})" for c, d in ev.route[:6]) + (" …" if len(ev.route) > 6 else "")
-    who = f"{t.movers[i]} women" if t.movers[i] >= 2 else "one woman"
-    return (f"{who.capitalize()} seen in {t.cities[i]} cities, {t.stays[i] - 1} moves "
-            f"({t.moves_per_week[i]:.1f} a week): {path}.")
+def _templates_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    return (N_("{count} template(s) used for several women: {examples}. "
+               "{share} of the ads follow a shared template."),
+            {**_shared("template", ev, N_("template {label} under {names}")),
+             "share": percent(t.template_share[i])})
+
+
+def _photos_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    return (N_("{count} photo(s) used for several women: {examples}."),
+            _shared("photo", ev, N_("photo {label} under {names}")))
+
+
+def _movement_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    params = {"movers": int(t.movers[i]), "cities": int(t.cities[i]), "moves": int(t.stays[i] - 1),
+              "per_week": decimal(t.moves_per_week[i], 1), "route": route(ev.route)}
+    if t.movers[i] >= 2:
+        return N_("{movers} women seen in {cities} cities, {moves} moves ({per_week} a week): {route}."), params
+    return N_("One woman seen in {cities} cities, {moves} moves ({per_week} a week): {route}."), params
+
+
+def _share_text(msgid: str, share: Callable[[FeatureTable], np.ndarray]
+                ) -> Callable[[FeatureTable, int, Evidence, ScoreRules], Sentence]:
+    return lambda t, i, ev, r: (msgid, {"share": percent(share(t)[i])})
+
+
+def _foreign_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    foreign = [p for p in ev.phones if not p.startswith("+46")] or ev.phones
+    return N_("Foreign number(s): {phones}."), {"phones": listed(foreign)}
+
+
+def _nationality_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    share = percent(t.nationality[i])
+    if not ev.nationalities:
+        return N_("A nationality is stated in {share} of the ads: see the ads."), {"share": share}
+    return (N_("A nationality is stated in {share} of the ads: {nationalities}."),
+            {"share": share, "nationalities": listed(ev.nationalities)})
+
+
+def _youth_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    return (N_("Youth: stated ages from {min_age}; {young} of stated ages are young, "
+               "youth wording in {youth} of the ads."),
+            {"min_age": int(t.min_age[i]) or "?", "young": percent(t.young[i]),
+             "youth": percent(t.youth_language[i])})
 
 
 RULES: list[Rule] = [
@@ -91,10 +130,8 @@ RULES: list[Rule] = [
      lambda t, r: np.where(t.women_per_number >= r.women_per_number,
                            1 + 0.25 * np.minimum(t.women_per_number - r.women_per_number, 4), 0),
      _names_text),
-    ("shared_template", lambda t, r: (t.template_reuse >= 1).astype(float),
-     lambda t, i, ev: _shared_text("template", "template")(t, i, ev)
-     + f" {_pct(t.template_share[i])} of the ads follow a shared template."),
-    ("shared_photos", lambda t, r: (t.photo_reuse >= 1).astype(float), _shared_text("photo", "photo")),
+    ("shared_template", lambda t, r: (t.template_reuse >= 1).astype(float), _templates_text),
+    ("shared_photos", lambda t, r: (t.photo_reuse >= 1).astype(float), _photos_text),
     ("observed_movement",
      lambda t, r: ((t.cities >= r.movement_cities) & (t.stays >= r.movement_cities)
                    & (t.movers >= 2)).astype(float), _movement_text),
@@ -102,30 +139,28 @@ RULES: list[Rule] = [
      lambda t, r: ((t.cities >= r.movement_cities) & (t.stays >= r.movement_cities)
                    & (t.movers < 2)).astype(float), _movement_text),
     ("phone_obfuscated", lambda t, r: (t.obfuscated >= r.wording_share).astype(float),
-     lambda t, i, ev: f"The number is hidden from scrapers in {_pct(t.obfuscated[i])} of the ads "
-                      "(written in words, look-alike letters or split digits)."),
-    ("foreign_number", lambda t, r: (t.foreign_phones >= 1).astype(float),
-     lambda t, i, ev: f"Foreign number(s): {_list([p for p in ev.phones if not p.startswith('+46')] or ev.phones)}."),
-    ("stated_nationality", lambda t, r: (t.nationality >= r.wording_share).astype(float),
-     lambda t, i, ev: f"A nationality is stated in {_pct(t.nationality[i])} of the ads: "
-                      f"{_list(ev.nationalities) or 'see the ads'}."),
+     _share_text(N_("The number is hidden from scrapers in {share} of the ads "
+                    "(written in words, look-alike letters or split digits)."), lambda t: t.obfuscated)),
+    ("foreign_number", lambda t, r: (t.foreign_phones >= 1).astype(float), _foreign_text),
+    ("stated_nationality", lambda t, r: (t.nationality >= r.wording_share).astype(float), _nationality_text),
     ("third_person", lambda t, r: (t.third_person >= r.wording_share).astype(float),
-     lambda t, i, ev: f"{_pct(t.third_person[i])} of the ads are written about her, not by her "
-                      "(third person)."),
+     _share_text(N_("{share} of the ads are written about her, not by her (third person)."),
+                 lambda t: t.third_person)),
     ("several_women_wording", lambda t, r: (t.several_women >= r.wording_share).astype(float),
-     lambda t, i, ev: f"{_pct(t.several_women[i])} of the ads offer several women."),
+     _share_text(N_("{share} of the ads offer several women."), lambda t: t.several_women)),
     ("youth", lambda t, r: ((t.young >= r.wording_share) | (t.youth_language >= r.wording_share)).astype(float),
-     lambda t, i, ev: f"Youth: stated ages from {t.min_age[i] or '?'}; {_pct(t.young[i])} of stated "
-                      f"ages are young, youth wording in {_pct(t.youth_language[i])} of the ads."),
+     _youth_text),
     ("trustworthy_provider", lambda t, r: (t.trustworthy >= r.wording_share).astype(float),
-     lambda t, i, ev: f"\"Trustworthy provider\" wording in {_pct(t.trustworthy[i])} of the ads."),
+     _share_text(N_("\"Trustworthy provider\" wording in {share} of the ads."), lambda t: t.trustworthy)),
     ("several_sites", lambda t, r: ((t.sites >= 2) & (t.women >= 2)).astype(float),
-     lambda t, i, ev: f"Several women advertised on {t.sites[i]} sites: {_list(ev.sites)}."),
+     lambda t, i, ev, r: (N_("Several women advertised on {count} sites: {sites}."),
+                          {"count": int(t.sites[i]), "sites": listed(ev.sites)})),
     ("batch_posting", lambda t, r: (t.batches >= 2).astype(float),
-     lambda t, i, ev: f"Ads of different women posted within {{m}} minutes of each other "
-                      f"{t.batches[i]} times."),
+     lambda t, i, ev, r: (N_("Ads of different women posted within {minutes} minutes of each other {count} times."),
+                          {"minutes": r.batch_minutes, "count": int(t.batches[i])})),
     ("numbers_per_woman", lambda t, r: (t.numbers_per_woman >= 3).astype(float),
-     lambda t, i, ev: f"One woman is reached on {t.numbers_per_woman[i]} different numbers."),
+     lambda t, i, ev, r: (N_("One woman is reached on {count} different numbers."),
+                          {"count": int(t.numbers_per_woman[i])})),
 ]
 
 
@@ -144,10 +179,11 @@ def score_all(t: FeatureTable, rules: ScoreRules, weights: dict[str, float]) -> 
 
 def reasons_for(t: FeatureTable, s: Scores, i: int, ev: Evidence, rules: ScoreRules) -> list[Reason]:
     out = []
-    for code, _, text in RULES:
+    for code, _, sentence in RULES:
         weight = float(s.parts[code][i])
         if weight:
-            out.append(Reason(code, text(t, i, ev).replace("{m}", str(rules.batch_minutes)), weight))
+            template, params = sentence(t, i, ev, rules)
+            out.append(Reason(code, render(template, params), weight, template, params))
     return sorted(out, key=lambda r: -r.weight)
 
 

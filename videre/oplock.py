@@ -76,6 +76,10 @@ class OpsLock:
         conn = self.db.engine.connect()
         try:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _advisory_key(self.name)}).scalar()
+            if got:
+                # Shown to whoever finds the lock busy (pg_stat_activity), as the lock file is on SQLite.
+                conn.execute(text("SELECT set_config('application_name', :v, false)"),
+                             {"v": f"videre {self.purpose or 'ops'}"[:63]})
             holder = None if got else conn.execute(text(
                 "SELECT a.pid, a.application_name, a.backend_start FROM pg_locks l "
                 "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
@@ -89,8 +93,8 @@ class OpsLock:
             raise
         if not got:
             conn.close()
-            who = f" (PostgreSQL backend pid {holder.pid}, connected {holder.backend_start:%Y-%m-%d %H:%M})" \
-                if holder is not None else ""
+            who = (f" ({holder.application_name or 'PostgreSQL backend'} pid {holder.pid}, "
+                   f"connected {holder.backend_start:%Y-%m-%d %H:%M})") if holder is not None else ""
             raise LockBusy(f"another Videre process is writing ads to this database{who}")
         self._conn = conn
 
@@ -118,6 +122,7 @@ class OpsLock:
             conn, self._conn = self._conn, None
             try:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _advisory_key(self.name)})
+                conn.execute(text("RESET application_name"))  # the connection goes back to the pool
                 conn.commit()
             except BaseException:
                 # Closing the session for good is what surely frees the lock.

