@@ -2,6 +2,7 @@
 
     python bench/photos_bench.py                 # everything, default sizes
     python bench/photos_bench.py --distinct 3000 --index-sizes 100000 1000000
+    python bench/photos_bench.py --distinct 5000 --exhaustive 3000 --index-sizes   # false matches only
 
 All photos are generated (tests/triage/photo_samples.py): synthetic rooms with a faceless figure.
 The scenes used here (seeds from 20000) are not those the thresholds were set on.
@@ -88,6 +89,17 @@ def bench_distinct(n: int) -> list[tuple[int, PhotoHashes]]:
     return photos
 
 
+def bench_exhaustive(photos: list[tuple[int, PhotoHashes]], n: int) -> None:
+    """Every pair of the first n distinct photos through `same_photo`, not only the index's."""
+    hashes = [h for _, h in photos[:n]]
+    cpu = time.process_time()
+    false = [(a, b) for a in range(len(hashes)) for b in range(a + 1, len(hashes))
+             if same_photo(hashes[a], hashes[b]) is not None]
+    pairs = len(hashes) * (len(hashes) - 1) // 2
+    print(f"distinct photos, every pair: {len(hashes)} ({pairs} pairs): {len(false)} false matches "
+          f"({time.process_time() - cpu:.0f} s CPU) {false[:5]}")
+
+
 def _filler(rng: np.random.Generator, n: int, first: int = 0) -> list[PhotoHashes]:
     """Stand-ins for stored photos: random PDQ views and window keys. Only what the index reads
     is filled in. A generated photo has ~64 window keys but only ~34 distinct ones once a key and
@@ -148,6 +160,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scenes", type=int, default=60, help="originals for the accuracy table")
     ap.add_argument("--distinct", type=int, default=2000, help="distinct photos for false matches")
+    ap.add_argument("--exhaustive", type=int, default=0,
+                    help="also check every pair of this many of the distinct photos (3000: ~8 min)")
     ap.add_argument("--hashing", type=int, default=200, help="photos for the hashing speed")
     ap.add_argument("--index-sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     ap.add_argument("--group-up-to", type=int, default=1_000_000,
@@ -155,7 +169,9 @@ def main() -> None:
     args = ap.parse_args()
     bench_hashing(args.hashing)
     real = bench_accuracy(args.scenes)
-    bench_distinct(args.distinct)
+    distinct = bench_distinct(max(args.distinct, args.exhaustive))
+    if args.exhaustive:
+        bench_exhaustive(distinct, args.exhaustive)
     bench_index(args.index_sizes, real, args.group_up_to)
 
 
