@@ -4,8 +4,9 @@ An ad is old when it was last seen before the cutoff. Attached means the ad belo
 whose queue item is in one of `retention.keep_statuses` (under review, escalated). Purged:
 old ads with their versions, phone, photo and place links and triage signals; old versions of ads
 that stay; photos (with their thumbnails and any kept original), phone numbers, templates and
-template words no ad refers to any more; old WARC archives and screenshots. Every purge is written
-to the audit log with its counts.
+template words no ad refers to any more; queue items (with notes and history) and cluster evidence
+of groups with no ad left; old WARC archives and screenshots. Every purge is written to the audit
+log with its counts.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crawler.screenshots import url_key
 from models.ads import Ad, AdVersion
-from models.entities import AdPhone, AdPhoto, AdSignal, AdTemplate, Phone, Photo, Template, TemplateWords
-from models.review import STATUSES, QueueItem, Watchlist
+from models.entities import (AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template,
+                             TemplateWords)
+from models.review import STATUSES, ItemChange, Note, QueueItem, Watchlist
 from models.users import AuditEvent
 from videre.config import Settings
 from videre.db import Database
@@ -33,6 +35,7 @@ from videre.runs import RunRecorder
 
 # SQLite allows a few thousand bound parameters per statement; stay well below.
 CHUNK = 500
+EMPTIED = "purged"  # the digest of a cluster whose features retention emptied
 AUDIT_USER = "videre-retention"
 
 
@@ -44,6 +47,8 @@ class PurgePlan:
     photos: list[int] = field(default_factory=list)
     phones: list[int] = field(default_factory=list)
     templates: list[int] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)  # queue items left without ads
+    clusters: list[int] = field(default_factory=list)  # clusters left without ads, to empty
     template_words: list[int] = field(default_factory=list)   # doc_keys
     originals: list[str] = field(default_factory=list)
     attached_urls: frozenset[str] = frozenset()
@@ -54,7 +59,8 @@ class PurgePlan:
     def counts(self) -> dict[str, Any]:
         return {"ads": len(self.ads), "ad_versions": len(self.versions), "photos": len(self.photos),
                 "phones": len(self.phones), "templates": len(self.templates),
-                "template_words": len(self.template_words), "photo_originals": len(self.originals),
+                "template_words": len(self.template_words), "queue_items": len(self.items),
+                "clusters_emptied": len(self.clusters), "photo_originals": len(self.originals),
                 "files_deleted": len(self.files.delete), "archives_trimmed": len(self.files.trim),
                 "ads_kept_attached": self.ads_kept, "files_kept_attached": self.files.kept,
                 "bytes_freed": self.files.bytes}
@@ -138,6 +144,17 @@ def plan_purge(session: Session, settings: Settings, now: datetime | None = None
     # Words of a text no ad has any more (purged, or edited since) are never read again.
     plan.template_words = _orphans(AdSignal.ad_id, AdSignal.doc_key, TemplateWords.doc_key, purged,
                                    session)
+    # A group with no ad left, that no analyst holds open (keep_statuses), goes too: the evidence
+    # in its features, and once its ads were last seen before the cutoff, its queue item with
+    # summary, reasons, notes and history: they name the women and their numbers. The cluster
+    # row stays, emptied, because merge records and later clusters refer to its id.
+    ads_left = exists().where(Ad.cluster_id == Cluster.id, Ad.id.not_in(purged))
+    held = exists().where(QueueItem.cluster_id == Cluster.id, QueueItem.status.in_(keep))
+    bare = select(Cluster.id).where(~ads_left, ~held)
+    plan.clusters = _ids(session, bare.where(Cluster.digest != EMPTIED).order_by(Cluster.id))
+    plan.items = _ids(session, select(QueueItem.id).where(
+        QueueItem.cluster_id.in_(bare), or_(QueueItem.last_seen < cutoff, QueueItem.last_seen.is_(None)))
+        .order_by(QueueItem.id))
     plan.originals = [p for p in _in_chunks(session, select(Photo.original_path), Photo.id, plan.photos)
                       if p]
     plan.attached_urls = frozenset(session.execute(select(Ad.url).where(attached)).scalars())
@@ -169,6 +186,13 @@ def apply_purge(session: Session, plan: PurgePlan) -> None:
                             (TemplateWords, TemplateWords.doc_key, plan.template_words)):
         for part in _chunks(ids):
             session.execute(delete(model).where(key.in_(part)))
+    for part in _chunks(plan.items):
+        for model in (Note, ItemChange):
+            session.execute(delete(model).where(model.item_id.in_(part)))
+        session.execute(delete(QueueItem).where(QueueItem.id.in_(part)))
+    for part in _chunks(plan.clusters):
+        session.execute(update(Cluster).where(Cluster.id.in_(part)).values(
+            features={}, size=0, active=False, digest=EMPTIED))
 
 
 def _remove_files(settings: Settings, plan: PurgePlan) -> tuple[dict[str, int], list[str]]:
@@ -223,6 +247,7 @@ def purge(settings: Settings, db: Database, *, dry_run: bool = False, now: datet
 def summary(counts: dict[str, Any]) -> str:
     return (f"{counts['ads']} ads, {counts['ad_versions']} old versions, {counts['photos']} photos, "
             f"{counts['phones']} phone numbers, {counts['templates']} templates, "
-            f"{counts['template_words']} template texts, {counts['files_deleted']} files purged; "
+            f"{counts['template_words']} template texts, {counts['queue_items']} queue items, "
+            f"{counts['files_deleted']} files purged; "
             f"{counts['archives_trimmed']} archives cut down; kept for cases: "
             f"{counts['ads_kept_attached']} ads, {counts['files_kept_attached']} files")

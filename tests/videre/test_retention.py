@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from crawler.archive import PageCapture, WarcArchive, replay
 from crawler.screenshots import save_screenshot
 from models.ads import Ad, AdVersion
-from models.entities import AdPhone, AdPhoto, AdSignal, AdTemplate, Phone, Photo, Template, TemplateWords
+from models.entities import (AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template,
+                             TemplateWords)
 from models.ops import Run
-from models.review import Watchlist
+from models.review import ItemChange, Note, QueueItem, Watchlist
 from models.users import AuditEvent
 from tests.conftest import make_settings
 from tests.videre.stored_ads import add_ad, attach, edit_ad
@@ -142,6 +143,35 @@ def test_purge_removes_old_unattached_data_and_keeps_cases(world: World) -> None
     assert [r["url"] for r in replay(files["mixed"])] == [f"{BASE}/a3"]
     assert files["mixed"].stat().st_mtime == pytest.approx(OLD.timestamp())
     assert counts["files_deleted"] == 2 and counts["archives_trimmed"] == 1
+
+
+def test_a_closed_case_with_no_ad_left_goes_with_its_notes_and_evidence(world: World) -> None:
+    with world.db.session() as s:
+        items = {}
+        for item in s.execute(select(QueueItem)).scalars():
+            item.last_seen = OLD
+            item.summary = {"phones": ["+46701740604"], "ads": [f"{BASE}/a4"]}
+            s.get(Cluster, item.cluster_id).features = {"route": [["Borås", "2026-03-01"]]}
+            s.add(Note(item_id=item.id, text="Samma nummer som i mars"))
+            s.add(ItemChange(item_id=item.id, field="status", old="new", new=item.status))
+            items[item.status] = (item.id, item.cluster_id)
+    dry = purge(world.settings, world.db, now=NOW, dry_run=True).plan.counts()
+    assert dry["queue_items"] == 1 and dry["clusters_emptied"] == 1
+    report = purge(world.settings, world.db, now=NOW)
+
+    assert report.plan.items == [items["closed"][0]] and report.plan.clusters == [items["closed"][1]]
+    with world.db.session() as s:
+        # The cases an analyst holds open keep everything; the closed one keeps nothing that
+        # names anyone.
+        assert {i.status for i in s.execute(select(QueueItem)).scalars()} == {"in_review", "escalated"}
+        assert set(s.execute(select(Note.item_id)).scalars()) == {items["in_review"][0], items["escalated"][0]}
+        assert set(s.execute(select(ItemChange.item_id)).scalars()) == {items["in_review"][0],
+                                                                         items["escalated"][0]}
+        emptied = s.get(Cluster, items["closed"][1])
+        assert emptied is not None and emptied.features == {} and not emptied.active
+        assert s.get(Cluster, items["escalated"][1]).features != {}
+    again = purge(world.settings, world.db, now=NOW).plan.counts()
+    assert again["queue_items"] == again["clusters_emptied"] == 0
 
 
 def test_purge_is_recorded_in_the_audit_log_and_run_history(world: World) -> None:

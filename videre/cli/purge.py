@@ -21,7 +21,8 @@ def purge(app: App, dry_run: bool, fmt: str) -> None:
     Ads last seen before the cutoff go with their versions, links and triage
     signals; old versions of ads still online; photos (thumbnails, kept
     originals), phone numbers, templates and template words no ad uses any
-    more; WARC archives and screenshots older than the cutoff. An old archive
+    more; queue items (with notes and history) of groups with no ad left;
+    WARC archives and screenshots older than the cutoff. An old archive
     holding an attached ad is cut down to that ad's pages. Each purge is
     written to the audit log with its counts.
 
