@@ -43,7 +43,7 @@ OPEN_ROBOTS = "User-agent: *\nAllow: /\n"
 
 # -- the middleware on its own ---------------------------------------------------------------------
 def _middleware(photo_hosts: list[str]) -> SiteOffsiteMiddleware:
-    settings = parse_settings({"sites": [{"slug": "s", "start_urls": ["https://www.nattsida.se/lista"],
+    settings = parse_settings({"sites": [{"slug": "s", "start_urls": ["https://www.nattsida.test/lista"],
                                           "photo_hosts": photo_hosts}]}, env={})
     crawler = get_crawler(Spider, {"VIDERE_SETTINGS": settings, "VIDERE_SITE": "s"})
     spider = SiteSpider(settings.site("s"))
@@ -58,13 +58,13 @@ def _photo(url: str) -> Request:
 
 
 def test_photos_pass_from_the_sites_own_hosts_and_its_photo_hosts_only() -> None:
-    mw = _middleware(["bilder.cdn-exempel.se", "*.imgcache.example"])
-    for url in ("https://www.nattsida.se/bild/1.jpg", "https://img.www.nattsida.se/1.jpg",
-                "https://bilder.cdn-exempel.se/a/1.jpg", "http://bilder.cdn-exempel.se:8080/1.jpg",
+    mw = _middleware(["bilder.cdn-exempel.test", "*.imgcache.example"])
+    for url in ("https://www.nattsida.test/bild/1.jpg", "https://img.www.nattsida.test/1.jpg",
+                "https://bilder.cdn-exempel.test/a/1.jpg", "http://bilder.cdn-exempel.test:8080/1.jpg",
                 "https://eu.imgcache.example/1.jpg", "https://a.b.imgcache.example/1.jpg"):
         assert mw.process_request(_photo(url)) is None, url
-    for url in ("https://imgcache.example/1.jpg", "https://cdn-exempel.se/1.jpg",
-                "https://bilder.cdn-exempel.se.evil.example/1.jpg", "https://nattsida.se/1.jpg"):
+    for url in ("https://imgcache.example/1.jpg", "https://cdn-exempel.test/1.jpg",
+                "https://bilder.cdn-exempel.test.evil.example/1.jpg", "https://nattsida.test/1.jpg"):
         request = _photo(url)
         with pytest.raises(IgnoreRequest, match="photo_hosts of site 's'"):
             mw.process_request(request)
@@ -73,22 +73,22 @@ def test_photos_pass_from_the_sites_own_hosts_and_its_photo_hosts_only() -> None
 
 
 def test_a_photo_host_gives_photos_and_its_robots_txt_but_no_pages() -> None:
-    mw = _middleware(["bilder.cdn-exempel.se"])
-    robots = Request("https://bilder.cdn-exempel.se/robots.txt", meta={"dont_obey_robotstxt": True})
+    mw = _middleware(["bilder.cdn-exempel.test"])
+    robots = Request("https://bilder.cdn-exempel.test/robots.txt", meta={"dont_obey_robotstxt": True})
     assert mw.process_request(robots) is None
-    for request in (Request("https://bilder.cdn-exempel.se/annons/17"),
-                    Request("https://bilder.cdn-exempel.se/robots.txt"),  # not Scrapy's robots request
+    for request in (Request("https://bilder.cdn-exempel.test/annons/17"),
+                    Request("https://bilder.cdn-exempel.test/robots.txt"),  # not Scrapy's robots request
                     Request("https://annan.example/robots.txt", meta={"dont_obey_robotstxt": True})):
         with pytest.raises(IgnoreRequest, match="Filtered offsite request"):
             mw.process_request(request)
-    assert mw.process_request(Request("https://www.nattsida.se/annons/17")) is None
+    assert mw.process_request(Request("https://www.nattsida.test/annons/17")) is None
 
 
 def test_without_photo_hosts_every_foreign_photo_is_refused() -> None:
     mw = _middleware([])
-    with pytest.raises(IgnoreRequest, match="'bilder.cdn-exempel.se' refused"):
-        mw.process_request(_photo("https://bilder.cdn-exempel.se/1.jpg"))
-    assert mw.process_request(_photo("https://www.nattsida.se/bild/1.jpg")) is None
+    with pytest.raises(IgnoreRequest, match="'bilder.cdn-exempel.test' refused"):
+        mw.process_request(_photo("https://bilder.cdn-exempel.test/1.jpg"))
+    assert mw.process_request(_photo("https://www.nattsida.test/bild/1.jpg")) is None
 
 
 def test_host_patterns() -> None:
