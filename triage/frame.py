@@ -170,8 +170,9 @@ def membership(session: Session, frame: Frame, sql: str, key_ids: np.ndarray) ->
 def partial_reads(ad_pos: np.ndarray, key_pos: np.ndarray, labels: list[str]) -> np.ndarray:
     """Memberships to keep: drop a number whose digits lie inside another number of the same ad.
 
-    A partly read obfuscated number ("OO2 * 348 * O39 * 852…" read as +46 2348039) would otherwise
-    link every ad whose foreign number starts with the same digits.
+    A partly read obfuscated number would otherwise link every ad whose foreign number holds the
+    same digits. The extractor reads none within one field; this catches a fragment read from
+    another field (a site's phone field holding part of the number the text gives).
     """
     keep = np.ones(len(ad_pos), dtype=bool)
     counts = np.bincount(ad_pos, minlength=int(ad_pos.max(initial=-1)) + 1)
