@@ -88,6 +88,7 @@ def test_sign_in_form_needs_its_own_token(app_client: TestClient) -> None:
     assert r.status_code == 403
     page = app_client.get("/login")
     # A token signed for another browser's nonce does not pass either.
+    app_client.cookies.clear()  # the client keeps the server's cookie beside one set here
     app_client.cookies.set("videre_login", "someone-elses-nonce")
     r = app_client.post("/login", data={"username": "anna.analyst", "password": PASSWORD,
                                         "csrf_token": csrf_of(page.text)})
