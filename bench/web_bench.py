@@ -6,12 +6,14 @@
 Builds (or, with --keep, reuses) a database of synthetic ads grouped into clusters, with a queue
 item per cluster of two or more ads, as a re-score leaves them: scores, reasons, summaries,
 review states. The queue page reads only queue items, their filter index and users, so the ads are
-there for the filter-index build (which reads their sites and titles) and the item page.
+there for the filter-index build (which reads their sites, titles and bodies) and the item page.
 `--flagged-share` sets how many groups are in the queue: 0.04 (the default) is what triage's
 generated 100k world gives (1,080 of 29,280 groups); 0.5 is a stress test with a queue ten times
 longer than that. It then times, in process through the whole ASGI stack (sign-in check, CSRF guard, query, audit
 record, template), `--requests` loads of each queue view: the first page, a deep page, each
-filter, free text and a phone number; and reports p50/p95/max in milliseconds.
+filter, free text (title and body words, an e-mail address, a handle) and a phone number; and
+reports p50/p95/max in milliseconds. `--reindex` drops the filter index first, to time its full build
+on a kept database.
 """
 
 from __future__ import annotations
@@ -25,16 +27,17 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import delete, func, insert, select, text, update  # noqa: E402
 
 from models.ads import Ad, Site  # noqa: E402
 from models.entities import AdPhone, Cluster, Phone, Place  # noqa: E402
-from models.review import QueueItem  # noqa: E402
+from models.review import QueueFacet, QueueItem  # noqa: E402
 from models.users import User  # noqa: E402
 from videre.config import parse_settings  # noqa: E402
 from videre.db import Database  # noqa: E402
@@ -47,6 +50,42 @@ NAMES = ("anna bella carla dana ella fia gina hanna ida jenny klara lisa mira no
 CODES = ["many_names_one_number", "shared_template", "shared_photos", "observed_movement", "phone_obfuscated",
          "foreign_number", "stated_nationality", "third_person", "youth", "several_sites"]
 STATUS_P = {"new": 0.85, "in_review": 0.05, "escalated": 0.03, "outreach": 0.02, "closed": 0.05}
+# Bodies as groups write them: each group keeps one template (so its ads share most words) and
+# fills the slots per ad; contact handles, hotels and streets are the words analysts search for.
+BODY_TEMPLATES = [
+    "Hej! Jag heter {name} och är {age} år, ny i {city} denna vecka. Diskret och trevlig lägenhet nära "
+    "{street}, parkering finns. Jag gillar långa kvällar, god mat och respektfulla herrar. Ring eller sms:a "
+    "{phone} för tid, inga dolda nummer. Snap: {snap}. Välkommen, kram {name}",
+    "Hello gentlemen, I am {name}, {age} years, {nat} girl visiting {city} for a few days only. I stay at "
+    "{hotel}, incall and outcall. Sweet, playful, always clean and discreet. Book one hour before: {phone} "
+    "(sms first) or Telegram @{snap}. E-mail {email}. Kisses, {name}",
+    "{name} {age} år – {nat} tjej, ny i stan! Jag finns på {hotel} i {city} till söndag. Massage först "
+    "och sedan tar vi det därifrån. Endast seriösa, inga anonyma samtal. Tel {phone}, mejla gärna "
+    "{email} eller lägg till mig på snap {snap}. Ses snart!",
+    "Nyhet i {city}! Vacker {nat} {name}, {age}, tar emot i egen lägenhet vid {street}. Öppet alla dagar "
+    "kl 10-23, boka i god tid. Vi talar engelska. Kontakt: {phone}, WhatsApp samma nummer, Telegram "
+    "@{snap}. Ingen stress hos oss, du får all tid du behöver.",
+    "Hi, my name is {name}, {age}. I just arrived in {city} and I am waiting for you at {hotel} near "
+    "{street}. GFE, massage, dinner date. No rush, no hidden numbers please. Call {phone} or write to "
+    "{email}. Instagram: @{snap}. Love, {name}",
+    "Godkväll från {city}, det är {name} ({age}). Naturlig {nat} kvinna med glimten i ögat, ledig de flesta "
+    "kvällar efter kl 18. Besöker dig gärna på ditt hotell eller tar emot nära {street}. Sms:a {phone} vem "
+    "du är och när du vill ses. Snapchat {snap}. Puss, {name}",
+]
+# Two of these per ad, as reposts vary a template.
+EXTRA_LINES = ["Jag tränar mycket och älskar att skratta.", "Kemi och respekt är viktigt för mig.",
+               "Tider varierar varje vecka, skriv bara.", "Egen ingång med dusch och handdukar.",
+               "No anonymous calls, thank you.", "Kommer gärna till ditt hotell och omnejd.",
+               "Boka gärna en dag innan, helst sms.", "Always smiling, a good listener and very charming.",
+               "Ingen brådska hos mig, vi har all tid vi behöver.", "Nära centralen och spårvagn, lugnt område.",
+               "Sportig och naturlig med långt mörkt hår och bruna ögon.", "Only respectful and generous gentlemen."]
+NATIONALITIES = ["rumänska", "ungerska", "thailändska", "brasilianska", "bulgariska", "spanska", "ryska",
+                 "nigerianska", "polska", "ukrainska", "svenska", "colombianska"]
+HOTELS = ["Hotell Kungsträdgården", "Scandic Continental", "Clarion Hotel Post", "Elite Hotel Marina Tower",
+          "Best Western Plus Park", "Quality Hotel Globe", "Radisson Blu Riverside", "Hotel Rival",
+          "First Hotel Fridhemsplan", "Comfort Hotel Malmö", "Hotell Gillet", "Scandic Crown"]
+STREETS = ["Drottninggatan", "Kungsgatan", "Vasagatan", "Sveavägen", "Linnégatan", "Stortorget", "Avenyn",
+           "Södra Förstadsgatan", "Hamngatan", "Storgatan", "Järntorget", "Odengatan"]
 PASSWORD = "bench-password-not-secret"
 
 
@@ -62,6 +101,18 @@ def _insert(db: Database, model: Any, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), CHUNK):
         with db.session() as s:
             s.execute(insert(model), rows[start:start + CHUNK])
+
+
+def _body(i: int, cluster: int, name: str, city: str, draws: np.ndarray) -> str:
+    """A realistic ad body (~330-420 characters): the group's template, this ad's slots."""
+    a, b = int(draws[i][0]), int(draws[i][1])
+    extra = f"{EXTRA_LINES[a % len(EXTRA_LINES)]} {EXTRA_LINES[b % len(EXTRA_LINES)]}"
+    handle = f"{name.lower()}_{(cluster * 31 + a % 3) % 10_000}"
+    return extra + "\n\n" + BODY_TEMPLATES[cluster % len(BODY_TEMPLATES)].format(
+        name=name, age=20 + i % 15, city=city, nat=NATIONALITIES[(cluster + a % 2) % len(NATIONALITIES)],
+        hotel=HOTELS[b % len(HOTELS)], street=STREETS[(cluster + b % 3) % len(STREETS)],
+        phone=f"070-{cluster % 1000:03d} {i % 100:02d} {i % 97:02d}", snap=handle,
+        email=f"{name.lower()}.{cluster}@example.test")
 
 
 def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7) -> dict[str, Any]:
@@ -94,6 +145,7 @@ def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7) -> dict
     _insert(db, Phone, [{"id": i, "e164": f"+4670{i:07d}", "country": "SE", "first_seen": T0, "is_hub": False,
                          "hub_reason": ""} for i in range(1, n_clusters + 1)])
     ads = []
+    rng_body = rng.integers(0, 1 << 30, size=(n_ads, 2))
     for i in range(n_ads):
         when = T0 + timedelta(days=int(days[i]), minutes=i % 1440)
         city = places[city_idx[i]][0]
@@ -101,8 +153,8 @@ def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7) -> dict
         ads.append({"id": i + 1, "url": f"https://{SITES[site_idx[i] - 1]}.test/annons/{i + 1}",
                     "site_id": int(site_idx[i]), "version": 1, "content_hash": f"{i:064x}", "first_seen": when,
                     "last_seen": when + timedelta(days=3), "changed_at": when, "posted_at": when,
-                    "title": f"{name} {20 + i % 15} ny i {city}", "body": f"Hej, jag heter {name}. Diskret lägenhet "
-                    f"i {city}. Ring 070-{cluster_of[i] % 1000:03d} {i % 100:02d} {i % 97:02d}.", "name": name,
+                    "title": f"{name} {20 + i % 15} ny i {city}",
+                    "body": _body(i, int(cluster_of[i]), name, city, rng_body), "name": name,
                     "age_raw": str(20 + i % 15), "location_raw": city, "phone_raw": "", "region": "SE",
                     "age": 20 + i % 15, "city": city, "phone_obfuscated": bool(i % 7 == 0), "extraction": {},
                     "cluster_id": int(cluster_of[i])})
@@ -168,9 +220,11 @@ def percentile(values: list[float], p: float) -> float:
     return float(np.percentile(values, p))
 
 
-def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float) -> dict[str, Any]:
+def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float,
+        reindex: bool = False) -> dict[str, Any]:
     from starlette.testclient import TestClient
 
+    from crawler.normalise.contacts import emails, handles
     from videre.web.app import create_app
     from videre.web.facets import refresh_queue_index
 
@@ -183,6 +237,11 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         if present:
             raise SystemExit("the database is not empty; use a new one or --keep")
         report["build"] = build(db, n_ads, flagged_share)
+    if reindex:
+        with db.session() as s:
+            # As before the first build: no facets, no item marked as indexed.
+            s.execute(delete(QueueFacet))
+            s.execute(update(QueueItem).values(indexed_at=None, index_digest=None))
     t = time.perf_counter()
     with db.session() as s:
         report["index_items"] = refresh_queue_index(s)
@@ -196,6 +255,13 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         report["ads_total"] = s.execute(select(func.count()).select_from(Ad)).scalar()
         big = s.execute(select(QueueItem.id).where(QueueItem.flagged).order_by(
             QueueItem.summary["n_ads"].as_integer().desc()).limit(1)).scalar()
+        # The address and the handle of the largest item whose ads give both (not every template does).
+        contacts = (([*emails(b), "nobody@example.test"][0], [*handles(b), "@nobody"][0].split(":")[-1].lstrip("@"))
+                    for b in s.execute(select(Ad.body).join(QueueItem, QueueItem.cluster_id == Ad.cluster_id)
+                                       .where(QueueItem.flagged, Ad.body.contains("@"))
+                                       .order_by(QueueItem.summary["n_ads"].as_integer().desc(), Ad.id).limit(200))
+                    .scalars())
+        email, handle = next((c for c in contacts if "nobody" not in c[0] + c[1]), ("nobody@example.test", "nobody"))
         busiest_city = s.execute(select(Ad.city, func.count()).group_by(Ad.city).order_by(func.count().desc())
                                  .limit(1)).first()[0]
 
@@ -206,6 +272,8 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         "reason": "/?reason=shared_photos", "assignee=me": "/?assignee=me&status=all",
         "date range": "/?from=2024-03-01&to=2024-03-31", "text: name": "/?q=oksana",
         "text: two words": f"/?q=bella {busiest_city[:4]}", "text: phone": "/?q=070-000 12 34",
+        "text: body word": "/?q=rumänska", "text: hotel": "/?q=kungsträdg",
+        "text: e-mail": "/?" + urlencode({"q": email}), "text: handle": "/?" + urlencode({"q": "@" + handle}),
         "all filters": f"/?status=all&city={busiest_city}&reason=observed_movement&q=anna&from=2024-02-01",
         "item page (largest item)": f"/items/{big}",
     }
@@ -229,7 +297,8 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
                 assert resp.status_code == 200, (url, resp.status_code)
             timings[name] = {"p50": round(statistics.median(samples), 1), "p95": round(percentile(samples, 95), 1),
                              "max": round(max(samples), 1), "cpu_p50": round(statistics.median(cpu), 1),
-                             "cpu_p95": round(percentile(cpu, 95), 1), "n": n}
+                             "cpu_p95": round(percentile(cpu, 95), 1), "n": n,
+                             "rows": resp.text.count("<tr data-href=")}
     report["timings_ms"] = timings
     queue = [v["p95"] for k, v in timings.items() if not k.startswith("item")]
     report["queue_p95_worst_ms"] = max(queue)
@@ -245,8 +314,9 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="reuse a database an earlier run built")
     ap.add_argument("--flagged-share", type=float, default=0.04,
                     help="share of all groups in the queue (triage's 100k world flags about 4 %%)")
+    ap.add_argument("--reindex", action="store_true", help="drop the filter index first and time its full build")
     args = ap.parse_args()
-    report = run(args.db, args.ads, args.requests, args.keep, args.flagged_share)
+    report = run(args.db, args.ads, args.requests, args.keep, args.flagged_share, args.reindex)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     for name, t in report["timings_ms"].items():
         print(f"{name:<34} p50 {t['p50']:7.1f} ms   p95 {t['p95']:7.1f} ms   max {t['max']:7.1f} ms   "

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.review import STATUSES, QueueFacet, QueueItem
 from models.users import User
 from videre.errors import InputError
-from videre.web.facets import WORD, fold
+from videre.web.facets import query_terms
 
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "closed")
 STATUS_CHOICES = ("open", "all", *STATUSES)
@@ -136,7 +136,7 @@ def build(f: QueueFilter, user_id: int, region: str) -> Select[Any]:
         if phone:
             q = q.where(_has_facet("phone", phone))
         else:
-            for term in WORD.findall(fold(f.text))[:MAX_TERMS]:
+            for term in query_terms(f.text)[:MAX_TERMS]:
                 q = q.where(_has_word_prefix(term))
     # Both descending, so that one backward scan of (flagged, score, id) gives the order.
     return q.order_by(QueueItem.score.desc(), QueueItem.id.desc())

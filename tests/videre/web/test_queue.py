@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 
 from models.review import QueueFacet, QueueItem
 from models.users import AuditEvent
-from tests.videre.web.seed import World
+from tests.videre.web.seed import T0, TEMPLATE, Builder, World
 from videre.db import Database
-from videre.web.facets import index_stale, refresh_queue_index
+from videre.web.facets import MAX_BODY, MAX_WORDS, TITLES_PER_ITEM, index_stale, refresh_queue_index
 from videre.web.queue_query import phone_term
 
 ROW = re.compile(r'<tr data-href="/items/(\d+)"')
@@ -108,3 +108,52 @@ def test_filter_index_follows_a_rescore(analyst: tuple[TestClient, str], world: 
         assert not index_stale(s)
         assert refresh_queue_index(s) == 0
         assert s.execute(select(func.count()).select_from(QueueFacet)).scalar() == built + 2  # city + word
+
+
+def _group(web_db: Database, bodies: list[str], phone: str, *, flagged: bool = True) -> int:
+    """A queue item re-scored after the index was built, with one ad per body."""
+    with web_db.session() as s:
+        b = Builder(s)
+        cid = b.cluster()
+        ads = [b.ad(cid, "kvallsros", T0 + timedelta(hours=i), title=f"Nyhet {i} i Malmö", body=body,
+                    name="Lina", age="23", location="Malmö", city="Malmö", phones=[(phone, phone, [])])
+               for i, body in enumerate(bodies)]
+        item = b.item(cid, 1.0, [{"code": "shared_template", "text": "One template.", "weight": 1.0}], ads,
+                      [phone], ["Malmö"], ["lina"], [["Malmö", "2024-05-01"]], T0, T0 + timedelta(days=1))
+        s.get(QueueItem, item).flagged = flagged
+        s.get(QueueItem, item).scored_at = datetime.now(timezone.utc) + timedelta(seconds=1)
+    return item
+
+
+def test_free_text_finds_words_addresses_and_handles_of_the_bodies(analyst: tuple[TestClient, str],
+                                                                   world: World, web_db: Database) -> None:
+    client, _ = analyst
+    # Words only the seeded bodies have (the organised group's template), not its titles or names.
+    assert "seriösa" in TEMPLATE and ids(client.get("/?q=seriösa herrar").text) == [world.items["organised"]]
+    body = TEMPLATE.format(name="Lina", age=23, city="Malmö", phone="070-174 09 01") + (
+        " Bor på Hotell Kungsträdgården. Mejla lina.k@example.test, Snap: @lina_k92, Insta @lina.k")
+    lina = _group(web_db, [body, body.replace("Kungsträdgården", "Gillet")], "+46701740901")
+    below = _group(web_db, ["Rumänska Mira på Hotell Gillet, mira.b@example.test, snap @mira_b"],
+                   "+46701740902", flagged=False)
+    for typed in ("kungsträdg", "gillet", "lina.k@example.test", "LINA.K@exa", "@lina_k92", "lina_k", "@lina.k",
+                  "seriösa kungsträdgården"):
+        assert ids(client.get("/", params={"q": typed}).text) == [lina], typed
+    for typed in ("rumänska", "mira.b@example.test", "@mira_b", "anna.k@example.test"):
+        assert ids(client.get("/", params={"q": typed}).text) == [], typed
+    assert below not in ids(client.get("/?q=gillet").text)
+
+
+def test_the_index_of_a_group_with_many_bodies_stays_bounded(analyst: tuple[TestClient, str],
+                                                              web_db: Database) -> None:
+    client, _ = analyst
+    # Sixty unrelated bodies of 120 words; the 41st ad and the tail of a long body are not read.
+    bodies = [" ".join(f"ord{i}x{j}" for j in range(120)) for i in range(60)]
+    bodies[0] = "inledning " + "x" * MAX_BODY + " gömdsvans"
+    item = _group(web_db, bodies, "+46701740903")
+    assert ids(client.get("/?q=inledning").text) == [item]
+    for typed in ("gömdsvans", f"ord{TITLES_PER_ITEM}x0"):
+        assert ids(client.get("/", params={"q": typed}).text) == [], typed
+    with web_db.session() as s:
+        n = s.execute(select(func.count()).select_from(QueueFacet).where(
+            QueueFacet.item_id == item, QueueFacet.kind == "word")).scalar()
+    assert n == MAX_WORDS + 2  # and the number's two digit strings
