@@ -5,8 +5,8 @@ whose queue item is in one of `retention.keep_statuses` (under review, escalated
 old ads with their versions, phone, photo and place links and triage signals; old versions of ads
 that stay; photos (with their thumbnails and any kept original), phone numbers, templates and
 template words no ad refers to any more; queue items (with notes and history) and cluster evidence
-of groups with no ad left; old WARC archives and screenshots. Every purge is written to the audit
-log with its counts.
+of groups with no ad left; run history that ended before the cutoff; old WARC archives and
+screenshots. Every purge is written to the audit log with its counts.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from crawler.screenshots import url_key
 from models.ads import Ad, AdVersion
 from models.entities import (AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template,
                              TemplateWords)
+from models.ops import Run
 from models.review import STATUSES, ItemChange, Note, QueueItem, Watchlist
 from models.users import AuditEvent
 from videre.config import Settings
@@ -49,6 +50,7 @@ class PurgePlan:
     templates: list[int] = field(default_factory=list)
     items: list[int] = field(default_factory=list)  # queue items left without ads
     clusters: list[int] = field(default_factory=list)  # clusters left without ads, to empty
+    runs: list[int] = field(default_factory=list)  # run history rows that ended before the cutoff
     template_words: list[int] = field(default_factory=list)   # doc_keys
     originals: list[str] = field(default_factory=list)
     attached_urls: frozenset[str] = frozenset()
@@ -60,7 +62,8 @@ class PurgePlan:
         return {"ads": len(self.ads), "ad_versions": len(self.versions), "photos": len(self.photos),
                 "phones": len(self.phones), "templates": len(self.templates),
                 "template_words": len(self.template_words), "queue_items": len(self.items),
-                "clusters_emptied": len(self.clusters), "photo_originals": len(self.originals),
+                "clusters_emptied": len(self.clusters), "runs": len(self.runs),
+                "photo_originals": len(self.originals),
                 "files_deleted": len(self.files.delete), "archives_trimmed": len(self.files.trim),
                 "ads_kept_attached": self.ads_kept, "files_kept_attached": self.files.kept,
                 "bytes_freed": self.files.bytes}
@@ -155,6 +158,9 @@ def plan_purge(session: Session, settings: Settings, now: datetime | None = None
     plan.items = _ids(session, select(QueueItem.id).where(
         QueueItem.cluster_id.in_(bare), or_(QueueItem.last_seen < cutoff, QueueItem.last_seen.is_(None)))
         .order_by(QueueItem.id))
+    # Run history: its error samples name ad and photo URLs. The audit log keeps who purged what.
+    ended_long_ago = or_(Run.finished_at < cutoff, Run.finished_at.is_(None) & (Run.started_at < cutoff))
+    plan.runs = _ids(session, select(Run.id).where(ended_long_ago).order_by(Run.id))
     plan.originals = [p for p in _in_chunks(session, select(Photo.original_path), Photo.id, plan.photos)
                       if p]
     plan.attached_urls = frozenset(session.execute(select(Ad.url).where(attached)).scalars())
@@ -183,7 +189,8 @@ def apply_purge(session: Session, plan: PurgePlan) -> None:
     for model, key, ids in ((AdVersion, AdVersion.id, plan.versions), (Ad, Ad.id, plan.ads),
                             (Photo, Photo.id, plan.photos), (Phone, Phone.id, plan.phones),
                             (Template, Template.id, plan.templates),
-                            (TemplateWords, TemplateWords.doc_key, plan.template_words)):
+                            (TemplateWords, TemplateWords.doc_key, plan.template_words),
+                            (Run, Run.id, plan.runs)):
         for part in _chunks(ids):
             session.execute(delete(model).where(key.in_(part)))
     for part in _chunks(plan.items):
@@ -248,6 +255,7 @@ def summary(counts: dict[str, Any]) -> str:
     return (f"{counts['ads']} ads, {counts['ad_versions']} old versions, {counts['photos']} photos, "
             f"{counts['phones']} phone numbers, {counts['templates']} templates, "
             f"{counts['template_words']} template texts, {counts['queue_items']} queue items, "
+            f"{counts['runs']} old runs, "
             f"{counts['files_deleted']} files purged; "
             f"{counts['archives_trimmed']} archives cut down; kept for cases: "
             f"{counts['ads_kept_attached']} ads, {counts['files_kept_attached']} files")

@@ -28,7 +28,7 @@ from videre.config import Settings
 from videre.db import Database
 from videre.errors import ConfigError
 from videre.oplock import LockBusy, OpsLock
-from videre.retention import purge
+from videre.retention import purge, summary
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 OLD = datetime(2026, 3, 1, 21, 30, tzinfo=timezone.utc)  # well before the 180-day cutoff (June 1)
@@ -172,6 +172,22 @@ def test_a_closed_case_with_no_ad_left_goes_with_its_notes_and_evidence(world: W
         assert s.get(Cluster, items["escalated"][1]).features != {}
     again = purge(world.settings, world.db, now=NOW).plan.counts()
     assert again["queue_items"] == again["clusters_emptied"] == 0
+
+
+def test_run_history_older_than_the_cutoff_goes(world: World) -> None:
+    with world.db.session() as s:
+        s.add_all([Run(kind="crawl", site="nattfjaril", status="partial", started_at=OLD,
+                       finished_at=OLD + timedelta(minutes=5),
+                       error_samples=[{"kind": "photo", "where": f"{BASE}/a1", "message": "HTTP 404"}]),
+                   Run(kind="nightly", status="killed", started_at=OLD),  # never closed
+                   Run(kind="crawl", site="nattfjaril", status="ok", started_at=RECENT,
+                       finished_at=RECENT + timedelta(minutes=5))])
+    assert purge(world.settings, world.db, now=NOW, dry_run=True).plan.counts()["runs"] == 2
+    report = purge(world.settings, world.db, now=NOW)
+    with world.db.session() as s:
+        left = sorted((r.kind, r.status) for r in s.execute(select(Run)).scalars())
+    assert left == [("crawl", "ok"), ("purge", "ok")]  # the recent crawl, and this purge
+    assert "2 old runs" in summary(report.plan.counts())
 
 
 def test_purge_is_recorded_in_the_audit_log_and_run_history(world: World) -> None:

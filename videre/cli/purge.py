@@ -22,7 +22,7 @@ def purge(app: App, dry_run: bool, fmt: str) -> None:
     signals; old versions of ads still online; photos (thumbnails, kept
     originals), phone numbers, templates and template words no ad uses any
     more; queue items (with notes and history) of groups with no ad left;
-    WARC archives and screenshots older than the cutoff. An old archive
+    run history, WARC archives and screenshots older than the cutoff. An old archive
     holding an attached ad is cut down to that ad's pages. Each purge is
     written to the audit log with its counts.
 
