@@ -21,7 +21,7 @@ from models.review import Note, QueueItem
 from triage.cluster import Assignment
 from triage.features import FeatureTable
 from triage.frame import Frame, Keys
-from triage.rows import db_time, executemany, fetch_all, update_by_id
+from triage.rows import db_time, executemany, fetch_all, fetch_by_keys, update_by_id
 from triage.templates import ID_CHUNK
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -136,12 +136,7 @@ def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: n
 
 
 def urls_of(session: Session, ad_ids: list[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for start in range(0, len(ad_ids), ID_CHUNK):
-        chunk = ad_ids[start:start + ID_CHUNK]
-        out.update(fetch_all(session, f"SELECT ad_id, url FROM ad_signals "
-                                      f"WHERE ad_id IN ({','.join('?' * len(chunk))})", chunk))
-    return out
+    return fetch_by_keys(session, "SELECT ad_id, url FROM ad_signals WHERE ad_id IN", ad_ids, ID_CHUNK)
 
 
 def existing_items(session: Session) -> dict[int, tuple[Any, ...]]:

@@ -61,6 +61,16 @@ def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tu
     return [r for rows in stream(session, sql, params) for r in rows]
 
 
+def fetch_by_keys(session: Session, sql: str, keys: Sequence[int], chunk: int) -> dict[Any, Any]:
+    """`sql` ends in "IN": (key, value) rows for these keys, asked `chunk` keys at a time so that
+    no statement exceeds the driver's parameter limit."""
+    out: dict[Any, Any] = {}
+    for start in range(0, len(keys), chunk):
+        part = keys[start:start + chunk]
+        out.update(fetch_all(session, f"{sql} ({','.join('?' * len(part))})", part))
+    return out
+
+
 def int_pairs(session: Session, sql: str) -> np.ndarray:
     """A two-integer-column query as an (n, 2) int64 array."""
     parts = [np.array(rows, dtype=np.int64).reshape(-1, 2) for rows in stream(session, sql)]

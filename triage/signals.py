@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from triage.rows import dialect, executemany, fetch_all, stream, to_epoch
+from triage.rows import dialect, executemany, fetch_all, fetch_by_keys, stream, to_epoch
 from triage.text import SIGNATURE_VERSION, MinHashShape, Vocabulary, clean_batch, place_words
 
 # Indicator codes of crawler.normalise.indicators that scoring reads, as bits. Movement wording is
@@ -198,12 +198,8 @@ def refresh_signals(session: Session, params: SignalParams, full: bool,
 
 def words_of(session: Session, doc_keys: list[int]) -> dict[int, str]:
     """The stored template words of these texts (by doc_key)."""
-    out: dict[int, str] = {}
-    for start in range(0, len(doc_keys), BATCH):
-        chunk = doc_keys[start:start + BATCH]
-        out.update(fetch_all(session, f"SELECT doc_key, words FROM template_words "
-                                      f"WHERE doc_key IN ({','.join('?' * len(chunk))})", chunk))
-    return out
+    return fetch_by_keys(session, "SELECT doc_key, words FROM template_words WHERE doc_key IN",
+                         doc_keys, BATCH)
 
 
 @dataclass

@@ -25,7 +25,8 @@ MAX_TEXT = 200
 TOP_REASONS = 3
 
 
-def _date(value: str, name: str) -> date | None:
+def parse_day(value: str, name: str) -> date | None:
+    """A date from a filter field (empty: none); InputError naming the field otherwise."""
     if not value:
         return None
     try:
@@ -60,7 +61,7 @@ class QueueFilter:
             raise InputError("page must be a number") from None
         return cls(status=status, city=p.get("city", "")[:200], site=p.get("site", "")[:64],
                    reason=p.get("reason", "")[:64], assignee=assignee,
-                   day_from=_date(p.get("from", ""), "from"), day_to=_date(p.get("to", ""), "to"),
+                   day_from=parse_day(p.get("from", ""), "from"), day_to=parse_day(p.get("to", ""), "to"),
                    text=" ".join(p.get("q", "").split())[:MAX_TEXT], page=max(1, min(page, 100_000)))
 
     def params(self, **changes: Any) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from videre.web import accounts, audit
 from videre.web.context import Web
 from videre.web.exports import AUDIT_COLUMNS, rows_csv, rows_jsonl
 from videre.web.handlers import form, int_param, page
+from videre.web.queue_query import parse_day
 from videre.web.sessions import CurrentUser
 
 AUDIT_PAGE = 100
@@ -79,18 +80,11 @@ def user_update(web: Web, request: Request, user: CurrentUser) -> Response:
     return RedirectResponse("/admin/users?done=saved", 303)
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise InputError("dates look like 2024-05-31") from None
-
-
 def _audit_filter(request: Request) -> audit.AuditFilter:
     p = request.query_params
     return audit.AuditFilter(username=p.get("user", "")[:64], action=p.get("action", "")[:32],
                              object_type=p.get("type", "")[:32], object_id=p.get("object", "")[:64],
-                             day_from=_day(p.get("from", "")), day_to=_day(p.get("to", "")))
+                             day_from=parse_day(p.get("from", ""), "from"), day_to=parse_day(p.get("to", ""), "to"))
 
 
 @page("audit")
