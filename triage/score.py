@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triage.evidence import Evidence
+from triage.cluster_evidence import Evidence
 from triage.features import FeatureTable
 from triage.reason_text import N_, decimal, each, listed, percent, render, route
-from videre.config import ScoreRules
+from videre.core.config import ScoreRules
 
 # Defaults; config.yaml `triage.weights` overrides any of them. Chosen on the evaluation world
 # (bench/triage_eval.py); see bench/README.md for the figures behind each.

@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from crawler.normalise.extract import DEFAULT_MAX_CHARS, extract as run_extract
+from videre.extract.normalise.extract import DEFAULT_MAX_CHARS, extract as run_extract
 from videre.cli.main import App
-from videre.errors import InputError
-from videre.jsonl import load_line, read_lines
+from videre.core.errors import InputError
+from videre.core.jsonl import load_line, read_lines
 
 STRING_KEYS = ("title", "body", "text", "phone", "name", "location", "url", "html")
 DEFAULT_REGION = "SE"
