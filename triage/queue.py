@@ -1,4 +1,4 @@
-"""Reading the flagged queue: the shapes `videre queue` and the web UI show (DESIGN.md §1.2)."""
+"""Reading the flagged queue: the shapes `videre queue` and the web UI show (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from triage.queue_items import plan_items
 from triage.persist import (analyst_touched, digest_of, existing_items, row_hashes, write_clusters,
                             write_hubs, write_queue)
 from triage.photo_links import load_photo_keys
-from triage.score import score_all
+from triage.score import effective_weights, score_all
 from triage.signals import SignalParams, refresh_signals
 from triage.template_store import assign_template_ids, write_templates
 from triage.templates import link_templates
@@ -130,7 +130,7 @@ def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
         home = f"+{phonenumbers.country_code_for_region(settings.region)}"
         table = compute_features(frame, signals, assignment.cluster_of, home, t.rules)
         # Weights from config.yaml, then the leads' overrides from the web UI (/weights).
-        scores = score_all(table, t.rules, {**t.weights, **WeightSetting.overrides(session)})
+        scores = score_all(table, t.rules, effective_weights(t.weights, WeightSetting.overrides(session)))
         existing = existing_items(session)
         plan = plan_items(session, frame, table, scores, np.searchsorted(table.cids, assignment.cluster_of),
                           signals.nationalities, set(existing), t)

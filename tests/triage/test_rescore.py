@@ -155,7 +155,7 @@ def test_incremental_and_full_rescoring_give_the_same_result(tmp_path: Path) -> 
     rescore(a, db_a, full=True)
     db_a.dispose()
     (tmp_path / "b").mkdir()
-    shutil.copy(tmp_path / "a" / "videre.store.db", tmp_path / "b" / "videre.store.db")
+    shutil.copy(tmp_path / "a" / "videre.db", tmp_path / "b" / "videre.db")
     b = make_settings(tmp_path / "b")
     db_a, db_b = Database.from_settings(a), Database.from_settings(b)
     changed = dict(first[0], body=first[0]["body"] + " Ny vecka, nya tider.")

@@ -1,4 +1,4 @@
-"""`videre extract`: JSON Lines in, one extraction line out per input line (DESIGN.md §1.2).
+"""`videre extract`: JSON Lines in, one extraction line out per input line (docs/cli.md).
 
 Needs no database and no config file; a config, when present, only supplies the default region
 and the size limits. Kept light on purpose: it imports neither Scrapy nor the database layer.
@@ -17,8 +17,8 @@ from videre.extract.normalise.extract import DEFAULT_MAX_CHARS, extract as run_e
 from videre.cli.main import App
 from videre.core.errors import InputError
 from videre.core.jsonl import load_line, read_lines
+from videre.extract.records import check_extract_input
 
-STRING_KEYS = ("title", "body", "text", "phone", "name", "location", "url", "html")
 DEFAULT_REGION = "SE"
 DEFAULT_MAX_LINE_BYTES = 4_000_000
 
@@ -30,25 +30,8 @@ def parse_line(line: bytes | None, max_bytes: int) -> dict[str, Any]:
     return obj
 
 
-def check_record(obj: Mapping[str, Any]) -> str | None:
-    """The record's own region, after checking the types of the keys extraction reads."""
-    for key in STRING_KEYS:
-        value = obj.get(key)
-        if value is not None and not isinstance(value, str):
-            raise InputError(f"{key!r} must be a string, got {type(value).__name__}")
-    age = obj.get("age")
-    if age is not None and (isinstance(age, bool) or not isinstance(age, (str, int))):
-        raise InputError(f"'age' must be a string or a whole number, got {type(age).__name__}")
-    region = obj.get("region")
-    if region is None:
-        return None
-    if not (isinstance(region, str) and len(region) == 2 and region.isascii() and region.isalpha()):
-        raise InputError(f"'region' must be a two-letter country code, got {str(region)[:20]!r}")
-    return region.upper()
-
-
 def record_id(obj: Mapping[str, Any], number: int) -> Any:
-    """The input's `id`, else its url, else the line number (DESIGN.md §1.2)."""
+    """The input's `id`, else its url, else the line number (docs/cli.md)."""
     if obj.get("id") is not None:
         return obj["id"]
     if isinstance(obj.get("url"), str) and obj["url"]:
@@ -113,7 +96,7 @@ def extract(ctx: click.Context, region: str | None) -> None:
         obj: dict[str, Any] = {}
         try:
             obj = parse_line(line, max_line)
-            row = run_extract(obj, check_record(obj) or region, max_chars=max_chars).to_output(
+            row = run_extract(obj, check_extract_input(obj) or region, max_chars=max_chars).to_output(
                 record_id(obj, number))
         except InputError as exc:
             bad += 1

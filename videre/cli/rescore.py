@@ -30,7 +30,7 @@ def rescore(app: App, full: bool, archives: tuple[Path, ...]) -> None:
     Example:
         videre rescore
         videre rescore --full
-        videre rescore --archive var/warc/
+        videre rescore --archive var/archive/
     """
     from triage.rescore import rescore as run
     from videre.cli.progress import progress_bar

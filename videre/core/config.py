@@ -63,7 +63,7 @@ class _Model(BaseModel):
 
 
 class DatabaseSettings(_Model):
-    url: str = "sqlite:///videre.store.db"
+    url: str = "sqlite:///videre.db"
     echo: bool = False
 
 

@@ -1,4 +1,4 @@
-"""The ad record (DESIGN.md §1.1) and the photos fetched for it.
+"""The ad record (docs/record.md) and the photos fetched for it.
 
 Spiders yield plain dicts in this shape; `parse_record` is the single gate every record passes,
 whether it comes from a crawl, a JSONL import or an archive.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from videre.core.errors import InputError
 
@@ -71,6 +72,32 @@ def parse_time(value: Any, key: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def check_region(value: Any) -> str | None:
+    """A record's own `region`: absent, or an ISO 3166 alpha-2 code (returned upper-cased)."""
+    if value is None:
+        return None
+    code = value.strip() if isinstance(value, str) else ""
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise InputError(f"'region' must be a two-letter country code, got {str(value)[:20]!r}")
+    return code.upper()
+
+
+# What `videre extract` reads from a line that need not be a whole ad record (docs/cli.md).
+EXTRACT_STRING_KEYS = ("title", "body", "text", "phone", "name", "location", "url", "html")
+
+
+def check_extract_input(obj: Mapping[str, Any]) -> str | None:
+    """The types of the keys extraction reads; returns the line's own region, if it has one."""
+    for key in EXTRACT_STRING_KEYS:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{key!r} must be a string, got {type(value).__name__}")
+    age = obj.get("age")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, (str, int))):
+        raise InputError(f"'age' must be a string or a whole number, got {type(age).__name__}")
+    return check_region(obj.get("region"))
+
+
 def _text(obj: Mapping[str, Any], key: str) -> str:
     value = obj.get(key)
     if value is None:
@@ -93,10 +120,7 @@ def parse_record(obj: Any, now: datetime | None = None) -> AdRecord:
         raise InputError(f"url longer than {MAX_URL_CHARS} characters")
     if not isinstance(site, str) or not site.strip():
         raise InputError("missing site (a non-empty string)")
-    region = obj.get("region")
-    if region is not None and (not isinstance(region, str) or len(region.strip()) != 2
-                               or not region.strip().isalpha()):
-        raise InputError(f"region must be an ISO 3166 alpha-2 code, got {region!r}")
+    region = check_region(obj.get("region"))
     images = obj.get("images") or []
     if not isinstance(images, list) or not all(isinstance(i, str) for i in images):
         raise InputError("images must be a list of strings")
@@ -109,7 +133,7 @@ def parse_record(obj: Any, now: datetime | None = None) -> AdRecord:
         site=site.strip(),
         scraped_at=parse_time(obj.get("scraped_at"), "scraped_at") or now or datetime.now(timezone.utc),
         posted_at=parse_time(obj.get("posted_at"), "posted_at"),
-        region=region.strip().upper() if isinstance(region, str) else None,
+        region=region,
         images=tuple(i[:MAX_URL_CHARS] for i in images[:MAX_IMAGES]),
         html=html[:MAX_HTML_CHARS] if html else None,
         extra={k: v for k, v in obj.items() if k not in known},

@@ -1,6 +1,6 @@
 """Scoring weights as a lead sets them in the UI, on top of the defaults and config.yaml.
 
-`effective_weights` is what a re-score should use: triage's defaults, then config.yaml
+`weights_in_force` is what a re-score should use: triage's defaults, then config.yaml
 `triage.weights`, then the leads' overrides stored in `weight_settings`.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from models.review import WeightSetting
-from triage.score import DEFAULT_WEIGHTS
+from triage.score import DEFAULT_WEIGHTS, effective_weights
 from videre.core.config import Settings
 from videre.core.errors import InputError
 
@@ -23,8 +23,8 @@ def weight_overrides(session: Session) -> dict[str, float]:
     return WeightSetting.overrides(session)
 
 
-def effective_weights(session: Session, settings: Settings) -> dict[str, float]:
-    return {**DEFAULT_WEIGHTS, **settings.triage.weights, **weight_overrides(session)}
+def weights_in_force(session: Session, settings: Settings) -> dict[str, float]:
+    return effective_weights(settings.triage.weights, weight_overrides(session))
 
 
 def set_weight(session: Session, code: str, value: str, user_id: int) -> None:

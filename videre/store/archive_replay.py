@@ -26,7 +26,7 @@ from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from videre.store.archive import AD_RECORD_TYPE
-from videre.extract.records import AdRecord, parse_record
+from videre.extract.records import AdRecord, parse_record, parse_time
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.json_api import parse_api_page
 from models.ads import Ad
@@ -79,10 +79,7 @@ def archive_files(paths: list[Path]) -> list[Path]:
 
 
 def _date(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(timezone.utc)
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parse_time(value, "WARC-Date") or datetime.now(timezone.utc)
 
 
 def captures(path: Path) -> Iterator[Capture]:

@@ -1,4 +1,4 @@
-"""`videre import`: JSON Lines of ad records (DESIGN.md §1.1), ingested exactly as a crawl would."""
+"""`videre import`: JSON Lines of ad records (docs/record.md), ingested exactly as a crawl would."""
 
 from __future__ import annotations
 

@@ -204,7 +204,7 @@ def test_a_changed_cron_reschedules_the_stored_job(tmp_path: Path, started: list
 def test_sigterm_stops_the_scheduler_cleanly(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({"data_dir": str(tmp_path / "var"),
-                                      "database": {"url": f"sqlite:///{tmp_path / 'videre.store.db'}"},
+                                      "database": {"url": f"sqlite:///{tmp_path / 'videre.db'}"},
                                       "sites": SITES}))
     proc = subprocess.Popen([sys.executable, "-c", "from videre.cli.main import main; main()",
                              "--config", str(config), "schedule"], cwd=REPO,

@@ -80,4 +80,4 @@ def test_a_lock_held_by_another_process_dies_with_it(any_db: tuple[Settings, Dat
 def test_sqlite_lock_file_sits_beside_the_database(settings: Settings, db: Database) -> None:
     with OpsLock(db, settings.path("locks")):
         pass
-    assert (Path(db.engine.url.database or "").parent / "videre.store.db.videre-ops.lock").exists()
+    assert (Path(db.engine.url.database or "").parent / "videre.db.videre-ops.lock").exists()

@@ -26,7 +26,7 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     db = Database.from_settings(settings)
     world = seed(db)
     db.dispose()
-    return base / "videre.store.db", world
+    return base / "videre.db", world
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def world(seeded_file: tuple[Path, World]) -> World:
 
 @pytest.fixture
 def web_settings(tmp_path: Path, seeded_file: tuple[Path, World]) -> Settings:
-    shutil.copy(seeded_file[0], tmp_path / "videre.store.db")
+    shutil.copy(seeded_file[0], tmp_path / "videre.db")
     return make_settings(tmp_path, web={"page_size": 25, "login_max_failures": 3})
 
 

@@ -1,6 +1,6 @@
 """Wording that research links to trafficking or control, each with the spans that show it.
 
-DESIGN.md §5: third-person writing, several women in one ad, youth language, stated nationality
+docs/scoring.md: third-person writing, several women in one ad, youth language, stated nationality
 or ethnicity, "trustworthy provider" language and a hidden phone number count as evidence.
 Movement wording ("new in town") is recorded for analysts but does not count: in a study with
 known outcomes it was *less* common in trafficking ads.

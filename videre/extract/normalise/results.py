@@ -77,7 +77,7 @@ class Extraction:
         return any(hit.methods for hit in self.phones)
 
     def to_output(self, id: object) -> dict[str, Any]:
-        """The `videre extract` line (DESIGN.md §1.2)."""
+        """The `videre extract` line (docs/cli.md)."""
         return {
             "id": id,
             "phones": [hit.e164 for hit in self.phones],

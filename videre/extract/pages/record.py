@@ -1,4 +1,4 @@
-"""Turn the raw values a page gave for each configured field into an ad record (DESIGN.md §1.1)."""
+"""Turn the raw values a page gave for each configured field into an ad record (docs/record.md)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from videre.services.facets import index_stale, refresh_queue_index
 from videre.web.handlers import page
 from videre.web.queue_query import STATUS_CHOICES, QueueFilter, fetch, status_counts
 from videre.services.sessions import CurrentUser
-from videre.services.weights import effective_weights
+from videre.services.weights import weights_in_force
 
 log = logging.getLogger(__name__)
 CHOICES_SECONDS = 60.0
@@ -56,7 +56,7 @@ def filter_choices(web: Web) -> dict[str, Any]:
                               .order_by(User.username)).all()
             return {"cities": list(s.execute(select(Place.name).distinct().order_by(Place.name)).scalars()),
                     "sites": list(s.execute(select(Site.slug).order_by(Site.slug)).scalars()),
-                    "reasons": sorted(effective_weights(s, web.settings)),
+                    "reasons": sorted(weights_in_force(s, web.settings)),
                     "users": [(u.id, u.username) for u in users]}
 
     return web.cached("queue-choices", CHOICES_SECONDS, compute)

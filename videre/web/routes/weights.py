@@ -11,13 +11,13 @@ from videre.services import audit
 from videre.web.context import Web
 from videre.web.handlers import form, page
 from videre.services.sessions import CurrentUser
-from videre.services.weights import effective_weights, set_weight, weight_overrides
+from videre.services.weights import weights_in_force, set_weight, weight_overrides
 
 
 @page("weights")
 def weights_page(web: Web, request: Request, user: CurrentUser) -> Response:
     with web.db.session() as s:
-        effective = effective_weights(s, web.settings)
+        effective = weights_in_force(s, web.settings)
         overrides = weight_overrides(s)
     rows = [(code, DEFAULT_WEIGHTS.get(code), web.settings.triage.weights.get(code), overrides.get(code),
              effective[code]) for code in sorted(effective)]
