@@ -62,12 +62,13 @@ def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tu
 
 
 def fetch_by_keys(session: Session, sql: str, keys: Sequence[int], chunk: int) -> dict[Any, Any]:
-    """`sql` ends in "IN": (key, value) rows for these keys, asked `chunk` keys at a time so that
-    no statement exceeds the driver's parameter limit."""
+    """`sql` ends in "IN": key -> value (or the tuple of the other columns) for these keys, asked
+    `chunk` keys at a time so that no statement exceeds the driver's parameter limit."""
     out: dict[Any, Any] = {}
     for start in range(0, len(keys), chunk):
         part = keys[start:start + chunk]
-        out.update(fetch_all(session, f"{sql} ({','.join('?' * len(part))})", part))
+        for row in fetch_all(session, f"{sql} ({','.join('?' * len(part))})", part):
+            out[row[0]] = row[1] if len(row) == 2 else row[1:]
     return out
 
 

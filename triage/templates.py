@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from triage.frame import Frame, Keys
 from triage.groupby import uniq
-from triage.rows import fetch_all
+from triage.rows import fetch_by_keys
 from triage.signals import MAX_TEXT_CHARS, SignalParams, Signals, words_of
 
 # Ids per IN (...) query: well under SQLite's limit on bound parameters.
@@ -55,13 +55,8 @@ def lsh_pairs(bands: np.ndarray) -> np.ndarray:
 
 def ad_texts(session: Session, ad_ids: list[int]) -> dict[int, str]:
     """Title and body of these ads, as one text."""
-    out: dict[int, str] = {}
-    for start in range(0, len(ad_ids), ID_CHUNK):
-        chunk = ad_ids[start:start + ID_CHUNK]
-        for i, title, body in fetch_all(session, f"SELECT id, title, body FROM ads "
-                                                 f"WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            out[i] = f"{title or ''}\n{body or ''}"[:MAX_TEXT_CHARS]
-    return out
+    rows = fetch_by_keys(session, "SELECT id, title, body FROM ads WHERE id IN", ad_ids, ID_CHUNK)
+    return {i: f"{title or ''}\n{body or ''}"[:MAX_TEXT_CHARS] for i, (title, body) in rows.items()}
 
 
 def leaders(n: int, pairs: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -64,7 +64,7 @@ def place_words() -> frozenset[str]:
     """Every word of every place in the gazetteer, as written and folded: slots, not template."""
     gaz = gazetteer()
     words: set[str] = set()
-    for name in [*gaz.cities, *gaz.field_aliases, *gaz.text_aliases]:
+    for name in [*gaz.cities, *gaz.text_aliases]:
         words.update(w for w in split_words(name) if len(w) > 2)
     return frozenset(words)
 
