@@ -50,7 +50,7 @@ def _install(wheel: Path, env_dir: Path) -> Path:
 def test_the_wheel_carries_its_migrations_and_runs_from_another_folder(tmp_path: Path) -> None:
     wheel = _build_wheel(tmp_path / "dist")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "videre/migrations/env.py" in names
+    assert "videre/migrations/env.py" in names and "videre/config.example.yaml" in names
     assert any(n.startswith("videre/migrations/versions/") and n.endswith(".py") for n in names)
     assert not any(n.startswith(("alembic/", "tests/", "bench/")) for n in names)
 

@@ -56,6 +56,8 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
     from videre.demo.sites import SITES, serve_demo
     from videre.store.oplock import OpsLock
 
+    if app.settings.source is None:
+        _write_example_config(app)
     settings = app.settings
     slugs = [s.slug for s in settings.sites if s.slug in SITES]
     if not slugs:
@@ -81,6 +83,19 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
         if serve:
             _demo_account(app)
             _serve(app)
+
+
+def _write_example_config(app: App) -> None:
+    """No config file in use: the bundled example (whose sites are the demo's) becomes ./config.yaml,
+    so that `videre serve` and `videre queue list` in this folder see what the demo stored."""
+    from importlib import resources
+
+    from videre.core.config import DEFAULT_CONFIG, load_settings
+
+    example = resources.files("videre").joinpath("config.example.yaml").read_text("utf-8")
+    DEFAULT_CONFIG.write_text(example, encoding="utf-8")
+    click.echo(f"No config file here: wrote the bundled example to {DEFAULT_CONFIG.resolve()}.")
+    app.settings = load_settings(DEFAULT_CONFIG)
 
 
 def _demo_account(app: App) -> None:

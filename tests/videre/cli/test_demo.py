@@ -65,3 +65,22 @@ def test_demo_ranks_a_planted_organised_group_above_every_independent_seller(tmp
     assert organised, f"no planted group in the queue: {[sorted(kinds(i)) for i in items]}"
     assert organised[0] < min(independent, default=len(items))
     assert all(item["reasons"] for item in items)
+
+
+def test_the_demo_writes_the_bundled_example_config_where_there_is_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from videre.cli.demo import _write_example_config
+    from videre.cli.main import App
+    from videre.demo.sites import SITES
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIDERE_CONFIG", raising=False)
+    monkeypatch.delenv("VIDERE_DATABASE_URL", raising=False)
+    app = App(None)
+    assert app.settings.source is None and not app.settings.sites
+    _write_example_config(app)
+    assert (tmp_path / "config.yaml").is_file()
+    assert app.settings.source == (tmp_path / "config.yaml").resolve()
+    assert {s.slug for s in app.settings.sites} >= set(SITES)
+    # Relative paths are anchored at the written file, so the demo's data stays in this folder.
+    assert str(tmp_path) in app.settings.database.url
