@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.evalworld.independents import independent, sisters, victim
+from bench.evalworld.independents import MUST, independent, sisters, victim
 from bench.evalworld.organisations import organised, scam
 from bench.evalworld.world import CONFOUNDERS, ORGANISED, SCAM, World
 
@@ -36,6 +36,8 @@ def generate(n_ads: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, Any
     for i in range(max(1, n_ads // 450)):
         scam(world, f"scam-{i}", victim(world))
     sisters(world, max(1, n_ads // 350))
+    for must in MUST:
+        independent(world, must)
     while len(world.ads) < n_ads:
         independent(world)
     return world.finish()

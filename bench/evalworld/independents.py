@@ -32,10 +32,10 @@ def name_variants(name: str, rng) -> list[str]:  # type: ignore[no-untyped-def]
     return list(dict.fromkeys(out))
 
 
-def own_text(world: World, w: Woman, site: Site) -> tuple[str, tuple[str, ...]]:
+def own_text(world: World, w: Woman, site: Site, mode: str = "") -> tuple[str, tuple[str, ...]]:
     """Her ad text: stock sentences, a popular whole text, or the site default; and its tags."""
     rng = world.rng
-    r = rng.random()
+    r = {"stock_text": 0.0, "site_template": 0.12}.get(mode, rng.random())
     if r < 0.10:
         return world.whole_texts[w.lang].draw(rng).format(name=w.name), ("stock_text",)
     if r < 0.18:
@@ -64,11 +64,11 @@ def _images(world: World, w: Woman, extra: list[str]) -> list[str]:
 
 def post_series(world: World, w: Woman, gid: str, number: str, times: list[int], cities: list[str],
                 sites: list[Site], base_tags: tuple[str, ...] = (), variants: list[str] | None = None,
-                extra_pics: list[str] | None = None, hub: str | None = None) -> None:
+                extra_pics: list[str] | None = None, hub: str | None = None, text_mode: str = "") -> None:
     """One woman's ads: the same text reposted (edited now and then), her number, her photos."""
     rng = world.rng
     hidden = rng.random() < 0.12
-    text, tags = own_text(world, w, sites[0])
+    text, tags = own_text(world, w, sites[0], text_mode)
     title_style = rng.randrange(6)
     for i, (t, city) in enumerate(zip(times, cities)):
         site = sites[i % len(sites)] if rng.random() < 0.7 else rng.choice(sites)
@@ -92,18 +92,27 @@ def _times(world: World, n: int, start: int, end: int) -> list[int]:
     return sorted(world.rng.randrange(start, max(start + 1, end)) for _ in range(n))
 
 
-def independent(world: World) -> None:
+# Features every world shows at least once (the first independents are made with one each).
+MUST = ("reposter", "tourer", "stock_photo", "placeholder", "switchboard", "stock_text",
+        "site_template", "duo")
+
+
+def independent(world: World, must: str = "") -> None:
+    """One independent woman and her ads; `must` forces one feature (MUST)."""
     rng = world.rng
-    r = rng.random()
+    r = {"reposter": 0.0, "tourer": 0.03}.get(must, 0.5 if must else rng.random())
     city = world.city()
+    if must == "duo" and world.recent:
+        city = next(reversed(world.recent))  # where a possible partner already is
     cc = "+46" if rng.random() < 0.85 else rng.choice(("+48", "+40", "+36"))
-    w = world.woman(city, photos=(0, 0) if rng.random() < 0.06 else (2, 4))
+    w = world.woman(city, photos=(0, 0) if rng.random() < 0.06 or must == "placeholder" else (2, 4))
     number = world.book.mobile(cc)
     gid = f"ind-{w.id}"
-    extra = [world.stock_photos.draw(rng)] if rng.random() < 0.10 else []
+    extra = [world.stock_photos.draw(rng)] if rng.random() < 0.10 or must == "stock_photo" else []
     if extra and rng.random() < 0.4:
         w.pictures = []  # only the model photo: nothing of her own
-    hub = rng.choice(world.switchboards) if rng.random() < 0.02 else None
+    hub = rng.choice(world.switchboards) if rng.random() < 0.02 or must == "switchboard" else None
+    mode = must if must in ("stock_text", "site_template") else ""
     sites = world.site_sample(1 if rng.random() < 0.7 else rng.randint(2, 3))
     if r < 0.025:
         kind = "reposter"
@@ -111,7 +120,7 @@ def independent(world: World) -> None:
         n = rng.randint(30, 100)
         times = _times(world, n, start, end)
         w.variants = name_variants(w.name, rng)
-        post_series(world, w, gid, number, times, [city] * n, sites, ("repost",), w.variants, extra, hub)
+        post_series(world, w, gid, number, times, [city] * n, sites, ("repost",), w.variants, extra, hub, mode)
         cities = [city]
     elif r < 0.075:
         kind = "tourer"
@@ -125,7 +134,7 @@ def independent(world: World) -> None:
                 times.append(tt)
                 where.append(c)
             t += stay + rng.randint(3, 20) * DAY
-        post_series(world, w, gid, number, times, where, sites, ("tour",), None, extra, hub)
+        post_series(world, w, gid, number, times, where, sites, ("tour",), None, extra, hub, mode)
     else:
         kind = "independent"
         n = min(30, 1 + int(rng.expovariate(1 / 5)))
@@ -136,15 +145,15 @@ def independent(world: World) -> None:
         times = _times(world, n, start, end)
         half = len(times) // 2
         post_series(world, w, gid, numbers[0], times[:half] if len(numbers) > 1 else times,
-                    [city] * n, sites, (), None, extra, hub)
+                    [city] * n, sites, (), None, extra, hub, mode)
         if len(numbers) > 1:
             post_series(world, w, gid, numbers[1], times[half:], [city] * n, sites, ("new_number",),
-                        None, extra, hub)
+                        None, extra, hub, mode)
         cities = [city]
-    world.group(gid, kind, [w], [number], cities=cities)
-    world.recent.setdefault(city, []).append((w, number, gid, sites))
-    if rng.random() < 0.03:
+    world.group(gid, kind, [w], numbers if kind == "independent" else [number], cities=cities)
+    if rng.random() < 0.03 or must == "duo":
         duo(world, w, number, gid, sites)
+    world.recent.setdefault(city, []).append((w, number, gid, sites))
 
 
 def duo(world: World, w: Woman, number: str, gid: str, sites: list[Site]) -> None:

@@ -24,7 +24,7 @@ SUPPORT_PREFIX = "+46771"  # Swedish non-geographic numbers: a site's support li
 
 DIGIT_WORDS_SV = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
 DIGIT_WORDS_EN = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-LOOKALIKE = {"0": "O", "1": "l", "5": "S", "8": "B"}
+LOOKALIKE = {"0": "O", "1": "l"}  # the classic look-alikes; Videre reads them
 
 
 class NumberBook:

@@ -29,7 +29,9 @@ def house(world: World, gid: str, kind: str) -> tuple[HouseTemplate, tuple[str, 
     rng = world.rng
     tags: tuple[str, ...] = ()
     same = [h for h in world.houses[-600:] if h[1] == kind]
-    if same and rng.random() < 0.33:
+    # A third copy another's; the first organisation that can copy does, so small worlds show it.
+    if same and (rng.random() < 0.33 or not world.copies):
+        world.copies += 1
         src_id, _, src = rng.choice(same)
         tpl = copy_house(src, src_id, rng)
         tags = ("copied_template",)

@@ -100,6 +100,7 @@ class World:
         self.ads: list[PendingAd] = []
         self.groups: dict[str, dict[str, Any]] = {}
         self.houses: list[tuple[str, str, Any]] = []     # (org id, kind, HouseTemplate)
+        self.copies = 0                                  # organisations that copied a template
         self._women = 0
         self._pictures = 0
 
