@@ -89,7 +89,8 @@ def post_series(world: World, w: Woman, gid: str, number: str, times: list[int],
 
 
 def _times(world: World, n: int, start: int, end: int) -> list[int]:
-    return sorted(world.rng.randrange(start, max(start + 1, end)) for _ in range(n))
+    rand, span = world.rng.random, max(1, end - start)
+    return sorted(start + int(rand() * span) for _ in range(n))
 
 
 # Features every world shows at least once (the first independents are made with one each).

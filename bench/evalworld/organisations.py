@@ -151,6 +151,8 @@ def scam(world: World, gid: str, victim) -> None:  # type: ignore[no-untyped-def
     names = [world.names.draw(rng) for _ in range(rng.randint(3, 8))]
     start, end = world.window(20, 120)
     n = rng.randint(8, 40)
+    title = rng.choice(("{name} {age} - real photos", "{name} ({age}) {city}", "Sweet {name} {age}",
+                        "{name}, {age}: WhatsApp only"))
     for t in sorted(rng.randrange(start, end) for _ in range(n)):
         name = rng.choice(names)
         city = world.city()
@@ -159,7 +161,7 @@ def scam(world: World, gid: str, victim) -> None:  # type: ignore[no-untyped-def
         body = " ".join([world.stock["en"].draw(rng)] + lines)
         body += f"\nWhatsApp {written(number, rng.choice(('plain', 'compact', 'spaced')), rng)}"
         pics = [p + f"#{rng.randint(0, 2)}" for p in rng.sample(victim.pictures, rng.randint(1, len(victim.pictures)))]
-        world.emit(t, rng.choice(world.sites), f"{name} {age} - real photos", body, name, age, city,
+        world.emit(t, rng.choice(world.sites), title.format(name=name, age=age, city=city), body, name, age, city,
                    national(number) if rng.random() < 0.5 else "", pics, gid, (), ("stolen_photos",))
     world.group(gid, "scam", [], [number], victim=f"ind-{victim.id}", names=names)
 
