@@ -44,7 +44,12 @@ def generate(n_ads: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, Any
 
 
 def load(records: list[dict[str, Any]], truth: dict[str, Any], db_url: str, workers: int = 2) -> dict[str, int]:
-    """Fill a fresh database with the world (ads, numbers, places, photos) in bulk."""
+    """Fill a fresh database with the world (ads, numbers, places, photos) in bulk. `truth` is
+    only checked against the records (every ad must have its truth)."""
     from bench.evalworld.load import load_world
+
+    missing = [r["url"] for r in records if r["url"] not in truth["ads"]]
+    if missing:
+        raise ValueError(f"{len(missing)} records have no truth (first: {missing[0]}): not one world")
 
     return load_world(records, db_url, workers)

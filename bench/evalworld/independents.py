@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
+import random
+
 from bench.evalworld import vocab
 from bench.evalworld.numbers import national
 from bench.evalworld.texts import personal, rate_card, title_for
 from bench.evalworld.world import DAY, Site, Woman, World
 
 
-def name_variants(name: str, rng) -> list[str]:  # type: ignore[no-untyped-def]
+def name_variants(name: str, rng: random.Random) -> list[str]:
     """Spelling variants a reposter cycles through: Jessica, Jessika, Jesica, JESSICA, Jessi..."""
     out = [name]
     subs = (("ss", "s"), ("c", "k"), ("k", "c"), ("i", "y"), ("y", "i"), ("ph", "f"), ("a", "aa"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 from bench.evalworld import vocab
 from bench.evalworld.numbers import national, written
 from bench.evalworld.texts import HouseTemplate, copy_house, new_house
-from bench.evalworld.world import DAY, World
+from bench.evalworld.world import DAY, Woman, World
 
 RING_NATS = ("ro", "ro", "bg", "hu", "ng", "pl", "th")
 FLAT_NATS = ("th", "th", "ro", "br", "bg")
@@ -46,7 +46,7 @@ def house(world: World, gid: str, kind: str) -> tuple[HouseTemplate, tuple[str, 
     return tpl, tags
 
 
-def _slots(w, city: str, nat: str, **extra: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _slots(w: Woman, city: str, nat: str, **extra: object) -> dict[str, object]:
     sv, en, country, _ = vocab.NATIONALITIES[nat]
     return {"name": w.name, "age": w.age, "city": city, "CITY": city.upper(), "nat_sv": sv,
             "nat_en": en, "nat_country": country, **extra}
@@ -144,7 +144,7 @@ def flat(world: World, gid: str) -> None:
                 copied_from=tpl.copied_from, rates_from=tpl.rates_from)
 
 
-def scam(world: World, gid: str, victim) -> None:  # type: ignore[no-untyped-def]
+def scam(world: World, gid: str, victim: Woman) -> None:
     """A scammer posting a real escort's photos under made-up names, one WhatsApp number."""
     rng = world.rng
     number = world.book.mobile(rng.choice(("+234", "+234", "+40", "+48", "+46")))
