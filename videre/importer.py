@@ -9,11 +9,7 @@ file again stores nothing twice (an ad with the same url and content is "unchang
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +25,7 @@ from videre.ingest import Ingestor, PrepareConfig, Prepared, prepare
 from videre.jsonl import load_line, read_lines, scrub_text
 from videre.photo_files import read_photo_file
 from videre.runs import RunRecorder
+from videre.workers import ordered_map, worker_count
 
 # Lines per chunk: one worker task, and one transaction when it is written.
 CHUNK_LINES = 500
@@ -160,14 +157,8 @@ def _worker_init(config: ImportConfig) -> None:
     _WORKER["loader"] = PhotoLoader(config.photo_bytes, config.timeout_s)
 
 
-def _worker_chunk(chunk: Chunk) -> list[LineOutcome]:
-    return prepare_chunk(chunk, _WORKER["config"], _WORKER["loader"])
-
-
-def worker_count() -> int:
-    """Extraction workers: one per core, none (work in this process) on a single core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores if cores >= 2 else 0
+def _worker_chunk(chunk: Chunk) -> tuple[Chunk, list[LineOutcome]]:
+    return chunk, prepare_chunk(chunk, _WORKER["config"], _WORKER["loader"])
 
 
 def chunks(paths: list[Path], limit: int, size: int = CHUNK_LINES) -> Iterator[Chunk]:
@@ -183,36 +174,6 @@ def chunks(paths: list[Path], limit: int, size: int = CHUNK_LINES) -> Iterator[C
                 yield Chunk(path, lines)
 
 
-def prepared_chunks(paths: list[Path], config: ImportConfig,
-                    workers: int) -> Iterator[tuple[Chunk, list[LineOutcome]]]:
-    """Chunks with their outcomes, in file order; at most two chunks a worker are in flight, so
-    memory stays bounded whatever the file's size."""
-    if workers < 1:
-        loader = PhotoLoader(config.photo_bytes, config.timeout_s)
-        try:
-            for chunk in chunks(paths, config.max_line_bytes):
-                yield chunk, prepare_chunk(chunk, config, loader)
-        finally:
-            loader.close()
-        return
-    # fork: the workers start with the extraction tables already loaded, and only ever run
-    # prepare_chunk (no database, no threads of the parent).
-    pool: Executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_worker_init, initargs=(config,))
-    pending: deque[tuple[Chunk, Future[list[LineOutcome]]]] = deque()
-    try:
-        for chunk in chunks(paths, config.max_line_bytes):
-            pending.append((chunk, pool.submit(_worker_chunk, chunk)))
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def import_files(paths: list[Path], settings: Settings, db: Database,
                  on_line: Callable[..., None] | None = None, workers: int | None = None) -> ImportReport:
     report = ImportReport()
@@ -221,12 +182,16 @@ def import_files(paths: list[Path], settings: Settings, db: Database,
                           settings.crawl.page_timeout_s)
     with RunRecorder(db, "import") as run:
         try:
-            for chunk, outcomes in prepared_chunks(paths, config, worker_count() if workers is None else workers):
+            tasks = chunks(paths, config.max_line_bytes)
+            for chunk, outcomes in ordered_map(_worker_chunk, tasks, worker_count() if workers is None else workers,
+                                               _worker_init, (config,)):
                 _store_chunk(chunk, outcomes, ingestor, report)
                 report.lines += len(chunk.lines)
                 if on_line:
                     on_line(len(chunk.lines))
         finally:
+            if "loader" in _WORKER:  # this process did the work itself
+                _WORKER.pop("loader").close()
             tally = ingestor.tally
             for err in report.errors:
                 tally.error("bad_line", f"{err.path}:{err.line}", err.message)
