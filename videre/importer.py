@@ -22,7 +22,7 @@ from videre.config import Settings
 from videre.db import Database
 from videre.errors import InputError
 from videre.ingest import Ingestor, PrepareConfig, Prepared, prepare
-from videre.jsonl import load_line, read_lines, scrub_text
+from videre.jsonl import load_line, needs_scrub, read_lines, scrub_text
 from videre.photo_files import read_photo_file
 from videre.runs import RunRecorder
 from videre.workers import ordered_map, worker_count
@@ -123,7 +123,8 @@ class PhotoLoader:
 def prepare_line(raw: bytes | None, folder: Path, config: ImportConfig, loader: PhotoLoader,
                  now: datetime) -> tuple[Prepared, list[str]]:
     """Decode, check, extract and hash one line; InputError names what is wrong with it."""
-    obj, warnings = scrub_text(load_line(raw, config.max_line_bytes))
+    obj = load_line(raw, config.max_line_bytes)
+    obj, warnings = scrub_text(obj) if raw is not None and needs_scrub(raw) else (obj, [])
     record = parse_record(obj, now)
     photos = [loader.load(folder, ref) for ref in record.images]
     return prepare(record, photos, config.prepare), warnings

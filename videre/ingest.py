@@ -122,14 +122,13 @@ def _keep_original(config: PrepareConfig, sha256: str, original: bytes | None) -
 
 
 def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareConfig,
-            page: tuple[str, str] | None = None, rows: Sequence[PhotoRow] | None = None) -> Prepared:
-    """Extract and hash: everything before the database. `rows`: photos already hashed (the
-    crawl hashes them in a process pool as they arrive)."""
+            page: tuple[str, str] | None = None,
+            hashed: tuple[list[PhotoRow], list[str]] | None = None) -> Prepared:
+    """Extract and hash: everything before the database. `hashed`: the photos' rows and errors
+    when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
     region = config.region_for(record)
     extraction = extract(record_fields(record), region, max_chars=config.max_chars).to_json()
-    errors: list[str] = []
-    if rows is None:
-        rows, errors = photo_rows(photos, config)
+    rows, errors = hashed if hashed is not None else photo_rows(photos, config)
     return Prepared(StoreItem(record, extraction, region, tuple(rows), page, content_hash(record)),
                     tuple(errors))
 

@@ -6,6 +6,7 @@ Light on purpose (no database, no Scrapy): `videre extract` and `videre import` 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -65,6 +66,15 @@ def _scrub(value: Any, where: str, warnings: list[str]) -> Any:
         return {_scrub(k, f"{where} key", warnings): _scrub(v, f"{where}.{k}"[:80], warnings)
                 for k, v in value.items()}
     return value
+
+
+# Only a JSON escape can put a NUL or a lone surrogate into decoded text: raw control bytes are
+# invalid JSON and raw surrogate bytes invalid UTF-8. Lines without one skip the walk.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def needs_scrub(line: bytes) -> bool:
+    return _RISKY_ESCAPE.search(line) is not None
 
 
 def scrub_text(obj: Any) -> tuple[Any, list[str]]:
