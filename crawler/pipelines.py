@@ -26,11 +26,12 @@ from crawler.normalise.images import PhotoLimits, check_download
 from crawler.page_memory import validators
 from crawler.runlog import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
-from crawler.store import PhotoRow, content_hash
+from crawler.photo_rows import PhotoConfig, PhotoRow, photo_rows
+from crawler.store import content_hash
 from videre.config import Settings
 from videre.db import Database
 from videre.errors import ImageRejected, InputError
-from videre.ingest import IngestOutcome, Ingestor, PrepareConfig, photo_rows, prepare
+from videre.ingest import IngestOutcome, Ingestor, PrepareConfig, prepare
 from videre.workers import worker_count
 
 PHOTOS_KEY = "_photos"
@@ -55,7 +56,7 @@ def photo_pool() -> ProcessPoolExecutor | None:
         return None
     if not _PHOTO_POOL:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.normalise.images", "videre.ingest"])
+        context.set_forkserver_preload(["crawler.photo_rows"])
         _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=context))
     return _PHOTO_POOL[0]
 
@@ -122,7 +123,7 @@ class ArchivePipeline:
 class PhotoPipeline:
     """Fetches each photo through Scrapy's engine (so robots, throttling and limits apply)."""
 
-    def __init__(self, crawler: Crawler, limits: PhotoLimits, config: PrepareConfig) -> None:
+    def __init__(self, crawler: Crawler, limits: PhotoLimits, config: PhotoConfig) -> None:
         self.crawler = crawler
         self.limits = limits
         self.config = config
@@ -130,7 +131,8 @@ class PhotoPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PhotoPipeline":
         settings: Settings = crawler.settings["VIDERE_SETTINGS"]
-        pipeline = cls(crawler, PhotoLimits.from_settings(settings.photos), PrepareConfig.from_settings(settings))
+        pipeline = cls(crawler, PhotoLimits.from_settings(settings.photos),
+                       PrepareConfig.from_settings(settings).photos)
         crawler.signals.connect(pipeline.headers_received, signal=signals.headers_received)
         return pipeline
 

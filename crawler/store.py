@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from crawler.items import AdRecord
 from crawler.page_memory import remember_pages
-from crawler.store_links import AdLinks, PhotoRow, insert_missing, link_ads, place_ids, place_key, rows_where_in
+from crawler.photo_rows import PhotoRow
+from crawler.store_links import AdLinks, insert_missing, link_ads, place_ids, place_key, rows_where_in
 from models.ads import Ad, AdVersion, Site
 
 __all__ = ["PhotoRow", "StoreItem", "StoreOutcome", "content_hash", "refresh_ads", "refresh_extraction",

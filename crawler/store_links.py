@@ -15,23 +15,11 @@ from sqlalchemy import ColumnElement, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crawler.photo_rows import PhotoRow
 from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
 
 # Bound parameters per IN list: far below SQLite's 32 766 and PostgreSQL's 65 535.
 IN_CHUNK = 2_000
-
-
-@dataclass(frozen=True)
-class PhotoRow:
-    """A processed photo ready to store: hashes and thumbnail, never the picture unless asked."""
-
-    url: str
-    sha256: str
-    width: int
-    height: int
-    fingerprint: bytes
-    thumbnail: bytes | None
-    original_path: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.items import AdRecord, FetchedPhoto
 from crawler.normalise.extract import extract
-from crawler.normalise.images import PhotoLimits, process_photo
+from crawler.normalise.images import PhotoLimits
+from crawler.photo_rows import PhotoConfig, PhotoRow, photo_rows
 from crawler.page_memory import mark_seen
-from crawler.store import PhotoRow, StoreItem, content_hash, refresh_ads, store_ads
+from crawler.store import StoreItem, content_hash, refresh_ads, store_ads
 from models.ads import Ad
 from videre.config import Settings
 from videre.db import Database
-from videre.errors import ImageRejected
 
 MAX_ERROR_SAMPLES = 50
 
@@ -59,17 +58,15 @@ class PrepareConfig:
     region: str
     site_regions: dict[str, str]
     max_chars: int
-    limits: PhotoLimits
-    keep_originals: bool
-    photo_dir: Path
+    photos: PhotoConfig
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PrepareConfig":
         return cls(region=settings.region,
                    site_regions={s.slug: s.region for s in settings.sites if s.region},
                    max_chars=settings.extract.max_text_chars,
-                   limits=PhotoLimits.from_settings(settings.photos),
-                   keep_originals=settings.photos.keep_originals, photo_dir=settings.path("photos"))
+                   photos=PhotoConfig(PhotoLimits.from_settings(settings.photos),
+                                      settings.photos.keep_originals, settings.path("photos")))
 
     def region_for(self, record: AdRecord) -> str:
         return record.region or self.site_regions.get(record.site) or self.region
@@ -91,36 +88,6 @@ def record_fields(record: AdRecord) -> dict[str, str]:
     return fields
 
 
-def photo_rows(photos: Sequence[FetchedPhoto], config: PrepareConfig) -> tuple[list[PhotoRow], list[str]]:
-    rows: list[PhotoRow] = []
-    errors: list[str] = []
-    for photo in photos:
-        if photo.error or photo.data is None:
-            errors.append(f"{photo.url}: {photo.error or 'no data'}")
-            continue
-        try:
-            done = process_photo(photo.data, config.limits, photo.content_type,
-                                 keep_original=config.keep_originals)
-        except ImageRejected as exc:
-            errors.append(f"{photo.url}: {exc}")
-            continue
-        rows.append(PhotoRow(url=photo.url, sha256=done.hashes.sha256, width=done.hashes.width,
-                             height=done.hashes.height, fingerprint=done.hashes.pack(),
-                             thumbnail=done.thumbnail,
-                             original_path=_keep_original(config, done.hashes.sha256, done.original)))
-    return rows, errors
-
-
-def _keep_original(config: PrepareConfig, sha256: str, original: bytes | None) -> str | None:
-    if original is None:
-        return None
-    path = config.photo_dir / sha256[:2] / f"{sha256}.jpg"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_bytes(original)
-    return str(path)
-
-
 def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareConfig,
             page: tuple[str, str] | None = None,
             hashed: tuple[list[PhotoRow], list[str]] | None = None) -> Prepared:
@@ -128,7 +95,7 @@ def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareCon
     when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
     region = config.region_for(record)
     extraction = extract(record_fields(record), region, max_chars=config.max_chars).to_json()
-    rows, errors = hashed if hashed is not None else photo_rows(photos, config)
+    rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
     return Prepared(StoreItem(record, extraction, region, tuple(rows), page, content_hash(record)),
                     tuple(errors))
 
