@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from crawler.items import AdRecord
 from crawler.page_memory import remember_pages
 from crawler.photo_rows import PhotoRow
-from crawler.store_links import AdLinks, insert_missing, link_ads, place_ids, place_key, rows_where_in
+from crawler.store_links import AdLinks, insert_missing, insert_rows, link_ads, place_ids, place_key, rows_where_in
 from models.ads import Ad, AdVersion, Site
 
 __all__ = ["PhotoRow", "StoreItem", "StoreOutcome", "content_hash", "refresh_ads", "refresh_extraction",
@@ -124,7 +124,7 @@ def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> li
                                  "last_seen": max(row.last_seen, r.scraped_at), "changed_at": now,
                                  **_fields(item, places)})
     if new_rows:
-        session.execute(ADS.insert(), new_rows)
+        insert_rows(session, ADS.insert(), new_rows)
         stored.update(_stored(session, [row["url"] for row in new_rows]))
     _update_by_id(session, changed_rows)
     _update_by_id(session, seen_rows)
@@ -148,7 +148,7 @@ def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> li
             version, status = stored[r.url].version, "unchanged"
         outcomes.append(StoreOutcome(ad_id, status, version))
     if versions:
-        session.execute(AdVersion.__table__.insert(), versions)
+        insert_rows(session, AdVersion.__table__.insert(), versions)
     link_ads(session, links, now)
     remember_pages(session, [(o.ad_id, i.page) for o, i in zip(outcomes, items) if i.page is not None], now)
     # ORM objects the caller holds for these ads are stale now.
