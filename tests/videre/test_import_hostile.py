@@ -134,3 +134,19 @@ def test_the_cli_reports_each_bad_line_and_exits_1_within_bounds(tmp_path: Path)
     db = Database.from_settings(settings)
     _check_store(db, good, refused)
     db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_row_postgresql_refuses_costs_only_its_own_line(tmp_path: Path, pg_url: str) -> None:
+    settings = make_settings(tmp_path, database={"url": pg_url})
+    db = Database.from_settings(settings)
+    path = tmp_path / "ads.jsonl"
+    # sites.slug holds 64 characters: SQLite would take more, PostgreSQL refuses the row.
+    rows = [_ad(1), _ad(2, site="s" * 100), _ad(3)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = import_files([path], settings, db, workers=0)
+    assert report.statuses == {"new": 2}
+    assert [(e.line, e.message.split(":")[0]) for e in report.errors] == [(2, "the database refused it")]
+    with db.session() as s:
+        assert set(s.scalars(select(Ad.url))) == {rows[0]["url"], rows[2]["url"]}
+    db.dispose()
