@@ -39,8 +39,8 @@ def load_line(line: bytes | None, max_bytes: int) -> Any:
         # the first bytes of a hostile line.
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = line[exc.start:exc.start + 4].hex(" ")
-        raise InputError(f"not valid UTF-8: bytes {bad} at byte {exc.start + 1}") from None
+        bad = line[exc.start:exc.end].hex(" ")
+        raise InputError(f"not valid UTF-8: {bad} at byte {exc.start + 1}") from None
     try:
         return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:

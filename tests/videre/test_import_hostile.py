@@ -101,7 +101,7 @@ def test_a_hostile_file_stores_every_good_record_and_nothing_from_outside(
     reasons = {e.line: e.message for e in report.errors}
     assert report.bad_lines == bad == len(reasons)
     assert "lone surrogate U+D800" in reasons[2]
-    assert "not valid UTF-8: bytes ff fe" in reasons[8]
+    assert "not valid UTF-8: ff at byte" in reasons[8]
     assert "scraped_at is out of range" in reasons[14]
     assert "posted_at is out of range" in reasons[17]
     assert report.statuses == {"new": len(good)}
