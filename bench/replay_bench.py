@@ -1,4 +1,4 @@
-"""Archived ad pages re-read per second by `videre rescore --archive` (triage.replay), on WARC files
+"""Archived ad pages re-read per second by `videre rescore --archive` (videre.store.archive_replay), on WARC files
 written the way a crawl writes them (bench/README.md).
 
     python bench/replay_bench.py                    # 10,000 nattfjaril detail pages, SQLite
@@ -28,7 +28,7 @@ PAGES_PER_FILE = 2_000
 
 def write_archives(folder: Path, pages: int, seed: int) -> int:
     """Detail pages of the demo site, each with its ad record, as a crawl archives them."""
-    from crawler.archive import PageCapture, WarcArchive
+    from videre.store.archive import PageCapture, WarcArchive
     from videre.demo.generate import generate_world
     from videre.demo.pages import nattfjaril_detail
 
@@ -60,7 +60,7 @@ _BY_PATH: dict[str, object] = {}
 
 
 def settings_for(folder: Path, url: str):  # type: ignore[no-untyped-def]
-    from videre.config import load_settings
+    from videre.core.config import load_settings
 
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["data_dir"] = str(folder / "var")
@@ -83,8 +83,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--pg", help="admin URL of a PostgreSQL server: use a new database there")
     args = parser.parse_args()
-    from triage.replay import replay_archives
-    from videre.db import Database
+    from videre.store.archive_replay import replay_archives
+    from videre.store.db import Database
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -10,8 +10,8 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
-from crawler.pages.html import parse_detail, parse_listing
-from crawler.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
+from videre.extract.pages.html import parse_detail, parse_listing
+from videre.extract.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
 from crawler.spiders.base import LISTING_META, SiteSpider
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from models.ads import Ad
 from tests.conftest import make_settings
-from videre.db import Database
-from videre.importer import import_files
+from videre.store.db import Database
+from videre.store.jsonl_import import import_files
 
 # Text with everything: NUL, controls, lone surrogates, astral characters.
 any_text = st.text(st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF), max_size=60)

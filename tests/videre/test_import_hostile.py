@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from models.ads import Ad
 from models.entities import AdPhoto, Photo
 from tests.conftest import make_settings
-from videre.db import Database
-from videre.importer import import_files
+from videre.store.db import Database
+from videre.store.jsonl_import import import_files
 
 ROOT = Path(__file__).resolve().parents[2]
 

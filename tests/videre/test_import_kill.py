@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from models.ads import Ad, AdVersion
 from models.entities import AdPhone
 from tests.conftest import make_settings
-from videre.db import Database
-from videre.importer import CHUNK_LINES, import_files
+from videre.store.db import Database
+from videre.store.jsonl_import import CHUNK_LINES, import_files
 
 ROOT = Path(__file__).resolve().parents[2]
 ADS = 8_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from videre.photo_files import confined_path, read_photo_file
+from videre.store.photo_files import confined_path, read_photo_file
 
 
 def test_a_path_must_stay_inside_the_folder_after_symlinks(tmp_path: Path) -> None:
