@@ -1,7 +1,8 @@
 """Fast import of a generated world for the triage benchmark: the rows `videre import` makes, in bulk.
 
-`videre import` stores one ad per transaction through the ORM, which is right for crawls and far
-too slow to fill a database with a million ads before every benchmark. This loader runs the same
+Written when `videre import` stored one ad per transaction through the ORM; `videre import` now
+writes in bulk too (bench/README.md, "Import"), but this loader skips the per-line checks and
+the run record, and the triage benchmarks' figures were measured with it. This loader runs the same
 record parser and the same extractor (in two processes), then writes the same rows with bulk
 inserts: sites, ads, ad versions, phones, ad-phone links, places and ad-place links. Photos are not
 handled: benchmark worlds have none. tests/bench/test_triage_load.py checks the rows against

@@ -7,7 +7,10 @@ videre.store.ingest. Keys starting with `_` are private to the crawl and never r
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,24 +21,44 @@ from scrapy.http import Headers
 
 from videre.store.archive import PAGE_KEY, WarcArchive
 from crawler.incremental import CHECKED_KEY, SEEN_KEY, VALIDATORS_KEY
-from videre.extract.records import FetchedPhoto, parse_record
+from videre.extract.records import AdRecord, FetchedPhoto, parse_record
 from videre.extract.normalise.images import PhotoLimits, check_download
 from videre.store.page_memory import validators
 from crawler.run_tracker import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
+from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
 from videre.store.ads import content_hash
 from videre.core.config import Settings
 from videre.store.db import Database
 from videre.core.errors import ImageRejected, InputError
-from videre.store.ingest import Ingestor
+from videre.store.ingest import IngestOutcome, Ingestor, PrepareConfig, prepare
+from videre.store.process_pool import worker_count
 
 PHOTOS_KEY = "_photos"
 PHOTO_META = "videre_photo"
 REJECTED_META = "videre_photo_rejected"
 
-# Hashing photos is CPU work and storing must not interleave (two ads may bring the same new
-# phone): one thread for the whole process keeps the reactor free and the writes in order.
+HASHED_KEY = "_hashed"
+# Ads written in one transaction at most; a batch is what arrived while the last one was written.
+MAX_STORE_BATCH = 50
+
+# Storing must not interleave (two ads may bring the same new phone): one thread for the whole
+# process keeps the reactor free and the writes in order.
 _STORE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="videre-store")
+_PHOTO_POOL: list[ProcessPoolExecutor] = []
+
+
+def photo_pool() -> ProcessPoolExecutor | None:
+    """Processes that hash photos beside the crawl on 2+ cores; None on one core (the store
+    thread hashes them). forkserver: the crawl process has threads, which fork must not copy."""
+    workers = worker_count()
+    if workers < 1:
+        return None
+    if not _PHOTO_POOL:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["videre.store.photo_rows"])
+        _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=context))
+    return _PHOTO_POOL[0]
 
 
 def public(item: dict[str, Any]) -> dict[str, Any]:
@@ -100,14 +123,16 @@ class ArchivePipeline:
 class PhotoPipeline:
     """Fetches each photo through Scrapy's engine (so robots, throttling and limits apply)."""
 
-    def __init__(self, crawler: Crawler, limits: PhotoLimits) -> None:
+    def __init__(self, crawler: Crawler, limits: PhotoLimits, config: PhotoConfig) -> None:
         self.crawler = crawler
         self.limits = limits
+        self.config = config
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PhotoPipeline":
         settings: Settings = crawler.settings["VIDERE_SETTINGS"]
-        pipeline = cls(crawler, PhotoLimits.from_settings(settings.photos))
+        pipeline = cls(crawler, PhotoLimits.from_settings(settings.photos),
+                       PrepareConfig.from_settings(settings).photos)
         crawler.signals.connect(pipeline.headers_received, signal=signals.headers_received)
         return pipeline
 
@@ -125,7 +150,15 @@ class PhotoPipeline:
         if item.get(SEEN_KEY) or self._unchanged(item):
             return item
         urls = item.get("images") or []
-        item[PHOTOS_KEY] = list(await asyncio.gather(*(self.fetch(url) for url in urls)))
+        photos = list(await asyncio.gather(*(self.fetch(url) for url in urls)))
+        item[PHOTOS_KEY] = photos
+        pool = photo_pool() if any(p.data for p in photos) else None
+        if pool is not None:
+            try:
+                item[HASHED_KEY] = await asyncio.get_running_loop().run_in_executor(
+                    pool, photo_rows, photos, self.config)
+            except BrokenProcessPool:
+                pass  # a worker died (out of memory?): the store thread hashes this ad's photos
         return item
 
     def _unchanged(self, item: dict[str, Any]) -> bool:
@@ -165,14 +198,30 @@ def _content_type(headers: Headers) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+@dataclass(frozen=True)
+class ToStore:
+    record: AdRecord
+    photos: list[FetchedPhoto]
+    hashed: tuple[list[PhotoRow], list[str]] | None
+    page: tuple[str, str] | None
+
+
 class StorePipeline:
-    """Hands each ad record and its photos to the Ingestor, as `videre import` does."""
+    """Hands ad records and their photos to the Ingestor, as `videre import` does.
+
+    Ads that arrive while a batch is being written wait and go in the next one (at most
+    MAX_STORE_BATCH a transaction). An ad is done only once its batch has committed, so a crawl
+    killed at any point has stored every ad it reported, and its page is fetched again next time
+    otherwise.
+    """
 
     def __init__(self, crawler: Crawler, settings: Settings) -> None:
         self.crawler = crawler
         self.settings = settings
         self.db: Database | None = None
         self.ingestor: Ingestor | None = None
+        self.waiting: list[tuple[ToStore, asyncio.Future[IngestOutcome]]] = []
+        self.writing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
@@ -197,13 +246,53 @@ class StorePipeline:
             self.crawler.signals.send_catch_log(crawl_problem, kind="record",
                                                 where=str(record_obj.get("url", "?"))[:300], message=str(exc))
             raise DropItem(f"not a valid ad record: {exc}") from None
-        photos: list[FetchedPhoto] = item.get(PHOTOS_KEY) or []
-        # The ingestor (and its tally) is only ever used from the store thread.
-        outcome = await loop.run_in_executor(
-            _STORE_THREAD, self.ingestor.ingest, record, photos, None, item.get(VALIDATORS_KEY))
+        done: asyncio.Future[IngestOutcome] = loop.create_future()
+        self.waiting.append((ToStore(record, item.get(PHOTOS_KEY) or [], item.get(HASHED_KEY),
+                                     item.get(VALIDATORS_KEY)), done))
+        if not self.writing:
+            self.writing = True
+            asyncio.ensure_future(self._drain())
+        outcome = await done
         self.crawler.stats.inc_value(f"videre/ads/{outcome.status}")
         # What Scrapy logs and exports: the ad record itself, without photo bytes.
         return record_obj
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.waiting:
+                batch = self.waiting[:MAX_STORE_BATCH]
+                del self.waiting[:MAX_STORE_BATCH]
+                try:
+                    results = await loop.run_in_executor(_STORE_THREAD, self._write, [t for t, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - every waiting ad must hear of it
+                    results = [exc] * len(batch)
+                for (_, future), result in zip(batch, results):
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.writing = False
+
+    def _write(self, batch: list[ToStore]) -> list[IngestOutcome | BaseException]:
+        """On the store thread: extract and write a batch in one transaction; when the database
+        refuses it, each ad alone, so one bad ad costs only itself."""
+        assert self.ingestor is not None
+        ingestor = self.ingestor
+        prepared = [prepare(t.record, t.photos, ingestor.config, t.page, t.hashed) for t in batch]
+        try:
+            return list(ingestor.write(prepared))
+        except Exception as exc:  # noqa: BLE001 - retried one by one below, where each error is its ad's
+            if len(prepared) == 1:
+                return [exc]
+        results: list[IngestOutcome | BaseException] = []
+        for p in prepared:
+            try:
+                results.append(ingestor.write([p])[0])
+            except Exception as exc:  # noqa: BLE001 - the error of this ad alone
+                results.append(exc)
+        return results
 
     def close_spider(self) -> None:
         if self.ingestor is not None:

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from models.ops import Run
 from videre.core.config import Settings, SiteSettings, load_settings
-from videre.store.db import Database
+from videre.store.db import Database, assume_current
 from videre.core.errors import ConfigError, CrawlError, VidereError
 from videre.store.run_record import RunRecorder
 
@@ -148,6 +148,9 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     if settings.source is None:
         raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
     select_sites(settings, slugs)  # fail here, not in the child, on an unknown site
+    # The schema is checked (and migrated) here, so that the child need not load Alembic; free
+    # when this process has checked it already.
+    Database.from_settings(settings).dispose()
     run_timeout = timeout_s if timeout_s is not None else settings.crawl.run_timeout_s
     cmd = [sys.executable, "-m", "crawler.process", "--config", str(settings.source),
            "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
@@ -255,7 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         sites = select_sites(settings, args.site)
-        db = Database.from_settings(settings)
+        # A parent (`videre crawl`, the scheduler) has just checked the schema: the crawl's own
+        # engines skip the check, and Alembic is never loaded here.
+        db = Database(settings.database.url, settings.database.echo, auto_migrate=not args.parent)
+        if args.parent:
+            assume_current(db.engine.url.render_as_string(hide_password=False))
     except VidereError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

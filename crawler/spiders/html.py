@@ -8,13 +8,11 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
-from scrapy_playwright.page import PageMethod
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
-from crawler.spiders import browser
 from crawler.spiders.base import LISTING_META, SiteSpider
 
 
@@ -25,6 +23,11 @@ class HtmlSiteSpider(SiteSpider):
         """Meta for a rendered page: wait for the script's content, then reveal the phone."""
         if not self.site.render:
             return {}
+        # Playwright loads only for rendered sites: a static site's crawl starts without it.
+        from scrapy_playwright.page import PageMethod
+
+        from crawler.spiders import browser
+
         timeout_ms = self.settings.getfloat("DOWNLOAD_TIMEOUT", 30) * 1000
         methods = []
         if wait_for:
@@ -50,6 +53,10 @@ class HtmlSiteSpider(SiteSpider):
         meta = {**self._browser_meta(self._content_selector(), reveal=True), DETAIL_META: True}
         if self.site.render and self.screenshots and not self.pages.known(url):
             # Evidence of how a newly seen ad looked, taken once the phone is shown.
+            from scrapy_playwright.page import PageMethod
+
+            from crawler.spiders import browser
+
             meta["playwright_page_methods"] = [*meta["playwright_page_methods"],
                                                PageMethod(browser.screenshot)]
         return scrapy.Request(url, callback=self.parse_detail, errback=self.fetch_failed, meta=meta)
@@ -94,22 +101,32 @@ class HtmlSiteSpider(SiteSpider):
         html = self.text_of(response)
         if html is None:
             return
-        self._check_render(response, self._content_selector())
-        outcome = self._method_result(response, browser.reveal)
-        if outcome is not None and outcome.startswith(browser.TIMED_OUT):
-            self.problem("reveal", response.url, f"phone did not appear after the click ({outcome})")
-        shot = self._method_result(response, browser.screenshot)
+        shot = None
+        if self.site.render:
+            from crawler.spiders import browser
+
+            self._check_render(response, self._content_selector())
+            outcome = self._method_result(response, browser.reveal)
+            if outcome is not None and outcome.startswith(browser.TIMED_OUT):
+                self.problem("reveal", response.url, f"phone did not appear after the click ({outcome})")
+            shot = self._method_result(response, browser.screenshot)
         for item in self.emit(response, parse_detail(response.url, html, self.site)):
             if isinstance(shot, bytes) and item.get("url") == response.url:
                 item[SCREENSHOT_KEY] = shot
             yield item
 
     def _check_render(self, response: Response, selector: str) -> None:
+        if not self.site.render:
+            return
+        from crawler.spiders import browser
+
         if self._method_result(response, browser.wait_for_content) == browser.TIMED_OUT:
             self.problem("render", response.url, f"nothing matched {selector!r} after rendering")
 
     @staticmethod
     def _method_result(response: Response, method: Any) -> Any:
+        from scrapy_playwright.page import PageMethod
+
         for pm in response.meta.get("playwright_page_methods") or ():
             if isinstance(pm, PageMethod) and pm.method is method:
                 return pm.result

@@ -19,9 +19,14 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
     """Ingest ad records (JSON Lines, one ad a line) exactly as a crawl would:
     extract numbers and places, hash photos, store the ad and a new version when it changed.
 
-    Bad lines are reported with their line number and skipped; the rest is still
-    imported, and the exit status is 1 when any line was bad. It never runs
-    beside a crawl, the nightly run or a purge.
+    Bad lines (not JSON, not UTF-8 or Unicode text, a missing url, a time out of
+    range...) are reported with their line number and why, and skipped; the rest
+    is still imported, and the exit status is 1 when any line was bad. NUL
+    characters are removed with a warning. Photos given as paths are read only
+    from inside the file's folder (regular files, within photos.max_bytes); a
+    refused photo is reported and its ad still stored. Lines are written in
+    batches of 500, one transaction each: an import that was killed is resumed
+    by running it again. It never runs beside a crawl, the nightly run or a purge.
 
     \b
     Example:
@@ -36,13 +41,20 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
             progress_bar("importing") as tick:
         report = import_files(list(files), app.settings, app.db, on_line=tick)
     for err in report.errors:
-        click.echo(f"error: {err}", err=True)
-    for err in report.photo_errors[:20]:
-        click.echo(f"photo skipped: {err}", err=True)
-    if len(report.photo_errors) > 20:
-        click.echo(f"... and {len(report.photo_errors) - 20} more photo errors", err=True)
+        click.echo(f"bad line: {err}", err=True)
+    if report.bad_lines > len(report.errors):
+        click.echo(f"... and {report.bad_lines - len(report.errors)} more bad lines", err=True)
+    _some("warning", report.warnings)
+    _some("photo skipped", report.photo_errors)
     s = report.statuses
     click.echo(f"{report.lines} lines: {s.get('new', 0)} new, {s.get('changed', 0)} changed, "
-               f"{s.get('unchanged', 0)} unchanged, {len(report.errors)} bad; {report.photos} photos")
-    if report.errors:
+               f"{s.get('unchanged', 0)} unchanged, {report.bad_lines} bad; {report.photos} photos")
+    if report.bad_lines:
         sys.exit(1)
+
+
+def _some(label: str, messages: list[str], shown: int = 20) -> None:
+    for message in messages[:shown]:
+        click.echo(f"{label}: {message}", err=True)
+    if len(messages) > shown:
+        click.echo(f"... and {len(messages) - shown} more ({label})", err=True)

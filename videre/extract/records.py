@@ -20,6 +20,9 @@ MAX_FIELD_CHARS = {"title": 2_000, "body": 100_000, "name": 500, "age": 200, "lo
 MAX_URL_CHARS = 2048
 MAX_IMAGES = 50
 MAX_HTML_CHARS = 5_000_000
+# Times an ad can carry: nothing was posted online before 1990, nor after 2199.
+MIN_TIME = datetime(1990, 1, 1, tzinfo=timezone.utc)
+MAX_TIME = datetime(2199, 12, 31, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,15 @@ def parse_time(value: Any, key: str) -> datetime | None:
     except ValueError:
         raise InputError(f"{key} is not an ISO 8601 time: {value[:40]!r}") from None
     # A time without a zone is taken as UTC rather than rejected: sites often omit it.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    try:
+        # Stored as UTC: 0001-01-01T00:00:00+14:00 has no UTC time at all.
+        utc = parsed.astimezone(timezone.utc)
+    except OverflowError:
+        raise InputError(f"{key} is out of range: {value[:40]!r}") from None
+    if not MIN_TIME <= utc <= MAX_TIME:
+        raise InputError(f"{key} is out of range ({MIN_TIME.year}-{MAX_TIME.year}): {value[:40]!r}")
+    return parsed
 
 
 def check_region(value: Any) -> str | None:

@@ -1,35 +1,30 @@
-"""Upsert one ad with its versions, phones, place and photos. Never commits: the caller owns the unit of work."""
+"""Upsert ads with their versions, phones, place and photos, a batch at a time. Never commits:
+the caller owns the unit of work (one transaction per batch; the crawl's batches are small)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from videre.extract.records import AdRecord
+from videre.store.page_memory import remember_pages
+from videre.store.photo_rows import PhotoRow
+from videre.store.ad_links import AdLinks, insert_missing, insert_rows, link_ads, place_ids, place_key, rows_where_in
 from models.ads import Ad, AdVersion, Site
-from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
+
+__all__ = ["PhotoRow", "StoreItem", "StoreOutcome", "content_hash", "refresh_ads", "refresh_extraction",
+           "site_ids", "store_ad", "store_ads"]
 
 Status = Literal["new", "changed", "unchanged", "reextracted"]
 
-
-@dataclass(frozen=True)
-class PhotoRow:
-    """A processed photo ready to store: hashes and thumbnail, never the picture unless asked."""
-
-    url: str
-    sha256: str
-    width: int
-    height: int
-    fingerprint: bytes
-    thumbnail: bytes | None
-    original_path: str | None = None
+ADS: Table = Ad.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -39,129 +34,163 @@ class StoreOutcome:
     version: int
 
 
+@dataclass(frozen=True)
+class StoreItem:
+    """One ad ready to write: the record, its extraction and processed photos."""
+
+    record: AdRecord
+    extraction: dict[str, Any]
+    region: str
+    photos: Sequence[PhotoRow] = ()
+    # (ETag, Last-Modified) of the ad's own page when crawled, remembered with the ad.
+    page: tuple[str, str] | None = None
+    digest: str = field(default="", compare=False)
+
+    def content_digest(self) -> str:
+        return self.digest or content_hash(self.record)
+
+
 def content_hash(record: AdRecord) -> str:
     blob = json.dumps(record.content(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def ensure_row(session: Session, table: Table, key: dict[str, Any], extra: dict[str, Any] | None = None) -> int:
-    """Id of the row with these key values, inserting it if missing.
-
-    INSERT .. ON CONFLICT DO NOTHING keeps concurrent crawls of several sites from colliding on
-    a shared phone or photo.
-    """
-    values = {**key, **(extra or {})}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(table).values(values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(table).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(dialect)
-    session.execute(stmt)
-    where = [table.c[k] == v for k, v in key.items()]
-    return session.execute(select(table.c.id).where(*where)).scalar_one()
+def site_ids(session: Session, slugs: Sequence[str]) -> dict[str, int]:
+    table: Table = Site.__table__  # type: ignore[assignment]
+    wanted = list(dict.fromkeys(slugs))
+    query = select(table.c.slug, table.c.id)
+    ids = dict(rows_where_in(session, query, table.c.slug, wanted))
+    missing = [{"slug": s, "name": s} for s in wanted if s not in ids]
+    if missing:
+        insert_missing(session, table, missing)
+        ids = dict(rows_where_in(session, query, table.c.slug, wanted))
+    return ids
 
 
-def site_id(session: Session, slug: str, name: str = "") -> int:
-    return ensure_row(session, Site.__table__, {"slug": slug}, {"name": name or slug})
+def _stored(session: Session, urls: Sequence[str], extraction: bool = False) -> dict[str, Any]:
+    cols = [ADS.c.id, ADS.c.url, ADS.c.content_hash, ADS.c.version, ADS.c.last_seen]
+    query = select(*cols, ADS.c.extraction, ADS.c.region) if extraction else select(*cols)
+    return {row.url: row for row in rows_where_in(session, query, ADS.c.url, urls)}
 
 
-def _apply_fields(ad: Ad, record: AdRecord, extraction: dict[str, Any], region: str) -> None:
-    ad.title, ad.body, ad.name = record.title, record.body, record.name
-    ad.age_raw, ad.location_raw, ad.phone_raw = record.age, record.location, record.phone
-    ad.posted_at = record.posted_at
-    ad.region = region
-    ad.extraction = extraction
+def _extracted(item: StoreItem, places: dict[tuple[str, str], int]) -> dict[str, Any]:
+    """The ad's columns that come from its extraction."""
+    ex = item.extraction
+    key = place_key(ex)
+    return {"extraction": ex, "region": item.region, "city": key[0] if key else None,
+            "place_id": places[key] if key else None, "age": ex.get("age"),
+            "phone_obfuscated": bool(ex.get("phone_obfuscated"))}
 
 
-def _link_entities(session: Session, ad: Ad, extraction: dict[str, Any], photos: list[PhotoRow],
-                   now: datetime) -> None:
-    session.execute(delete(AdPhone).where(AdPhone.ad_id == ad.id))
-    for hit in extraction.get("phones", []):
-        pid = ensure_row(session, Phone.__table__, {"e164": hit["e164"]},
-                         {"country": hit.get("country", ""), "first_seen": now,
-                          "is_hub": False, "hub_reason": ""})
-        session.add(AdPhone(ad_id=ad.id, phone_id=pid, raw=hit.get("raw", "")[:500],
-                            field=hit.get("field", ""), obfuscation=list(hit.get("methods", []))))
+def _fields(item: StoreItem, places: dict[tuple[str, str], int]) -> dict[str, Any]:
+    r = item.record
+    return {"title": r.title, "body": r.body, "name": r.name, "age_raw": r.age,
+            "location_raw": r.location, "phone_raw": r.phone, "posted_at": r.posted_at,
+            "gone_at": None, **_extracted(item, places)}
 
-    location = extraction.get("location")
-    ad.city = location["city"] if location else None
-    ad.place_id = None
-    if location:
-        ad.place_id = ensure_row(session, Place.__table__,
-                                 {"name": location["city"], "country": location.get("country") or "SE"},
-                                 {"lat": location.get("lat"), "lon": location.get("lon")})
-        existing = session.get(AdPlace, (ad.id, ad.place_id))
-        if existing is None:
-            session.add(AdPlace(ad_id=ad.id, place_id=ad.place_id, raw=location.get("raw", "")[:500],
-                                first_seen=now, last_seen=now))
+
+def _update_by_id(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One executemany UPDATE of ads by id; every row must carry the same keys."""
+    if rows:
+        session.execute(update(ADS).where(ADS.c.id == bindparam("b_id")), rows)
+
+
+def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> list[StoreOutcome]:
+    """Insert or update the ads keyed by their urls (distinct within the batch); a content change
+    makes a new version. Outcomes in the order of `items`."""
+    if not items:
+        return []
+    session.flush()
+    assert len({i.record.url for i in items}) == len(items), "one ad per url in a batch"
+    stored = _stored(session, [i.record.url for i in items])
+    digests = [i.content_digest() for i in items]
+    writing = [i for i, d in zip(items, digests)
+               if i.record.url not in stored or stored[i.record.url].content_hash != d]
+    places = place_ids(session, (i.extraction for i in writing))
+    sites = site_ids(session, [i.record.site for i in items if i.record.url not in stored])
+
+    new_rows, changed_rows, seen_rows = [], [], []
+    for item, digest in zip(items, digests):
+        r = item.record
+        row = stored.get(r.url)
+        if row is None:
+            new_rows.append({"url": r.url, "site_id": sites[r.site], "version": 1, "content_hash": digest,
+                             "first_seen": r.scraped_at, "last_seen": r.scraped_at, "changed_at": now,
+                             **_fields(item, places)})
+        elif row.content_hash == digest:
+            seen_rows.append({"b_id": row.id, "last_seen": max(row.last_seen, r.scraped_at), "gone_at": None})
         else:
-            existing.last_seen = now
-    ad.age = extraction.get("age")
-    ad.phone_obfuscated = bool(extraction.get("phone_obfuscated"))
+            changed_rows.append({"b_id": row.id, "version": row.version + 1, "content_hash": digest,
+                                 "last_seen": max(row.last_seen, r.scraped_at), "changed_at": now,
+                                 **_fields(item, places)})
+    if new_rows:
+        insert_rows(session, ADS.insert(), new_rows)
+        stored.update(_stored(session, [row["url"] for row in new_rows]))
+    _update_by_id(session, changed_rows)
+    _update_by_id(session, seen_rows)
 
-    if photos:
-        session.execute(delete(AdPhoto).where(AdPhoto.ad_id == ad.id))
-        seen: set[int] = set()
-        for position, p in enumerate(photos):
-            photo_id = ensure_row(session, Photo.__table__, {"sha256": p.sha256}, {
-                "width": p.width, "height": p.height, "fingerprint": p.fingerprint,
-                "thumbnail": p.thumbnail, "original_path": p.original_path, "first_seen": now,
-                "is_hub": False, "hub_reason": ""})
-            if photo_id in seen:
-                continue
-            seen.add(photo_id)
-            session.add(AdPhoto(ad_id=ad.id, photo_id=photo_id, position=position, url=p.url[:2048]))
+    outcomes: list[StoreOutcome] = []
+    versions, links = [], []
+    fresh = {row["url"] for row in new_rows}
+    changed_ids = {row["b_id"]: row["version"] for row in changed_rows}
+    for item, digest in zip(items, digests):
+        r = item.record
+        ad_id = stored[r.url].id
+        if r.url in fresh or ad_id in changed_ids:
+            version = changed_ids.get(ad_id, 1)
+            status: Status = "new" if r.url in fresh else "changed"
+            versions.append({"ad_id": ad_id, "version": version, "scraped_at": r.scraped_at,
+                             "content_hash": digest, "record": r.content()})
+            key = place_key(item.extraction)
+            links.append(AdLinks(ad_id, item.extraction, places[key] if key else None, item.photos,
+                                 fresh=r.url in fresh))
+        else:
+            version, status = stored[r.url].version, "unchanged"
+        outcomes.append(StoreOutcome(ad_id, status, version))
+    if versions:
+        insert_rows(session, AdVersion.__table__.insert(), versions)
+    link_ads(session, links, now)
+    remember_pages(session, [(o.ad_id, i.page) for o, i in zip(outcomes, items) if i.page is not None], now)
+    # ORM objects the caller holds for these ads are stale now.
+    session.expire_all()
+    return outcomes
 
 
 def store_ad(session: Session, record: AdRecord, extraction: dict[str, Any], photos: list[PhotoRow],
              region: str, now: datetime) -> StoreOutcome:
     """Insert or update the ad keyed by its url; a content change makes a new version."""
-    digest = content_hash(record)
-    ad = session.execute(select(Ad).where(Ad.url == record.url)).scalar_one_or_none()
-    if ad is not None and ad.content_hash == digest:
-        ad.last_seen = max(ad.last_seen, record.scraped_at)
-        ad.gone_at = None
-        return StoreOutcome(ad.id, "unchanged", ad.version)
+    return store_ads(session, [StoreItem(record, extraction, region, photos)], now)[0]
 
-    status: Status
-    if ad is None:
-        ad = Ad(url=record.url, site_id=site_id(session, record.site), version=1, content_hash=digest,
-                first_seen=record.scraped_at, last_seen=record.scraped_at, changed_at=now)
-        session.add(ad)
-        status = "new"
-    else:
-        ad.version += 1
-        ad.content_hash = digest
-        ad.last_seen = max(ad.last_seen, record.scraped_at)
-        ad.changed_at = now
-        ad.gone_at = None
-        status = "changed"
-    _apply_fields(ad, record, extraction, region)
+
+def refresh_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> list[StoreOutcome | None]:
+    """Apply new extractions to the stored ads whose current content these records are.
+
+    Archive replay (`videre rescore --archive`): new extraction rules reach old ads without a new
+    version, since the content is the same. None for a record no stored ad has with this url
+    and content.
+    """
+    if not items:
+        return []
     session.flush()
-    session.add(AdVersion(ad_id=ad.id, version=ad.version, scraped_at=record.scraped_at,
-                          content_hash=digest, record=record.content()))
-    _link_entities(session, ad, extraction, photos, now)
-    session.flush()
-    return StoreOutcome(ad.id, status, ad.version)
+    stored = _stored(session, [i.record.url for i in items], extraction=True)
+    matching = [i for i in items if i.record.url in stored
+                and stored[i.record.url].content_hash == i.content_digest()]
+    changed = [i for i in matching if stored[i.record.url].extraction != i.extraction
+               or stored[i.record.url].region != i.region]
+    places = place_ids(session, (i.extraction for i in changed))
+    _update_by_id(session, [{"b_id": stored[i.record.url].id, "changed_at": now, **_extracted(i, places)}
+                            for i in changed])
+    link_ads(session, [AdLinks(stored[i.record.url].id, i.extraction,
+                               places[k] if (k := place_key(i.extraction)) else None, (), fresh=False)
+                       for i in changed], now)
+    redone = {id(i) for i in changed}
+    ok = {id(i) for i in matching}
+    session.expire_all()
+    return [StoreOutcome(stored[i.record.url].id, "reextracted" if id(i) in redone else "unchanged",
+                         stored[i.record.url].version) if id(i) in ok else None for i in items]
 
 
 def refresh_extraction(session: Session, record: AdRecord, extraction: dict[str, Any], region: str,
                        now: datetime) -> StoreOutcome | None:
-    """Apply a new extraction to the stored ad whose current content this record is.
-
-    Archive replay (`videre rescore --archive`): new extraction rules reach old ads without a new
-    version, since the content is the same. None when no stored ad has this url and content.
-    """
-    ad = session.execute(select(Ad).where(Ad.url == record.url)).scalar_one_or_none()
-    if ad is None or ad.content_hash != content_hash(record):
-        return None
-    if ad.extraction == extraction and ad.region == region:
-        return StoreOutcome(ad.id, "unchanged", ad.version)
-    ad.extraction = extraction
-    ad.region = region
-    ad.changed_at = now
-    _link_entities(session, ad, extraction, [], now)
-    session.flush()
-    return StoreOutcome(ad.id, "reextracted", ad.version)
+    """One record's `refresh_ads`."""
+    return refresh_ads(session, [StoreItem(record, extraction, region)], now)[0]

@@ -22,22 +22,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from videre.store.archive import AD_RECORD_TYPE
-from videre.extract.records import AdRecord, parse_record, parse_time
+from videre.extract.records import parse_record, parse_time
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.json_api import parse_api_page
-from models.ads import Ad
 from videre.core.config import Settings, SiteSettings
 from videre.store.db import Database
 from videre.core.errors import InputError
-from videre.store.ingest import Ingestor
+from videre.store.ingest import Ingestor, PrepareConfig, Prepared, prepare
 from videre.store.run_record import RunRecorder
+from videre.store.process_pool import ordered_map, worker_count
 
 MAX_PAGE_BYTES = 20_000_000
 MAX_PROBLEMS = 200
+# Archived pages per worker task and per transaction.
+PAGES_PER_BATCH = 200
 
 
 @dataclass
@@ -126,36 +127,74 @@ def page_records(capture: Capture, site: SiteSettings | None) -> tuple[list[dict
     return result.records, result.problems
 
 
-def _apply(ingestor: Ingestor, db: Database, record: AdRecord) -> str:
-    outcome = ingestor.reextract(record)
-    if outcome is not None:
-        return outcome.status
-    with db.session() as s:
-        last_seen = s.execute(select(Ad.last_seen).where(Ad.url == record.url)).scalar_one_or_none()
-    if last_seen is not None and record.scraped_at <= last_seen:
-        return "older"
-    return ingestor.ingest(record, []).status
+@dataclass(frozen=True)
+class PageOutcome:
+    """One archived page after its worker: its ads ready to store, and what could not be read."""
+
+    prepared: list[Prepared]
+    problems: list[str]
+    records: int
+
+
+def prepare_page(capture: Capture, sites: dict[str, SiteSettings], config: PrepareConfig) -> PageOutcome:
+    """Read one archived page with today's page functions and extract its ads (pure CPU work)."""
+    try:
+        objs, problems = page_records(capture, sites.get(capture.site))
+    except InputError as exc:
+        return PageOutcome([], [f"{capture.url}: {exc}"], 0)
+    except Exception as exc:  # noqa: BLE001 - one unreadable page must not end the replay
+        return PageOutcome([], [f"{capture.url}: cannot read page: {type(exc).__name__}: {exc}"], 0)
+    prepared: list[Prepared] = []
+    for obj in objs:
+        try:
+            prepared.append(prepare(parse_record(obj, capture.fetched_at), [], config))
+        except InputError as exc:
+            problems.append(f"{capture.url}: {exc}")
+    return PageOutcome(prepared, list(problems), len(objs))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(sites: dict[str, SiteSettings], config: PrepareConfig) -> None:
+    _WORKER.update(sites=sites, config=config)
+
+
+def _worker_pages(pages: list[Capture]) -> list[PageOutcome]:
+    return [prepare_page(c, _WORKER["sites"], _WORKER["config"]) for c in pages]
+
+
+def _page_chunks(files: list[Path], report: ReplayReport, tick: Callable[..., Any]) -> Iterator[list[Capture]]:
+    chunk: list[Capture] = []
+    for path in files:
+        report.files += 1
+        try:
+            for capture in captures(path):
+                chunk.append(capture)
+                if len(chunk) >= PAGES_PER_BATCH:
+                    yield chunk
+                    chunk = []
+        except (OSError, ValueError) as exc:
+            report.problem(f"{path}: unreadable archive ({exc})")
+        tick()
+    if chunk:
+        yield chunk
 
 
 def replay_archives(paths: list[Path], settings: Settings, db: Database,
-                    progress: Callable[..., Any] | None = None) -> ReplayReport:
+                    progress: Callable[..., Any] | None = None, workers: int | None = None) -> ReplayReport:
     report = ReplayReport()
     files = archive_files(paths)
     sites = {s.slug: s for s in settings.sites}
     ingestor = Ingestor(settings, db)
+    workers = worker_count() if workers is None else workers
     with RunRecorder(db, "import") as run:
         bar = progress("re-reading archives", len(files)) if progress else None
         tick = bar.__enter__() if bar else (lambda *a, **k: None)
         try:
-            for path in files:
-                report.files += 1
-                try:
-                    for capture in captures(path):
-                        report.pages += 1
-                        _replay_page(capture, sites, ingestor, db, report)
-                except (OSError, ValueError) as exc:
-                    report.problem(f"{path}: unreadable archive ({exc})")
-                tick()
+            chunks = _page_chunks(files, report, tick)
+            for outcomes in ordered_map(_worker_pages, chunks, workers, _worker_init, (sites, ingestor.config)):
+                _store_batch(outcomes, ingestor, report)
         finally:
             if bar:
                 bar.__exit__(None, None, None)
@@ -165,20 +204,14 @@ def replay_archives(paths: list[Path], settings: Settings, db: Database,
     return report
 
 
-def _replay_page(capture: Capture, sites: dict[str, SiteSettings], ingestor: Ingestor,
-                 db: Database, report: ReplayReport) -> None:
-    try:
-        records, problems = page_records(capture, sites.get(capture.site))
-    except InputError as exc:
-        report.problem(f"{capture.url}: {exc}")
-        return
-    for problem in problems:
-        report.problem(problem)
-    for obj in records:
-        report.records += 1
-        try:
-            record = parse_record(obj, capture.fetched_at)
-        except InputError as exc:
-            report.problem(f"{capture.url}: {exc}")
-            continue
-        report.statuses[_apply(ingestor, db, record)] += 1
+def _store_batch(outcomes: list[PageOutcome], ingestor: Ingestor, report: ReplayReport) -> None:
+    """One transaction for the ads of a batch of pages."""
+    batch: list[Prepared] = []
+    for page in outcomes:
+        report.pages += 1
+        report.records += page.records
+        for problem in page.problems:
+            report.problem(problem)
+        batch.extend(page.prepared)
+    for status in ingestor.replay(batch):
+        report.statuses[status] += 1

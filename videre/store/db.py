@@ -9,10 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -20,6 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from videre.core.config import Settings
 from videre.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 # The migrations ship inside the package (videre/migrations is the repository's alembic/ folder),
 # so an installed wheel finds them as well as a checkout does.
@@ -53,14 +54,35 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
 
 def alembic_config(url: str) -> AlembicConfig:
+    # Alembic loads only where a schema is checked: a crawl process, started after its parent
+    # checked it, never needs it (start-up time, see bench/README.md).
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(ALEMBIC_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
+# Database URLs whose schema this process has seen at the newest revision: a crawl process opens
+# several engines, and checking reads every migration script.
+_AT_HEAD: set[str] = set()
+
+
+def assume_current(url: str) -> None:
+    """Skip the schema check for `url` in this process: its parent has just checked it."""
+    _AT_HEAD.add(url)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; cheap when it already is."""
+    key = engine.url.render_as_string(hide_password=False)
+    if key in _AT_HEAD:
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     try:
@@ -68,11 +90,11 @@ def migrate(engine: Engine) -> None:
             current = MigrationContext.configure(conn).get_current_revision()
     except OperationalError as exc:
         raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
-    if current == head:
-        return
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    if current != head:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    _AT_HEAD.add(key)
 
 
 class Database:

@@ -1,24 +1,29 @@
-"""One ad record in, one stored ad out: the path shared by crawl, import and archive replay.
+"""Ad records in, stored ads out: the path shared by crawl, import and archive replay.
 
-extract text -> hash photos -> upsert ad (+ version). CPU work happens before the transaction so
-that the database is held only for the writes.
+Two steps. `prepare` is pure CPU work (extract text, hash photos) and runs anywhere, in a worker
+process too. `Ingestor.write` stores a batch of prepared ads in one transaction, so the
+database is held only for the writes and a crash loses at most the batch being written.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
-from videre.store.page_memory import mark_seen, remember_page
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from videre.extract.records import AdRecord, FetchedPhoto
 from videre.extract.normalise.extract import extract
-from videre.extract.normalise.images import PhotoLimits, process_photo
-from videre.store.ads import PhotoRow, StoreOutcome, refresh_extraction, store_ad
+from videre.extract.normalise.images import PhotoLimits
+from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
+from videre.store.page_memory import mark_seen
+from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
+from models.ads import Ad
 from videre.core.config import Settings
 from videre.store.db import Database
-from videre.core.errors import ImageRejected
 
 MAX_ERROR_SAMPLES = 50
 
@@ -46,6 +51,35 @@ class IngestTally:
             self.samples.append({"kind": kind, "where": where[:300], "message": message[:500]})
 
 
+@dataclass(frozen=True)
+class PrepareConfig:
+    """What preparing an ad needs from the settings: small and picklable, for worker processes."""
+
+    region: str
+    site_regions: dict[str, str]
+    max_chars: int
+    photos: PhotoConfig
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PrepareConfig":
+        return cls(region=settings.region,
+                   site_regions={s.slug: s.region for s in settings.sites if s.region},
+                   max_chars=settings.extract.max_text_chars,
+                   photos=PhotoConfig(PhotoLimits.from_settings(settings.photos),
+                                      settings.photos.keep_originals, settings.path("photos")))
+
+    def region_for(self, record: AdRecord) -> str:
+        return record.region or self.site_regions.get(record.site) or self.region
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An ad ready to store, and what went wrong with its photos."""
+
+    item: StoreItem
+    photo_errors: tuple[str, ...] = ()
+
+
 def record_fields(record: AdRecord) -> dict[str, str]:
     """The text the extractor reads; html only for its links."""
     fields = {k: getattr(record, k) for k in ("title", "body", "name", "age", "location", "phone")}
@@ -54,59 +88,59 @@ def record_fields(record: AdRecord) -> dict[str, str]:
     return fields
 
 
+def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareConfig,
+            page: tuple[str, str] | None = None,
+            hashed: tuple[list[PhotoRow], list[str]] | None = None) -> Prepared:
+    """Extract and hash: everything before the database. `hashed`: the photos' rows and errors
+    when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
+    region = config.region_for(record)
+    extraction = extract(record_fields(record), region, max_chars=config.max_chars).to_json()
+    rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
+    return Prepared(StoreItem(record, extraction, region, tuple(rows), page, content_hash(record)),
+                    tuple(errors))
+
+
+def by_distinct_url(items: Sequence[Prepared]) -> list[list[Prepared]]:
+    """Consecutive runs in which no url repeats: a batch writes each ad once, in file order."""
+    runs: list[list[Prepared]] = [[]]
+    urls: set[str] = set()
+    for p in items:
+        if p.item.record.url in urls:
+            runs.append([])
+            urls.clear()
+        runs[-1].append(p)
+        urls.add(p.item.record.url)
+    return [r for r in runs if r]
+
+
 class Ingestor:
     def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
         self.db = db
-        self.limits = PhotoLimits.from_settings(settings.photos)
+        self.config = PrepareConfig.from_settings(settings)
         self.tally = IngestTally()
 
-    def _photo_rows(self, photos: list[FetchedPhoto]) -> tuple[list[PhotoRow], list[str]]:
-        rows: list[PhotoRow] = []
-        errors: list[str] = []
-        for photo in photos:
-            if photo.error or photo.data is None:
-                errors.append(f"{photo.url}: {photo.error or 'no data'}")
-                continue
-            try:
-                done = process_photo(photo.data, self.limits, photo.content_type,
-                                     keep_original=self.settings.photos.keep_originals)
-            except ImageRejected as exc:
-                errors.append(f"{photo.url}: {exc}")
-                continue
-            original_path = self._keep_original(done.hashes.sha256, done.original)
-            rows.append(PhotoRow(url=photo.url, sha256=done.hashes.sha256, width=done.hashes.width,
-                                 height=done.hashes.height, fingerprint=done.hashes.pack(),
-                                 thumbnail=done.thumbnail, original_path=original_path))
-        return rows, errors
+    def write(self, batch: Sequence[Prepared], now: datetime | None = None) -> list[IngestOutcome]:
+        """Store a batch of prepared ads in one transaction; outcomes in the batch's order."""
+        now = now or datetime.now(timezone.utc)
+        outcomes = []
+        with self.db.session() as session:
+            for run in by_distinct_url(batch):
+                outcomes.extend(store_ads(session, [p.item for p in run], now))
+        return [self._count(p, o.ad_id, o.status, o.version) for p, o in zip(batch, outcomes)]
 
-    def _keep_original(self, sha256: str, original: bytes | None) -> str | None:
-        if original is None:
-            return None
-        path = self.settings.path("photos", sha256[:2], f"{sha256}.jpg")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_bytes(original)
-        return str(path)
+    def _count(self, p: Prepared, ad_id: int, status: str, version: int) -> IngestOutcome:
+        self.tally.statuses[status] += 1
+        self.tally.photos += len(p.item.photos)
+        for message in p.photo_errors:
+            self.tally.error("photo", p.item.record.url, message)
+        return IngestOutcome(ad_id, status, version, p.photo_errors)
 
     def ingest(self, record: AdRecord, photos: list[FetchedPhoto], now: datetime | None = None,
                page: tuple[str, str] | None = None) -> IngestOutcome:
         """Store one ad. `page`: the (ETag, Last-Modified) of the ad's own page when it was crawled,
         remembered in the same transaction for the next crawl's conditional request."""
-        now = now or datetime.now(timezone.utc)
-        region = record.region or self.settings.region_for(record.site)
-        extraction = extract(record_fields(record), region,
-                             max_chars=self.settings.extract.max_text_chars)
-        rows, photo_errors = self._photo_rows(photos)
-        with self.db.session() as session:
-            outcome: StoreOutcome = store_ad(session, record, extraction.to_json(), rows, region, now)
-            if page is not None:
-                remember_page(session, outcome.ad_id, page[0], page[1], now)
-        self.tally.statuses[outcome.status] += 1
-        self.tally.photos += len(rows)
-        for message in photo_errors:
-            self.tally.error("photo", record.url, message)
-        return IngestOutcome(outcome.ad_id, outcome.status, outcome.version, tuple(photo_errors))
+        return self.write([prepare(record, photos, self.config, page)], now)[0]
 
     def seen(self, url: str, checked: bool, now: datetime | None = None) -> None:
         """An ad the crawl found unchanged (a 304, or checked recently): only when it was seen."""
@@ -114,28 +148,29 @@ class Ingestor:
             if mark_seen(session, url, now or datetime.now(timezone.utc), checked):
                 self.tally.statuses["unchanged"] += 1
 
-    def reextract(self, record: AdRecord, now: datetime | None = None) -> IngestOutcome | None:
-        """Extract again and apply the result to the stored ad with this url and content (archive
-        replay); None when no stored ad has them."""
+    def replay(self, batch: Sequence[Prepared], now: datetime | None = None) -> list[str]:
+        """Archive replay of a batch, in one transaction: an ad stored with the same content gets
+        the new extraction; an unknown ad, or a page newer than the stored ad, is stored; an
+        older page is skipped ("older"). Statuses in the batch's order."""
         now = now or datetime.now(timezone.utc)
-        region = record.region or self.settings.region_for(record.site)
-        extraction = extract(record_fields(record), region,
-                             max_chars=self.settings.extract.max_text_chars)
+        statuses: list[str] = []
         with self.db.session() as session:
-            outcome = refresh_extraction(session, record, extraction.to_json(), region, now)
-        if outcome is None:
-            return None
-        self.tally.statuses[outcome.status] += 1
-        return IngestOutcome(outcome.ad_id, outcome.status, outcome.version)
+            for run in by_distinct_url(batch):
+                statuses.extend(self._replay_run(session, run, now))
+        return statuses
 
-
-def local_photo(base: Path, ref: str, limit: int) -> FetchedPhoto:
-    """Read a photo named in a JSONL file by a path relative to that file, within the byte limit."""
-    path = (base / ref).resolve()
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            return FetchedPhoto(ref, error=f"file is {size} bytes, over the {limit}-byte limit")
-        return FetchedPhoto(ref, data=path.read_bytes())
-    except OSError as exc:
-        return FetchedPhoto(ref, error=f"cannot read photo: {exc.strerror or exc}")
+    def _replay_run(self, session: Session, run: list[Prepared], now: datetime) -> list[str]:
+        refreshed = refresh_ads(session, [p.item for p in run], now)
+        rest = [p for p, o in zip(run, refreshed) if o is None]
+        last_seen = dict(session.execute(select(Ad.url, Ad.last_seen).where(
+            Ad.url.in_([p.item.record.url for p in rest]))).all()) if rest else {}
+        newer = [p for p in rest if p.item.record.url not in last_seen
+                 or p.item.record.scraped_at > last_seen[p.item.record.url]]
+        stored = dict(zip((id(p) for p in newer), store_ads(session, [p.item for p in newer], now)))
+        statuses = []
+        for p, o in zip(run, refreshed):
+            got = o or stored.get(id(p))
+            statuses.append(got.status if got else "older")
+            if got:
+                self._count(p, got.ad_id, got.status, got.version)
+        return statuses

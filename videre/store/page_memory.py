@@ -3,11 +3,13 @@ here, so `videre import` can use the same store path without loading the crawler
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.ads import Ad, Site
@@ -78,13 +80,24 @@ def validators(headers: Iterable[tuple[str, str]]) -> tuple[str, str]:
     return etag, last_modified
 
 
+def remember_pages(session: Session, pages: Sequence[tuple[int, tuple[str, str]]], now: datetime) -> None:
+    """Record that these ads' pages were fetched now, with these (ETag, Last-Modified) validators;
+    in the ads' own transaction, so a page is never remembered as checked without its ad."""
+    if not pages:
+        return
+    table: Table = PageState.__table__  # type: ignore[assignment]
+    rows = [{"ad_id": ad_id, "etag": etag, "last_modified": lm, "checked_at": now}
+            for ad_id, (etag, lm) in dict(pages).items()]
+    mod: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = mod.insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.ad_id], set_={
+        "etag": stmt.excluded.etag, "last_modified": stmt.excluded.last_modified,
+        "checked_at": stmt.excluded.checked_at})
+    session.execute(stmt, rows)
+
+
 def remember_page(session: Session, ad_id: int, etag: str, last_modified: str, now: datetime) -> None:
-    """Record that the ad's page was fetched now, with these validators (in the ad's transaction)."""
-    state = session.get(PageState, ad_id)
-    if state is None:
-        session.add(PageState(ad_id=ad_id, etag=etag, last_modified=last_modified, checked_at=now))
-    else:
-        state.etag, state.last_modified, state.checked_at = etag, last_modified, now
+    remember_pages(session, [(ad_id, (etag, last_modified))], now)
 
 
 def mark_seen(session: Session, url: str, now: datetime, checked: bool) -> bool:

@@ -65,12 +65,13 @@ def test_bad_lines_are_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
     assert [o["error"] for o in out[1:-1]] == [
         "invalid JSON: Expecting value at column 1", "expected a JSON object, got list",
         "'title' must be a string, got int", "'region' must be a two-letter country code, got 'Sweden'",
-        "'age' must be a string or a whole number, got list", "not valid UTF-8"]
+        "'age' must be a string or a whole number, got list", "not valid UTF-8: ff at byte 1"]
     assert err.splitlines() == [
         "line 2: invalid JSON: Expecting value at column 1", "line 3: expected a JSON object, got list",
         "line 4: 'title' must be a string, got int",
         "line 5: 'region' must be a two-letter country code, got 'Sweden'",
-        "line 6: 'age' must be a string or a whole number, got list", "line 7: not valid UTF-8"]
+        "line 6: 'age' must be a string or a whole number, got list",
+        "line 7: not valid UTF-8: ff at byte 1"]
 
 
 def test_over_long_line_is_skipped_with_a_message(tmp_path: Path) -> None:
