@@ -14,7 +14,7 @@ from models.ads import Ad, AdVersion, Site
 from models.entities import Photo
 from models.review import LABELS, STATUSES, QueueItem, Watchlist
 from models.users import User
-from videre.errors import NotFound
+from videre.errors import InputError, NotFound
 from videre.web import audit, review
 from videre.web.context import Web
 from videre.web.exports import item_csv, item_json
@@ -24,6 +24,7 @@ from videre.web.permissions import can
 from videre.web.routes.queue import COUNTS_KEY
 from videre.web.sessions import CurrentUser
 
+MAX_NAME = 200
 # Thumbnails are our own JPEGs, but the bytes are checked anyway before a type is claimed.
 IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
@@ -46,14 +47,20 @@ def _users(web: Web) -> list[tuple[int, str]]:
 
 def _seen(item: ItemView) -> dict[str, object]:
     """What the user was shown, for the audit log."""
-    return {"ads": [a.id for a in item.ads], "phones": [p.e164 for p in item.phones],
-            "photos": sorted({pid for a in item.ads for pid in a.photo_ids})}
+    shown = item.ads + [a for a in item.page_ads if a not in item.ads]
+    return {"ads": [a.id for a in shown], "phones": [p.e164 for p in item.phones],
+            "photos": sorted({pid for a in shown for pid in a.photo_ids} | {p for w in item.women for p in w.photo_ids}),
+            "page": item.page, **({"woman": item.woman} if item.woman is not None else {})}
 
 
 def _load(web: Web, request: Request, user: CurrentUser, action: str, **extra: object) -> ItemView:
     item_id = int(request.path_params["item_id"])
+    page = int_param(request.query_params.get("page"), "page", default=1)
+    woman = request.query_params.get("woman")
+    if woman is not None and len(woman) > MAX_NAME:
+        raise InputError(f"woman: a name is at most {MAX_NAME} characters")
     with web.db.session() as s:
-        item = load_item(s, item_id)
+        item = load_item(s, item_id, page, woman)
         audit.record(s, user, action, "item", item_id, **_seen(item), **extra)
     return item
 
