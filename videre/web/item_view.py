@@ -79,7 +79,8 @@ class PhoneView:
 @dataclass
 class PhotoGroup:
     photos: list[tuple[int, list[AdView]]]      # (photo id, ads showing it)
-    reason: str
+    reason: str                                 # English, for exports; "identical": one file
+    explain: dict[str, Any] = field(default_factory=dict)   # the reason as template and params, for the page
 
     @property
     def n_ads(self) -> int:
@@ -249,7 +250,9 @@ def _photo_groups(session: Session, ads: list[AdView]) -> tuple[list[PhotoGroup]
             group.reason = "identical"
         else:
             match = same_photo(hashes[pids[0]], hashes[pids[1]])
-            group.reason = match.reason if match else ""
+            if match:
+                group.reason = match.reason
+                group.explain = {"text": match.reason, "template": match.template, "params": match.params}
         out.append(group)
     out.sort(key=lambda g: -g.n_ads)
     return out, hubs

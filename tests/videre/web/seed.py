@@ -232,8 +232,13 @@ def _organised(b: Builder, w: World) -> None:
                {"movers": 2, "cities": 3, "moves": 2, "per_week": decimal(2 / 3, 1),
                 "route": {"route": route, "more": False}}, 1.5),
         reason("phone_obfuscated", HIDDEN_REASON, {"share": percent(0.25)}, 1.0),
+        # As triage names a shared photo: by the SHA-256 of its group's first photo.
+        reason("shared_photos", PHOTOS_REASON,
+               {"count": 1, "examples": each("photo {label} under {names}",
+                                             [{"label": b.s.get(Photo, photo_a).sha256, "names": listed(["Anna", "Bella"], 4)}],
+                                             "; ")}, 1.5),
     ]
-    w.items["organised"] = b.item(cid, 5.0, reasons, ads, [phone], ["Göteborg", "Malmö", "Stockholm"],
+    w.items["organised"] = b.item(cid, 6.5, reasons, ads, [phone], ["Göteborg", "Malmö", "Stockholm"],
                                   ["anna", "bella", "carla", "dana"], route, T0, T0 + timedelta(days=21))
     w.ads["organised"] = ads
     w.photos.update(shared=photo_a, resized=photo_b, other=photo_c)

@@ -17,7 +17,8 @@ from models.users import User
 from videre.errors import InputError, NotFound
 from videre.web import audit, review
 from videre.web.context import Web
-from videre.web.exports import item_csv, item_json
+from triage.link_graph import link_graph
+from videre.web.exports import graph_csv, graph_xml, item_csv, item_json
 from videre.web.handlers import form, int_param, page
 from videre.web.item_view import ItemView, load_item
 from videre.web.permissions import can
@@ -140,6 +141,53 @@ def item_json_export(web: Web, request: Request, user: CurrentUser) -> Response:
     return _export(web, request, user, "json")
 
 
+GRAPH_FORMATS = {
+    "graphml": ("graph.graphml", "application/graphml+xml"),
+    "gexf": ("graph.gexf", "application/gexf+xml"),
+    "i2-entities": ("graph-entities.csv", "text/csv; charset=utf-8"),
+    "i2-links": ("graph-links.csv", "text/csv; charset=utf-8"),
+}
+
+
+def _graph_export(web: Web, request: Request, user: CurrentUser, fmt: str) -> Response:
+    item_id = int(request.path_params["item_id"])
+    with web.db.session() as s:
+        item = s.get(QueueItem, item_id)
+        if item is None:
+            raise NotFound(f"no queue item {item_id}")
+        g = link_graph(s, item.cluster_id, item_id)
+        kinds: dict[str, int] = {}
+        for _, kind in g.nodes(data="kind"):
+            kinds[kind] = kinds.get(kind, 0) + 1
+        audit.record(s, user, "export_item", "item", item_id, format=fmt, nodes=kinds, links=g.number_of_edges(),
+                     truncated=g.graph["truncated"])
+    suffix, ctype = GRAPH_FORMATS[fmt]
+    headers = {"content-disposition": f'attachment; filename="videre-item-{item_id}-{suffix}"'}
+    if fmt.startswith("i2-"):
+        return Response(graph_csv(g, fmt[3:]), media_type=ctype, headers=headers)
+    return Response(graph_xml(g, fmt), media_type=ctype, headers=headers)
+
+
+@page("export")
+def graph_graphml(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "graphml")
+
+
+@page("export")
+def graph_gexf(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "gexf")
+
+
+@page("export")
+def graph_entities(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "i2-entities")
+
+
+@page("export")
+def graph_links(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "i2-links")
+
+
 @page("queue")
 def ad_page(web: Web, request: Request, user: CurrentUser) -> Response:
     ad_id = int(request.path_params["ad_id"])
@@ -175,6 +223,10 @@ def routes() -> list[Route]:
         Route("/items/{item_id:int}/print", item_print, methods=["GET"]),
         Route("/items/{item_id:int}/export.csv", item_csv_export, methods=["GET"]),
         Route("/items/{item_id:int}/export.json", item_json_export, methods=["GET"]),
+        Route("/items/{item_id:int}/graph.graphml", graph_graphml, methods=["GET"]),
+        Route("/items/{item_id:int}/graph.gexf", graph_gexf, methods=["GET"]),
+        Route("/items/{item_id:int}/graph-entities.csv", graph_entities, methods=["GET"]),
+        Route("/items/{item_id:int}/graph-links.csv", graph_links, methods=["GET"]),
         Route("/ads/{ad_id:int}", ad_page, methods=["GET"]),
         Route("/photos/{photo_id:int}", photo, methods=["GET"]),
     ]
