@@ -55,7 +55,7 @@ def photo_ids(session: Session, shas: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(shas))
     if not wanted:
         return {}
-    return dict(session.execute(select(Photo.sha256, Photo.id).where(Photo.sha256.in_(wanted))).tuples().all())
+    return {sha: pid for sha, pid in session.execute(select(Photo.sha256, Photo.id).where(Photo.sha256.in_(wanted)))}
 
 
 def _swap(value: Any, labels: Mapping[str, str]) -> Any:
