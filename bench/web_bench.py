@@ -200,6 +200,7 @@ def _queue_items(db: Database, rng: np.random.Generator, sizes: np.ndarray, clus
     flag = np.zeros(len(sizes), dtype=bool)
     big = np.nonzero(sizes >= 3)[0]
     flag[rng.choice(big, size=min(len(big), int(flagged_share * len(sizes))), replace=False)] = True
+    flag[0] |= bool(sizes[0] > 400)  # the --big-item group is in the queue
     for c, size in enumerate(sizes.tolist()):
         if size < 2:
             continue
@@ -293,7 +294,7 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         "all filters": f"/?status=all&city={busiest_city}&reason=observed_movement&q=anna&from=2024-02-01",
         "item page (largest item)": f"/items/{big}",
         "item page, ads page 40": f"/items/{big}?page=40#ads",
-        "item page, one woman's ads": f"/items/{big}?woman=oksana#ads",
+        "item page, one woman's ads": f"/items/{big}?woman=Oksana#ads",
     }
     views = {k: v for k, v in views.items() if k.startswith(only)}
     timings: dict[str, dict[str, float]] = {}
