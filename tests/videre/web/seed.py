@@ -308,6 +308,33 @@ def _fillers(b: Builder, w: World, n: int) -> None:
             ads, [phone], [city], [f"namn{k}0", f"namn{k}1"], [[city, "2024-05-01"]], T0, T0 + timedelta(days=1))
 
 
+TOWNS = {"Skövde": (58.3903, 13.8461), "Borås": (57.721, 12.9401), "Göteborg": (57.7089, 11.9746)}
+WOMEN = ["Aom", "Blessing", "Nadia"]
+
+
+def add_big_item(db: Database) -> int:
+    """A big item beside the seeded world (not part of it): 60 ads of three women moved between three towns, on one number, with their photos."""
+    with db.session() as s:
+        for name, (lat, lon) in TOWNS.items():
+            place = s.execute(select(Place).where(Place.name == name)).scalar()
+            if place is None:
+                s.add(Place(name=name, country="SE", lat=lat, lon=lon))
+            else:
+                place.lat, place.lon = lat, lon
+        s.flush()
+        b = Builder(s)
+        cid = b.cluster()
+        photos = [b.photo(make_photo(60 + i)) for i in range(3)]
+        towns = list(TOWNS)
+        ads = [b.ad(cid, "escortguide", T0 + timedelta(days=i), title=f"{WOMEN[i % 3]} ny i stan {i}",
+                    body=f"Ring 070-174 77 77. Annons {i}.", name=WOMEN[i % 3], age="22", location="centrum",
+                    city=towns[(i // 3) % 3], phones=[("+46701747777", "070-174 77 77", [])], photos=[photos[i % 3]])
+               for i in range(60)]
+        return b.item(cid, 4.0, [{"code": "many_names_one_number", "text": "x", "weight": 2.0},
+                                 {"code": "a_code_from_a_newer_scorer", "text": "Something new.", "weight": 0.5}],
+                      ads, ["+46701747777"], towns, [w.lower() for w in WOMEN], [], T0, T0 + timedelta(days=60))
+
+
 def seed(db: Database, fillers: int = 60) -> World:
     w = World()
     with db.session() as s:

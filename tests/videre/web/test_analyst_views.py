@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import networkx as nx
 import numpy as np
@@ -13,39 +12,15 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from models.entities import Place
 from models.review import QueueItem, WeightSetting
 from models.users import AuditEvent
 from tests.videre.web.conftest import sign_in
-from tests.videre.web.seed import T0, Builder, World, make_photo
+from tests.videre.web.seed import WOMEN, World, add_big_item
 from videre.db import Database
-
-TOWNS = {"Skövde": (58.3903, 13.8461), "Borås": (57.721, 12.9401), "Göteborg": (57.7089, 11.9746)}
-WOMEN = ["Aom", "Blessing", "Nadia"]
-
 
 @pytest.fixture
 def big_item(web_db: Database) -> int:
-    """60 ads of three women moved between three towns, on one number, with their photos."""
-    with web_db.session() as s:
-        for name, (lat, lon) in TOWNS.items():
-            place = s.execute(select(Place).where(Place.name == name)).scalar()
-            if place is None:
-                s.add(Place(name=name, country="SE", lat=lat, lon=lon))
-            else:
-                place.lat, place.lon = lat, lon
-        s.flush()
-        b = Builder(s)
-        cid = b.cluster()
-        photos = [b.photo(make_photo(60 + i)) for i in range(3)]
-        towns = list(TOWNS)
-        ads = [b.ad(cid, "escortguide", T0 + timedelta(days=i), title=f"{WOMEN[i % 3]} ny i stan {i}",
-                    body=f"Ring 070-174 77 77. Annons {i}.", name=WOMEN[i % 3], age="22", location="centrum",
-                    city=towns[(i // 3) % 3], phones=[("+46701747777", "070-174 77 77", [])], photos=[photos[i % 3]])
-               for i in range(60)]
-        return b.item(cid, 4.0, [{"code": "many_names_one_number", "text": "x", "weight": 2.0},
-                                 {"code": "a_code_from_a_newer_scorer", "text": "Something new.", "weight": 0.5}],
-                      ads, ["+46701747777"], towns, [w.lower() for w in WOMEN], [], T0, T0 + timedelta(days=60))
+    return add_big_item(web_db)
 
 
 def test_a_big_item_is_paged_and_grouped_by_woman(analyst: tuple[TestClient, str], big_item: int) -> None:
