@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
@@ -28,7 +28,8 @@ MAX_ADS = 200          # the ads whose numbers, photos and templates the page wo
 PAGE_SIZE = 25         # ads written out in full per page
 MAX_WOMEN = 40
 WOMAN_PHOTOS = 4
-MAX_DAYS = 3000        # (city, day) points on the timeline
+MAX_DAYS = 3000        # (city, day) rows read for the timeline and the route
+MAX_DOTS = 400         # beyond this many (city, day) points the timeline shows weeks
 MAX_MATCHED_PHOTOS = 40
 MAX_FILLS = 8
 SLOT = re.compile(r"\{(\d+)\}")
@@ -331,7 +332,18 @@ def _coords(session: Session, cities: set[str]) -> dict[str, tuple[float, float]
     return out
 
 
+def _weekly(days: list[tuple[datetime, str, int]]) -> list[tuple[datetime, str, int]]:
+    """(Monday, city, ads): a long item's timeline by week, so that the picture stays readable."""
+    weeks: dict[tuple[datetime, str], int] = {}
+    for when, city, n in days:
+        key = (when - timedelta(days=when.weekday()), city)
+        weeks[key] = weeks.get(key, 0) + n
+    return [(when, city, n) for (when, city), n in sorted(weeks.items())]
+
+
 def _timeline(days: list[tuple[datetime, str, int]], m: RouteMap | None) -> charts.Timeline | None:
+    if len(days) > MAX_DOTS:
+        days = _weekly(days)
     links = {c.name: c.link for c in m.cities} if m else {}
     moves = []
     for mv in m.moves if m else []:
@@ -362,8 +374,9 @@ def load_item(session: Session, item_id: int, page: int = 1, woman: str | None =
     every = ads + [a for a in page_ads if a.id not in by_id]
     phones = _phones(session, every)
     groups, photo_hubs = _photo_groups(session, every)
-    extraction = dict(session.execute(select(Ad.id, Ad.extraction).where(Ad.id.in_([a.id for a in every]))).all())
-    _mark(every, extraction)
+    # Only the ads written out in full are marked up.
+    extraction = dict(session.execute(select(Ad.id, Ad.extraction).where(Ad.id.in_([a.id for a in page_ads]))).all())
+    _mark(page_ads, extraction)
     templates = _templates(session, every)
     days = _days(session, cid)
     route = _route(features, days)

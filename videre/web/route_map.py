@@ -133,6 +133,8 @@ def route_map(route: Sequence[tuple[str, str]], coords: dict[str, tuple[float, f
     placed = [(city, day) for city, day in route if city in coords]
     if not placed:
         return None
+    more = max(len(placed) - 1 - MAX_MOVES, 0)
+    placed = placed[:MAX_MOVES + 1]
     frame = _Frame([coords[c] for c, _ in placed])
     visits: dict[str, int] = {}
     for c, _ in placed:
@@ -145,7 +147,7 @@ def route_map(route: Sequence[tuple[str, str]], coords: dict[str, tuple[float, f
     moves: list[Move] = []
     repeats: dict[tuple[str, str], int] = {}
     for n, ((c0, _), (c1, day)) in enumerate(zip(placed, placed[1:]), 1):
-        if n > MAX_MOVES or c0 == c1:
+        if c0 == c1:
             continue
         k = repeats.get((c0, c1), 0)
         repeats[(c0, c1)] = k + 1
@@ -163,4 +165,4 @@ def route_map(route: Sequence[tuple[str, str]], coords: dict[str, tuple[float, f
         c.label = spot
     return RouteMap(MAP_W, MAP_H, _land(frame), list(cities.values()), moves,
                     unplaced=[c for c, _ in route if c not in coords], crowded=[order[i].name for i in left],
-                    more_moves=max(len(placed) - 1 - MAX_MOVES, 0), source=str(outline().get("source", "")))
+                    more_moves=more, source=str(outline().get("source", "")))
