@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.entities import Photo
 from triage.reason_text import render
-from videre.errors import InputError
+from videre.core.errors import InputError
 
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 

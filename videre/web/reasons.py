@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from triage.photo_labels import photo_shas, relabel
 from triage.reason_text import Writer, render
-from videre.errors import InputError
+from videre.core.errors import InputError
 from videre.web import bidi, i18n
 
 

@@ -16,7 +16,7 @@ from models.review import QueueItem, WeightSetting
 from models.users import AuditEvent
 from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import WOMEN, World, add_big_item
-from videre.db import Database
+from videre.store.db import Database
 
 @pytest.fixture
 def big_item(web_db: Database) -> int:

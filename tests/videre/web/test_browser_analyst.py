@@ -19,8 +19,8 @@ import pytest
 from tests.videre.web.seed import World, add_big_item
 from tests.videre.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, Server, Watcher, sign_in, sync_api
 from tests.videre.web.test_browser import server  # noqa: F401  (the fixture, serving our seeded_file)
-from videre.config import parse_settings
-from videre.db import Database
+from videre.core.config import parse_settings
+from videre.store.db import Database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
