@@ -14,12 +14,13 @@ Three steps, cheapest first:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from videre.extract.normalise.photo_hashing import COLOUR_PX, HASH_BYTES, SIG_PX, VIEW_NAMES, VIEWS, PhotoHashes
+from triage.reason_text import N_, decimal, each, percent, render
 
 MATCH_BITS = 31  # PDQ's authors' threshold; the nearest distinct pair in bench/ was at 52
 MIN_QUALITY = 50  # below this PDQ calls its own hash unreliable (flat pictures)
@@ -45,11 +46,32 @@ WEAK = {"bad": 0.05, "edges": 0.88, "levels": 0.93}
 _MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
 
 
+# The explanation is an English msgid with parameters (triage.reason_text), so that the web UI
+# writes it in the analyst's language; `reason` is its English rendering.
+VIEW_WORDS = {"whole": N_("whole"), "centre": N_("centre")}
+SAME_FILE = N_("identical files (same SHA-256)")
+PDQ_WHOLE = N_("PDQ distance {distance}/256 (whole photos)")
+PDQ_WHOLE_MIRRORED = N_("PDQ distance {distance}/256 (whole photos) after mirroring")
+PDQ_VIEWS = N_("PDQ distance {distance}/256 ({view_a} of one, {view_b} of the other)")
+PDQ_VIEWS_MIRRORED = N_("PDQ distance {distance}/256 ({view_a} of one, {view_b} of the other) after mirroring")
+FLAT = N_("{pdq}; a flat picture, its outline agrees on {agree}")
+KEYPOINTS = N_("{inliers} keypoints agree on one geometry (scale {scale}); the photos overlap by "
+               "{overlap_a}/{overlap_b} and agree on {agree} of it")
+KEYPOINTS_MIRRORED = N_("{inliers} keypoints agree on one geometry (scale {scale}, mirrored); the photos "
+                        "overlap by {overlap_a}/{overlap_b} and agree on {agree} of it")
+
+
 @dataclass(frozen=True)
 class PhotoMatch:
     distance: float  # 0 (identical) .. 1; for PDQ the share of differing bits
     method: str  # "sha256", "pdq" or "keypoints"
     reason: str
+    template: str = ""
+    params: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def said(cls, distance: float, method: str, template: str, params: dict[str, object]) -> PhotoMatch:
+        return cls(distance, method, render(template, params), template, params)
 
 
 @dataclass(frozen=True)
@@ -235,25 +257,32 @@ def _agrees(g: Agreement, inliers: int) -> bool:
             and g.colour >= MIN_COLOUR)
 
 
-def _pdq_reason(d: int, va: int, vb: int, mirror: bool) -> str:
-    where = ("whole photos" if VIEW_NAMES[va] == VIEW_NAMES[vb] == "whole"
-             else f"{VIEW_NAMES[va]} of one, {VIEW_NAMES[vb]} of the other")
-    return f"PDQ distance {d}/256 ({where})" + (" after mirroring" if mirror else "")
+def _word(view: int) -> dict[str, object]:
+    name = VIEW_NAMES[view]
+    return each(VIEW_WORDS.get(name, name), [{}], "")
+
+
+def _pdq_reason(d: int, va: int, vb: int, mirror: bool) -> tuple[str, dict[str, object]]:
+    if VIEW_NAMES[va] == VIEW_NAMES[vb] == "whole":
+        return (PDQ_WHOLE_MIRRORED if mirror else PDQ_WHOLE), {"distance": d}
+    return ((PDQ_VIEWS_MIRRORED if mirror else PDQ_VIEWS),
+            {"distance": d, "view_a": _word(va), "view_b": _word(vb)})
 
 
 def same_photo(a: PhotoHashes, b: PhotoHashes) -> PhotoMatch | None:
     """Whether two fingerprints show the same picture, and why; None when they do not."""
     if a.sha256 == b.sha256:
-        return PhotoMatch(0.0, "sha256", "identical files (same SHA-256)")
+        return PhotoMatch.said(0.0, "sha256", SAME_FILE, {})
     d, va, vb, mirror = pdq_distance(a, b)
     if d <= MATCH_BITS:
         if min(a.quality, b.quality) >= MIN_QUALITY:
-            return PhotoMatch(d / 256, "pdq", _pdq_reason(d, va, vb, mirror))
+            return PhotoMatch.said(d / 256, "pdq", *_pdq_reason(d, va, vb, mirror))
         # A flat picture's PDQ is unreliable: the signatures must agree as well.
         g = compare_aligned(a, b, _view_map(va, vb), mirror)
         if _agrees(g, 0):
-            return PhotoMatch(d / 256, "pdq", _pdq_reason(d, va, vb, mirror)
-                              + f"; a flat picture, its outline agrees on {1 - g.bad:.0%}")
+            template, params = _pdq_reason(d, va, vb, mirror)
+            return PhotoMatch.said(d / 256, "pdq", FLAT,
+                                   {"pdq": each(template, [params], ""), "agree": percent(1 - g.bad)})
     found = align(a, b)
     if found is None:
         return None
@@ -269,8 +298,6 @@ def same_photo(a: PhotoHashes, b: PhotoHashes) -> PhotoMatch | None:
                       back.colour)
     scale = math.sqrt(abs(float(np.linalg.det(
         np.diag(_frame(b)) @ fmap[:, :2] @ np.diag(1 / _frame(a))))))
-    return PhotoMatch(round(g.bad, 4), "keypoints",
-                      f"{inliers} keypoints agree on one geometry (scale {scale:.2f}"
-                      + (", mirrored" if mirror else "")
-                      + f"); the photos overlap by {g.overlap_a:.0%}/{g.overlap_b:.0%} and "
-                      f"agree on {1 - g.bad:.0%} of it")
+    return PhotoMatch.said(round(g.bad, 4), "keypoints", KEYPOINTS_MIRRORED if mirror else KEYPOINTS,
+                           {"inliers": int(inliers), "scale": decimal(scale, 2), "overlap_a": percent(g.overlap_a),
+                            "overlap_b": percent(g.overlap_b), "agree": percent(1 - g.bad)})

@@ -39,25 +39,30 @@ def list_(app: App, fmt: str, limit: int, status: str | None) -> None:
     Example:
         videre queue list --format jsonl --limit 20 --status new
     """
+    from triage.photo_labels import photo_ids, photo_shas
     from triage.queue import list_items
 
     with app.db.session() as s:
         items = list_items(s, limit=limit or None, status=status)
+        photos = photo_ids(s, photo_shas(r for i in items for r in i["reasons"])) if fmt == "table" else {}
     if fmt == "jsonl":
         for item in items:
             click.echo(json.dumps(item, ensure_ascii=False))
     elif fmt == "json":
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
     else:
-        _table(items)
+        _table(items, photos)
 
 
-def _table(items: list[dict[str, Any]]) -> None:
+def _table(items: list[dict[str, Any]], photos: dict[str, int]) -> None:
+    from triage.photo_labels import relabel
+
     table = Table(title="Videre queue")
     for col in ("id", "score", "status", "ads", "phones", "cities", "top reason"):
         table.add_column(col, overflow="fold")
     for i in items:
-        top = max(i["reasons"], key=lambda r: r["weight"])["text"] if i["reasons"] else ""
+        # Photos by their short label (P17), as on the item page, not by a 64-hex SHA-256.
+        top = relabel(max(i["reasons"], key=lambda r: r["weight"]), photos)["text"] if i["reasons"] else ""
         # Ad-derived strings are escaped so that rich never interprets them as markup.
         table.add_row(str(i["id"]), f"{i['score']:.2f}", i["status"], str(len(i["ads"])),
                       escape(", ".join(i["phones"][:3])), escape(", ".join(i["cities"][:4])), escape(top))
@@ -75,10 +80,12 @@ def show(app: App, item_id: int, fmt: str) -> None:
     Example:
         videre queue show 3 --format json
     """
+    from triage.photo_labels import photo_ids, photo_shas, relabel, short_label
     from triage.queue import show_item
 
     with app.db.session() as s:
         item = show_item(s, item_id)
+        photos = photo_ids(s, photo_shas(item["reasons"]))
     if fmt == "json":
         click.echo(json.dumps(item, ensure_ascii=False, indent=2))
         return
@@ -86,11 +93,11 @@ def show(app: App, item_id: int, fmt: str) -> None:
     console.print(f"[bold]Item {item['id']}[/] score {item['score']:.2f} status {item['status']}")
     console.print("[bold]Reasons[/]")
     for r in item["reasons"]:
-        console.print(f"  {r['weight']:+.2f} {escape(r['code'])}: {escape(r['text'])}")
+        console.print(f"  {r['weight']:+.2f} {escape(r['code'])}: {escape(relabel(r, photos)['text'])}")
     console.print("[bold]Timeline[/]")
     for t in item["timeline"]:
         console.print(f"  {t['when'] or '?':25} {escape(t['city'] or '?'):15} {escape(t['name'] or '')}")
     console.print(f"[bold]Ads[/] ({len(item['ads'])})")
     for a in item["ads"]:
         console.print(f"  {escape(a['url'])}\n    {escape(a['title'][:100])} | "
-                      f"{escape(', '.join(a['phones']))} | {len(a['photos'])} photos")
+                      f"{escape(', '.join(a['phones']))} | photos {' '.join(short_label(p['id']) for p in a['photos'])}")

@@ -169,6 +169,9 @@ class TriageSettings(_Model):
     shingle_words: int = Field(3, ge=1, le=8)
     # Threads for rapidfuzz verification.
     workers: int = Field(2, ge=1, le=64)
+    # Weights learned from analysts' labels (triage/learned_weights.py) are fitted only from this
+    # many labelled items on (with both outcomes among them); below it the weights page says so.
+    learn_min_labels: int = Field(40, ge=10)
 
 
 class WebSettings(_Model):

@@ -83,6 +83,7 @@ class Web:
         env.filters["adplain"] = bidi.plain
         env.filters["reason"] = reasons.sentence
         env.filters["reasonplain"] = reasons.sentence_plain
+        env.filters["reasonphotos"] = reasons.photos_named
         env.filters["day"] = self.day
         env.globals.update(STATUS_NAMES=labels.STATUS_NAMES, LABEL_NAMES=labels.LABEL_NAMES,
                            ROLE_NAMES=labels.ROLE_NAMES, LANGUAGE_NAMES=labels.LANGUAGE_NAMES,

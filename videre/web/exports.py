@@ -1,4 +1,5 @@
-"""An item as CSV or JSON for case files, and the audit log as CSV or JSON.
+"""An item as CSV or JSON for case files, its link graph (triage.link_graph) as GraphML, GEXF or
+the i2 entity/link CSV pair, and the audit log as CSV or JSON.
 
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are prefixed with a quote:
 ad text is hostile and exports are opened in spreadsheets.
@@ -12,6 +13,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import networkx as nx
+
+from triage.link_graph import ENTITY_COLUMNS, LINK_COLUMNS, i2_tables
 from videre.web.item_view import ItemView
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -87,3 +91,25 @@ def rows_csv(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> Iterator
 def rows_jsonl(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     for row in rows:
         yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def graph_xml(g: nx.MultiGraph, fmt: str) -> bytes:
+    """GraphML or GEXF of an item's link graph."""
+    out = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(g, out, encoding="utf-8")
+    else:
+        nx.write_gexf(g, out, encoding="utf-8")
+    return out.getvalue()
+
+
+def graph_csv(g: nx.MultiGraph, table: str) -> str:
+    """The i2 Analyst's Notebook pair: table "entities" or "links"."""
+    entities, links = i2_tables(g)
+    columns, rows = (ENTITY_COLUMNS, entities) if table == "entities" else (LINK_COLUMNS, links)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([cell(v) for v in row])
+    return out.getvalue()

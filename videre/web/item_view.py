@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
@@ -17,14 +17,20 @@ from models.ads import Ad, Site
 from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Place, Template
 from models.review import ItemChange, Note, QueueItem
 from models.users import User
+from triage.photo_labels import photo_ids, photo_shas, short_label
 from triage.photos import group_photos, same_photo
 from videre.core.errors import NotFound
 from videre.web import charts
 from videre.web.marked_text import highlight, spans_for
+from videre.web.route_map import RouteMap, route_map
 
-MAX_ADS = 200
+MAX_ADS = 200          # the ads whose numbers, photos and templates the page works out
+PAGE_SIZE = 25         # ads written out in full per page
+MAX_WOMEN = 40
+WOMAN_PHOTOS = 4
+MAX_DAYS = 3000        # (city, day) rows read for the timeline and the route
+MAX_DOTS = 400         # beyond this many (city, day) points the timeline shows weeks
 MAX_MATCHED_PHOTOS = 40
-MAX_BACKDROP = 2000
 MAX_FILLS = 8
 SLOT = re.compile(r"\{(\d+)\}")
 
@@ -74,11 +80,25 @@ class PhoneView:
 @dataclass
 class PhotoGroup:
     photos: list[tuple[int, list[AdView]]]      # (photo id, ads showing it)
-    reason: str
+    reason: str                                 # English, for exports; "identical": one file
+    explain: dict[str, Any] = field(default_factory=dict)   # the reason as template and params, for the page
 
     @property
     def n_ads(self) -> int:
         return len({a.id for _, ads in self.photos for a in ads})
+
+    @property
+    def label(self) -> str:
+        return short_label(min(pid for pid, _ in self.photos))
+
+
+@dataclass
+class WomanView:
+    """One name under which the item's ads run, with her most shown photos."""
+
+    name: str
+    ads: int
+    photo_ids: list[int]
 
 
 @dataclass
@@ -120,22 +140,33 @@ class ItemView:
     templates: list[TemplateView]
     languages: list[str]
     route: list[tuple[str, str]]
-    route_map: charts.RouteMap | None
+    route_map: RouteMap | None
     timeline: charts.Timeline | None
     graph: charts.Graph
     notes: list[tuple[datetime, str, str]]
     history: list[tuple[datetime, str, str, str | None, str | None]]
+    women: list[WomanView] = field(default_factory=list)
+    page_ads: list[AdView] = field(default_factory=list)     # the ads written out on this page
+    page: int = 1
+    pages: int = 1
+    woman: str | None = None
+    reason_photos: dict[str, int] = field(default_factory=dict)   # SHA-256 a reason names -> photo id
+
+    def photo_label(self, photo_id: int) -> str:
+        return short_label(photo_id)
 
     def ad(self, ad_id: int) -> AdView | None:
         return next((a for a in self.ads if a.id == ad_id), None)
 
 
-def _ads(session: Session, cluster_id: int) -> tuple[list[AdView], dict[int, int | None]]:
+def _ads(session: Session, cluster_id: int, limit: int = MAX_ADS, offset: int = 0,
+         woman: str | None = None) -> list[AdView]:
     when = func.coalesce(Ad.posted_at, Ad.first_seen)
-    rows = session.execute(
-        select(Ad, Site.slug).join(Site, Site.id == Ad.site_id).where(Ad.cluster_id == cluster_id)
-        .order_by(when, Ad.id).limit(MAX_ADS)).all()
-    ads, places = [], {}
+    q = select(Ad, Site.slug).join(Site, Site.id == Ad.site_id).where(Ad.cluster_id == cluster_id)
+    if woman is not None:
+        q = q.where(Ad.name == woman)
+    rows = session.execute(q.order_by(when, Ad.id).offset(offset).limit(limit)).all()
+    ads = []
     for a, slug in rows:
         ex = a.extraction or {}
         ads.append(AdView(
@@ -143,8 +174,39 @@ def _ads(session: Session, cluster_id: int) -> tuple[list[AdView], dict[int, int
             age_raw=a.age_raw, city=a.city, location=a.location_raw, when=a.posted_at or a.first_seen,
             posted_at=a.posted_at, first_seen=a.first_seen, last_seen=a.last_seen, version=a.version,
             languages=[str(x) for x in ex.get("languages", []) if isinstance(x, str)]))
-        places[a.id] = a.place_id
-    return ads, places
+    return ads
+
+
+def _women(session: Session, cluster_id: int) -> list[WomanView]:
+    """The names behind the item, most ads first, each with the photos her ads show most."""
+    rows = session.execute(select(Ad.name, func.count()).where(Ad.cluster_id == cluster_id)
+                           .group_by(Ad.name).order_by(func.count().desc(), Ad.name).limit(MAX_WOMEN)).all()
+    women = {name: WomanView(name, n, []) for name, n in rows}
+    shown = session.execute(
+        select(Ad.name, AdPhoto.photo_id, func.count()).join(AdPhoto, AdPhoto.ad_id == Ad.id)
+        .where(Ad.cluster_id == cluster_id, Ad.name.in_(list(women)))
+        .group_by(Ad.name, AdPhoto.photo_id).order_by(func.count().desc(), AdPhoto.photo_id)).all()
+    for name, pid, _ in shown:
+        w = women[name]
+        if len(w.photo_ids) < WOMAN_PHOTOS:
+            w.photo_ids.append(pid)
+    return list(women.values())
+
+
+def _days(session: Session, cluster_id: int) -> list[tuple[datetime, str, int]]:
+    """(day, city, ads) over the whole item, in time order: the timeline and the route of an item
+    of any size from one grouped query."""
+    day = func.date(func.coalesce(Ad.posted_at, Ad.first_seen))
+    rows = session.execute(select(day, Ad.city, func.count()).where(Ad.cluster_id == cluster_id)
+                           .group_by(day, Ad.city).order_by(day, Ad.city).limit(MAX_DAYS)).all()
+    out = []
+    for d, city, n in rows:
+        try:
+            when = datetime.fromisoformat(str(d))
+        except ValueError:
+            continue
+        out.append((when, city or "?", int(n)))
+    return out
 
 
 def _mark(ads: list[AdView], extraction: dict[int, dict[str, Any]]) -> None:
@@ -189,7 +251,9 @@ def _photo_groups(session: Session, ads: list[AdView]) -> tuple[list[PhotoGroup]
             group.reason = "identical"
         else:
             match = same_photo(hashes[pids[0]], hashes[pids[1]])
-            group.reason = match.reason if match else ""
+            if match:
+                group.reason = match.reason
+                group.explain = {"text": match.reason, "template": match.template, "params": match.params}
         out.append(group)
     out.sort(key=lambda g: -g.n_ads)
     return out, hubs
@@ -246,46 +310,83 @@ def _templates(session: Session, ads: list[AdView]) -> list[TemplateView]:
     return out
 
 
-def _route(features: dict[str, Any], ads: list[AdView]) -> list[tuple[str, str]]:
-    stored = features.get("route")
-    if isinstance(stored, list) and all(isinstance(r, (list, tuple)) and len(r) == 2 for r in stored):
+def _route(features: dict[str, Any], days: list[tuple[datetime, str, int]]) -> list[tuple[str, str]]:
+    evidence = features.get("evidence")
+    stored = evidence.get("route") if isinstance(evidence, dict) else features.get("route")
+    if isinstance(stored, list) and stored and all(isinstance(r, (list, tuple)) and len(r) == 2 for r in stored):
         return [(str(c), str(d)) for c, d in stored]
     out: list[tuple[str, str]] = []
-    for a in sorted(ads, key=lambda a: a.when):
-        if a.city and (not out or out[-1][0] != a.city):
-            out.append((a.city, a.when.date().isoformat()))
+    for when, city, _ in days:
+        if city != "?" and (not out or out[-1][0] != city):
+            out.append((city, when.date().isoformat()))
     return out
 
 
-def _coords(session: Session, place_ids: set[int]) -> tuple[dict[str, tuple[float, float]], list[tuple[float, float]]]:
-    placed = session.execute(select(Place.id, Place.name, Place.lat, Place.lon)
-                             .where(Place.lat.is_not(None), Place.lon.is_not(None))
-                             .order_by(Place.id).limit(MAX_BACKDROP)).all()
-    mine = {name: (lat, lon) for pid, name, lat, lon in placed if pid in place_ids}
-    return mine, [(lat, lon) for _, _, lat, lon in placed]
+def _coords(session: Session, cities: set[str]) -> dict[str, tuple[float, float]]:
+    rows = session.execute(select(Place.name, Place.lat, Place.lon)
+                           .where(Place.name.in_(sorted(cities)), Place.lat.is_not(None), Place.lon.is_not(None))
+                           .order_by(Place.id)).all()
+    out: dict[str, tuple[float, float]] = {}
+    for name, lat, lon in rows:
+        out.setdefault(name, (float(lat), float(lon)))
+    return out
 
 
-def load_item(session: Session, item_id: int) -> ItemView:
+def _weekly(days: list[tuple[datetime, str, int]]) -> list[tuple[datetime, str, int]]:
+    """(Monday, city, ads): a long item's timeline by week, so that the picture stays readable."""
+    weeks: dict[tuple[datetime, str], int] = {}
+    for when, city, n in days:
+        key = (when - timedelta(days=when.weekday()), city)
+        weeks[key] = weeks.get(key, 0) + n
+    return [(when, city, n) for (when, city), n in sorted(weeks.items())]
+
+
+def _timeline(days: list[tuple[datetime, str, int]], m: RouteMap | None) -> charts.Timeline | None:
+    if len(days) > MAX_DOTS:
+        days = _weekly(days)
+    links = {c.name: c.link for c in m.cities} if m else {}
+    moves = []
+    for mv in m.moves if m else []:
+        try:
+            moves.append((mv.n, datetime.fromisoformat(mv.day), mv.link))
+        except ValueError:
+            continue
+    return charts.timeline([(when, city, f"{city} {when.date().isoformat()}: {n}", n) for when, city, n in days],
+                           links, moves)
+
+
+def load_item(session: Session, item_id: int, page: int = 1, woman: str | None = None) -> ItemView:
+    """The item with the ads of one page (PAGE_SIZE a page, all the item's ads or one woman's)."""
     item = session.get(QueueItem, item_id)
     if item is None:
         raise NotFound(f"no queue item {item_id}")
-    cluster = session.get(Cluster, item.cluster_id)
+    cid = item.cluster_id
+    cluster = session.get(Cluster, cid)
     features = dict((cluster.features if cluster else None) or item.summary or {})
-    n_ads = int(session.execute(select(func.count()).select_from(Ad).where(Ad.cluster_id == item.cluster_id)).scalar() or 0)
-    ads, place_of = _ads(session, item.cluster_id)
-    phones = _phones(session, ads)
-    groups, photo_hubs = _photo_groups(session, ads)
-    extraction = dict(session.execute(select(Ad.id, Ad.extraction).where(Ad.id.in_([a.id for a in ads]))).all())
-    _mark(ads, extraction)
-    templates = _templates(session, ads)
-    route = _route(features, ads)
-    coords, backdrop = _coords(session, {p for p in place_of.values() if p})
+    n_ads = int(session.execute(select(func.count()).select_from(Ad).where(Ad.cluster_id == cid)).scalar() or 0)
+    ads = _ads(session, cid)
+    n_listed = n_ads if woman is None else int(session.execute(
+        select(func.count()).select_from(Ad).where(Ad.cluster_id == cid, Ad.name == woman)).scalar() or 0)
+    pages = max(1, -(-n_listed // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    by_id = {a.id: a for a in ads}
+    page_ads = [by_id.get(a.id, a) for a in _ads(session, cid, PAGE_SIZE, (page - 1) * PAGE_SIZE, woman)]
+    every = ads + [a for a in page_ads if a.id not in by_id]
+    phones = _phones(session, every)
+    groups, photo_hubs = _photo_groups(session, every)
+    # Only the ads written out in full are marked up.
+    extraction = dict(session.execute(select(Ad.id, Ad.extraction).where(Ad.id.in_([a.id for a in page_ads]))).all())
+    _mark(page_ads, extraction)
+    templates = _templates(session, every)
+    days = _days(session, cid)
+    route = _route(features, days)
+    the_map = route_map(route, _coords(session, {c for c, _ in route}))
 
     links: list[tuple[int, str, str, str]] = []
     for p in phones:
         links += [(a.id, "phone", p.e164, p.e164) for a in p.ads]
-    for i, g in enumerate(groups, 1):
-        links += [(a.id, "photo", str(i), f"P{i}") for _, ads_ in g.photos for a in ads_]
+    for g in groups:
+        links += [(a.id, "photo", g.label, g.label) for _, ads_ in g.photos for a in ads_]
     for t in templates:
         links += [(ad_id, "template", str(t.id), f"T{t.id}") for ad_id in t.ad_ids]
 
@@ -295,15 +396,14 @@ def load_item(session: Session, item_id: int) -> ItemView:
     history = [(c.at, name or "?", c.field, c.old, c.new) for c, name in session.execute(
         select(ItemChange, User.username).outerjoin(User, User.id == ItemChange.user_id)
         .where(ItemChange.item_id == item.id).order_by(ItemChange.at, ItemChange.id))]
-    languages = sorted({lang for a in ads for lang in a.languages})
+    languages = sorted({lang for a in every for lang in a.languages})
+    reasons = sorted((r for r in item.reasons or [] if isinstance(r, dict)), key=lambda r: -float(r.get("weight", 0)))
     return ItemView(
-        id=item.id, cluster_id=item.cluster_id, score=item.score, flagged=item.flagged,
-        status=item.status, label=item.label, assignee_id=item.assignee_id,
-        reasons=sorted((r for r in item.reasons or [] if isinstance(r, dict)),
-                       key=lambda r: -float(r.get("weight", 0))),
+        id=item.id, cluster_id=cid, score=item.score, flagged=item.flagged,
+        status=item.status, label=item.label, assignee_id=item.assignee_id, reasons=reasons,
         features=features, first_seen=item.first_seen, last_seen=item.last_seen, n_ads=n_ads,
         ads=ads, phones=phones, photo_groups=groups, photo_hubs=photo_hubs, templates=templates,
-        languages=languages, route=route, route_map=charts.route_map(route, coords, backdrop),
-        timeline=charts.timeline([(a.when, a.city or "?", f"#{a.id} {a.name} · {a.site}") for a in ads]),
+        languages=languages, route=route, route_map=the_map, timeline=_timeline(days, the_map),
         graph=charts.graph([(a.id, f"#{a.id} {a.name}"[:28]) for a in ads], links),
-        notes=notes, history=history)
+        notes=notes, history=history, women=_women(session, cid), page_ads=page_ads, page=page, pages=pages,
+        woman=woman, reason_photos=photo_ids(session, photo_shas(reasons)))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup, escape
 
+from triage.photo_labels import photo_shas, relabel
 from triage.reason_text import Writer, render
 from videre.core.errors import InputError
 from videre.web import bidi, i18n
@@ -29,22 +30,32 @@ HTML = Writer(tr=i18n.gettext, value=_marked, literal=_escaped)
 PLAIN = Writer(tr=i18n.gettext, value=bidi.plain)
 
 
-def sentence(reason: object) -> Markup:
-    """Jinja filter `reason`: the sentence as markup for a page."""
+def sentence(reason: object, photos: Mapping[str, int] | None = None) -> Markup:
+    """Jinja filter `reason`: the sentence as markup for a page. `photos` (SHA-256 -> photo id)
+    names the photos by their short labels (triage.photo_labels)."""
     if not isinstance(reason, Mapping):
         return Markup("")
+    if photos:
+        reason = relabel(reason, photos)
     try:
         return Markup(render(reason.get("template"), reason.get("params"), HTML))
     except InputError:
         return bidi.marked(reason.get("text", ""))
 
 
-def sentence_plain(reason: object) -> str:
+def sentence_plain(reason: object, photos: Mapping[str, int] | None = None) -> str:
     """Jinja filter `reasonplain`, where no element may go (a title attribute): plain text with the
     direction markers as text, left to autoescape."""
     if not isinstance(reason, Mapping):
         return ""
+    if photos:
+        reason = relabel(reason, photos)
     try:
         return render(reason.get("template"), reason.get("params"), PLAIN)
     except InputError:
         return bidi.plain(reason.get("text", ""))
+
+
+def photos_named(reason: object, photos: Mapping[str, int]) -> list[int]:
+    """Jinja filter `reasonphotos`: the ids of the stored photos a reason names, in its order."""
+    return [photos[sha] for sha in photo_shas([reason]) if sha in photos]

@@ -232,8 +232,13 @@ def _organised(b: Builder, w: World) -> None:
                {"movers": 2, "cities": 3, "moves": 2, "per_week": decimal(2 / 3, 1),
                 "route": {"route": route, "more": False}}, 1.5),
         reason("phone_obfuscated", HIDDEN_REASON, {"share": percent(0.25)}, 1.0),
+        # As triage names a shared photo: by the SHA-256 of its group's first photo.
+        reason("shared_photos", PHOTOS_REASON,
+               {"count": 1, "examples": each("photo {label} under {names}",
+                                             [{"label": b.s.get(Photo, photo_a).sha256, "names": listed(["Anna", "Bella"], 4)}],
+                                             "; ")}, 1.5),
     ]
-    w.items["organised"] = b.item(cid, 5.0, reasons, ads, [phone], ["Göteborg", "Malmö", "Stockholm"],
+    w.items["organised"] = b.item(cid, 6.5, reasons, ads, [phone], ["Göteborg", "Malmö", "Stockholm"],
                                   ["anna", "bella", "carla", "dana"], route, T0, T0 + timedelta(days=21))
     w.ads["organised"] = ads
     w.photos.update(shared=photo_a, resized=photo_b, other=photo_c)
@@ -301,6 +306,33 @@ def _fillers(b: Builder, w: World, n: int) -> None:
             cid, 2.0 - k / 1000, [{"code": "several_sites", "text": "Advertised on 2 sites.", "weight": 0.5},
                                   {"code": "many_names_one_number", "text": "x", "weight": 1.5}],
             ads, [phone], [city], [f"namn{k}0", f"namn{k}1"], [[city, "2024-05-01"]], T0, T0 + timedelta(days=1))
+
+
+TOWNS = {"Skövde": (58.3903, 13.8461), "Borås": (57.721, 12.9401), "Göteborg": (57.7089, 11.9746)}
+WOMEN = ["Aom", "Blessing", "Nadia"]
+
+
+def add_big_item(db: Database) -> int:
+    """A big item beside the seeded world (not part of it): 60 ads of three women moved between three towns, on one number, with their photos."""
+    with db.session() as s:
+        for name, (lat, lon) in TOWNS.items():
+            place = s.execute(select(Place).where(Place.name == name)).scalar()
+            if place is None:
+                s.add(Place(name=name, country="SE", lat=lat, lon=lon))
+            else:
+                place.lat, place.lon = lat, lon
+        s.flush()
+        b = Builder(s)
+        cid = b.cluster()
+        photos = [b.photo(make_photo(60 + i)) for i in range(3)]
+        towns = list(TOWNS)
+        ads = [b.ad(cid, "escortguide", T0 + timedelta(days=i), title=f"{WOMEN[i % 3]} ny i stan {i}",
+                    body=f"Ring 070-174 77 77. Annons {i}.", name=WOMEN[i % 3], age="22", location="centrum",
+                    city=towns[(i // 3) % 3], phones=[("+46701747777", "070-174 77 77", [])], photos=[photos[i % 3]])
+               for i in range(60)]
+        return b.item(cid, 4.0, [{"code": "many_names_one_number", "text": "x", "weight": 2.0},
+                                 {"code": "a_code_from_a_newer_scorer", "text": "Something new.", "weight": 0.5}],
+                      ads, ["+46701747777"], towns, [w.lower() for w in WOMEN], [], T0, T0 + timedelta(days=60))
 
 
 def seed(db: Database, fillers: int = 60) -> World:

@@ -39,8 +39,8 @@ def _concrete(path: str, world: World) -> str:
 def test_the_route_table_is_what_these_tests_cover(web_settings: Settings, web_db: Database) -> None:
     routes = _routes(web_settings, web_db)
     # Adding a route without thinking about access should fail here first.
-    assert len(routes) == 29, routes
-    assert sum(1 for m, _ in routes if m == "POST") == 11
+    assert len(routes) == 34, routes
+    assert sum(1 for m, _ in routes if m == "POST") == 12
 
 
 def test_every_route_refuses_an_anonymous_user(app_client: TestClient, web_settings: Settings,

@@ -66,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[Path, Wo
     proc = subprocess.Popen([str(videre), "--config", str(base / "config.yaml"), "serve", "--host", "127.0.0.1",
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded shared machine can take a minute to import everything
     while True:
         try:
             urlopen(f"{url}/login", timeout=1).close()

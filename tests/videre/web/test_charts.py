@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from videre.web.charts import MAX_GRAPH, graph, route_map, timeline
-
-COORDS = {"Malmö": (55.605, 13.0038), "Stockholm": (59.3293, 18.0686), "Umeå": (63.8258, 20.263)}
-
-
-def test_route_places_north_above_south_and_keeps_order() -> None:
-    m = route_map([("Malmö", "2024-05-01"), ("Stockholm", "2024-05-08"), ("Okänd", "2024-05-09"),
-                   ("Umeå", "2024-05-15")], COORDS, list(COORDS.values()))
-    assert m is not None
-    assert [d.label for d in m.stops] == ["1 Malmö", "2 Stockholm", "3 Umeå"]
-    malmo, sthlm, umea = m.stops
-    assert umea.y < sthlm.y < malmo.y and malmo.x < sthlm.x
-    assert all(0 <= d.x <= m.width and 0 <= d.y <= m.height for d in m.stops + m.backdrop)
-    assert m.unplaced == ["Okänd"]
-    assert route_map([("Okänd", "2024-05-01")], COORDS, []) is None
-
+from videre.web.charts import MAX_GRAPH, graph, timeline
 
 def test_timeline_rows_are_cities_in_order_of_first_visit() -> None:
     t0 = datetime(2024, 5, 1, tzinfo=timezone.utc)
-    t = timeline([(t0 + timedelta(days=7), "Lund", "b"), (t0, "Malmö", "a"), (t0 + timedelta(days=14), "Malmö", "c")])
+    t = timeline([(t0 + timedelta(days=7), "Lund", "b", 1), (t0, "Malmö", "a", 2), (t0 + timedelta(days=14), "Malmö", "c", 1)],
+                 {"Malmö": "c1", "Lund": "c2"}, [(1, t0 + timedelta(days=7), "m1")])
     assert t is not None and [r.label for r in t.rows] == ["Malmö", "Lund"]
     xs = sorted(d.x for d in t.dots)
     assert xs[0] < xs[1] < xs[2]
     assert [k.label for k in t.ticks] == ["2024-05-01", "2024-05-08", "2024-05-15"]
+    # Linked to the map: rows and dots carry their city's link id, moves are marked where they happen.
+    assert [r.link for r in t.rows] == ["c1", "c2"] and {d.link for d in t.dots} == {"c1", "c2"}
+    assert [(m.label, m.link, m.x) for m in t.moves] == [("1", "m1", xs[1])]
     assert timeline([]) is None
 
 

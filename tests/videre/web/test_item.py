@@ -29,7 +29,9 @@ def test_item_page_shows_the_evidence(analyst: tuple[TestClient, str], world: Wo
         assert f"<td>{name}</td><td>{age}</td>" in people
     # Route text and drawing, from stored coordinates only.
     assert "1. Malmö (2024-05-01) → 2. Göteborg (2024-05-15) → 3. Stockholm (2024-05-22)" in html
-    assert '<svg class="route"' in html and "1 Malmö" in html and 'marker-end="url(#arrow)"' in html
+    assert '<svg class="route" id="route-map"' in html and 'class="land land-swe"' in html
+    assert '<text x="' in html and 'class="city-label">Malmö</text>' in html and 'marker-end="url(#arrow)"' in html
+    assert 'data-link="m1" data-rel="c1 c2"' in html and 'class="tmove" data-link="m1"' in html
     assert '<svg class="timeline"' in html and '<svg class="graph"' in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html.replace(
         "https://escortguide.test", "").replace("https://rosasidan.test", "")

@@ -14,17 +14,19 @@ from models.ads import Ad, AdVersion, Site
 from models.entities import Photo
 from models.review import LABELS, STATUSES, QueueItem, Watchlist
 from models.users import User
-from videre.core.errors import NotFound
+from videre.core.errors import InputError, NotFound
 from videre.services import audit
 from videre.services import review
 from videre.web.context import Web
-from videre.web.exports import item_csv, item_json
+from triage.link_graph import link_graph
+from videre.web.exports import graph_csv, graph_xml, item_csv, item_json
 from videre.web.handlers import form, int_param, page
 from videre.web.item_view import ItemView, load_item
 from videre.web.permissions import can
 from videre.web.routes.queue import COUNTS_KEY
 from videre.services.sessions import CurrentUser
 
+MAX_NAME = 200
 # Thumbnails are our own JPEGs, but the bytes are checked anyway before a type is claimed.
 IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
@@ -47,14 +49,20 @@ def _users(web: Web) -> list[tuple[int, str]]:
 
 def _seen(item: ItemView) -> dict[str, object]:
     """What the user was shown, for the audit log."""
-    return {"ads": [a.id for a in item.ads], "phones": [p.e164 for p in item.phones],
-            "photos": sorted({pid for a in item.ads for pid in a.photo_ids})}
+    shown = item.ads + [a for a in item.page_ads if a not in item.ads]
+    return {"ads": [a.id for a in shown], "phones": [p.e164 for p in item.phones],
+            "photos": sorted({pid for a in shown for pid in a.photo_ids} | {p for w in item.women for p in w.photo_ids}),
+            "page": item.page, **({"woman": item.woman} if item.woman is not None else {})}
 
 
 def _load(web: Web, request: Request, user: CurrentUser, action: str, **extra: object) -> ItemView:
     item_id = int(request.path_params["item_id"])
+    page = int_param(request.query_params.get("page"), "page", default=1)
+    woman = request.query_params.get("woman")
+    if woman is not None and len(woman) > MAX_NAME:
+        raise InputError(f"woman: a name is at most {MAX_NAME} characters")
     with web.db.session() as s:
-        item = load_item(s, item_id)
+        item = load_item(s, item_id, page, woman)
         audit.record(s, user, action, "item", item_id, **_seen(item), **extra)
     return item
 
@@ -134,6 +142,53 @@ def item_json_export(web: Web, request: Request, user: CurrentUser) -> Response:
     return _export(web, request, user, "json")
 
 
+GRAPH_FORMATS = {
+    "graphml": ("graph.graphml", "application/graphml+xml"),
+    "gexf": ("graph.gexf", "application/gexf+xml"),
+    "i2-entities": ("graph-entities.csv", "text/csv; charset=utf-8"),
+    "i2-links": ("graph-links.csv", "text/csv; charset=utf-8"),
+}
+
+
+def _graph_export(web: Web, request: Request, user: CurrentUser, fmt: str) -> Response:
+    item_id = int(request.path_params["item_id"])
+    with web.db.session() as s:
+        item = s.get(QueueItem, item_id)
+        if item is None:
+            raise NotFound(f"no queue item {item_id}")
+        g = link_graph(s, item.cluster_id, item_id)
+        kinds: dict[str, int] = {}
+        for _, kind in g.nodes(data="kind"):
+            kinds[kind] = kinds.get(kind, 0) + 1
+        audit.record(s, user, "export_item", "item", item_id, format=fmt, nodes=kinds, links=g.number_of_edges(),
+                     truncated=g.graph["truncated"])
+    suffix, ctype = GRAPH_FORMATS[fmt]
+    headers = {"content-disposition": f'attachment; filename="videre-item-{item_id}-{suffix}"'}
+    if fmt.startswith("i2-"):
+        return Response(graph_csv(g, fmt[3:]), media_type=ctype, headers=headers)
+    return Response(graph_xml(g, fmt), media_type=ctype, headers=headers)
+
+
+@page("export")
+def graph_graphml(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "graphml")
+
+
+@page("export")
+def graph_gexf(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "gexf")
+
+
+@page("export")
+def graph_entities(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "i2-entities")
+
+
+@page("export")
+def graph_links(web: Web, request: Request, user: CurrentUser) -> Response:
+    return _graph_export(web, request, user, "i2-links")
+
+
 @page("queue")
 def ad_page(web: Web, request: Request, user: CurrentUser) -> Response:
     ad_id = int(request.path_params["ad_id"])
@@ -169,6 +224,10 @@ def routes() -> list[Route]:
         Route("/items/{item_id:int}/print", item_print, methods=["GET"]),
         Route("/items/{item_id:int}/export.csv", item_csv_export, methods=["GET"]),
         Route("/items/{item_id:int}/export.json", item_json_export, methods=["GET"]),
+        Route("/items/{item_id:int}/graph.graphml", graph_graphml, methods=["GET"]),
+        Route("/items/{item_id:int}/graph.gexf", graph_gexf, methods=["GET"]),
+        Route("/items/{item_id:int}/graph-entities.csv", graph_entities, methods=["GET"]),
+        Route("/items/{item_id:int}/graph-links.csv", graph_links, methods=["GET"]),
         Route("/ads/{ad_id:int}", ad_page, methods=["GET"]),
         Route("/photos/{photo_id:int}", photo, methods=["GET"]),
     ]

@@ -1,4 +1,4 @@
-// Keyboard navigation for the queue and the print button. No inline script anywhere (CSP).
+// Keyboard navigation for the queue, the linked map and timeline, and the print button. No inline script anywhere (CSP).
 (function () {
   "use strict";
 
@@ -35,8 +35,27 @@
     });
   }
 
+  // The route map and the timeline: an element with data-link lights every element that has the
+  // same link id or one named in its data-rel (a move lights its two cities, a city its moves).
+  function linkedPictures() {
+    var all = Array.prototype.slice.call(document.querySelectorAll("[data-link]"));
+    function light(el, on) {
+      var ids = [el.getAttribute("data-link")].concat((el.getAttribute("data-rel") || "").split(" ").filter(Boolean));
+      all.forEach(function (e) {
+        if (ids.indexOf(e.getAttribute("data-link")) >= 0) e.classList.toggle("lit", on);
+      });
+    }
+    all.forEach(function (el) {
+      el.addEventListener("mouseenter", function () { light(el, true); });
+      el.addEventListener("mouseleave", function () { light(el, false); });
+      el.addEventListener("focus", function () { light(el, true); });
+      el.addEventListener("blur", function () { light(el, false); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (document.getElementById("queue")) queueKeys();
+    if (document.getElementById("route-map") || document.getElementById("timeline")) linkedPictures();
     var print = document.getElementById("print-button");
     if (print) print.addEventListener("click", function () { window.print(); });
   });
