@@ -1,0 +1,436 @@
+"""Numbers written in a mix of digits and number words: "0 7 0 ett seven 4 noll 6 three 0",
+"070one7four06three0", "o7o won7for o6 3o", "noll sjuttio, sjutton, fyrtio, sex, trettio",
+"310 555 2thousand", "0!70!17!40!63!0".
+
+The main reader (`phones`) reads one language's digit words at a time; this one reads every
+allowed language's units, teens, tens, hundreds and thousands (`number_words`), glued or apart,
+and validates with phonenumbers. It looks only where the text gives it cause: enough number
+words, or digits glued to letters or to "!"/"|". docs/phones.md describes what is read and what
+stays negative.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler.normalise import number_words as nw
+from crawler.normalise.phone_plain import DATE_OR_TIME, MAX_WINDOW_DIGITS, readings, start_digits, validate
+from crawler.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
+from crawler.normalise.results import PhoneHit
+
+WIDTH = 40           # characters either side of a trigger that are read
+WHOLE_MIN_WORDS = 3  # strong number words that make the whole text worth reading
+WHOLE_MAX_CHARS = 20_000
+MAX_READINGS = 16
+MAX_GAP = 4
+MAX_RUN_TOKENS = 200
+LOOKALIKES = {"o": "0", "l": "1", "i": "1"}
+
+# A digit glued to a letter, or digits around "!" / "|": written by hand to dodge filters.
+_TRIGGER = re.compile(r"[0-9](?:(?=[^\W\d_])|(?<=[^\W\d_\s][0-9])|[!|](?=[0-9]))")
+_PIECE = re.compile(r"[0-9]+|[^\W\d_]+|\+")
+_PLAIN_GAP = frozenset(" -./()")
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    kind: str            # dig | word | look | plus | stop
+    text: str            # digits, or the word
+    value: int = 0
+    wkind: str = ""      # unit | teen | ten | mult | join
+    weak: bool = False
+    gap: str = "break"   # to the previous token: glued | tight | comma | strong | break
+    odd: bool = False    # the gap before holds an unusual separator
+
+
+def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the text may hold a mixed number: spans to read, merged."""
+    strong = nw.strong_words(langs)
+    found = [] if strong.isdisjoint(words) else [w for w in words if w in strong]
+    if len(found) >= WHOLE_MIN_WORDS:
+        return [(0, min(len(lowered), WHOLE_MAX_CHARS))]
+    anchors = [m.start() for m in _TRIGGER.finditer(lowered)]
+    if found:
+        anchors += [m.start() for m in _word_regex(tuple(sorted(set(found)))).finditer(lowered)]
+    if not anchors:
+        return []
+    anchors.sort()
+    spans: list[tuple[int, int]] = []
+    for a in anchors:
+        lo, hi = max(0, a - WIDTH), min(len(lowered), a + WIDTH)
+        lo = lowered.rfind(" ", 0, lo) + 1 if lo else 0
+        space = lowered.find(" ", hi)
+        hi = len(lowered) if space < 0 else space
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+@lru_cache(maxsize=256)
+def _word_regex(found: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, found)) + r")(?![^\W\d_])")
+
+
+@lru_cache(maxsize=4096)
+def _split(chunk: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ...] | None:
+    """A run of letters as number words and look-alikes, fewest pieces first, or None."""
+    lex = nw.lexicon(langs)
+    if chunk in lex:
+        return ((0, len(chunk)),)
+    if len(chunk) > 60:
+        return None
+    longest = nw.longest(langs)
+    best: list[tuple[tuple[int, int], ...] | None] = [None] * (len(chunk) + 1)
+    best[len(chunk)] = ()
+    for i in range(len(chunk) - 1, -1, -1):
+        choice = None
+        for j in range(min(len(chunk), i + longest), i, -1):
+            rest = best[j]
+            if rest is None:
+                continue
+            piece = chunk[i:j]
+            if piece in lex or (j == i + 1 and piece in LOOKALIKES):
+                if choice is None or len(rest) + 1 < len(choice):
+                    choice = ((i, j),) + rest
+        best[i] = choice
+    return best[0]
+
+
+def _gap(gap: str) -> tuple[str, bool]:
+    if not gap:
+        return "glued", False
+    if len(gap) > MAX_GAP or gap.count("\n") > 1:
+        return "break", False
+    odd = any(c not in _PLAIN_GAP for c in gap if c not in ",\n")
+    if "\n" in gap or ";" in gap or ":" in gap:
+        return "strong", odd
+    if "," in gap:
+        return "comma", odd
+    return "tight", odd
+
+
+def _tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[_Tok]:
+    lex = nw.lexicon(langs)
+    out: list[_Tok] = []
+    for m in _PIECE.finditer(text, lo, hi):
+        s, e = m.span()
+        piece = m.group()
+        new: list[_Tok]
+        if piece == "+":
+            new = [_Tok(s, e, "plus", "+")]
+        elif piece[0].isdigit():
+            kind = "stop" if is_quantity(text, s, e) else "dig"
+            new = [_Tok(s, e, kind, piece)]
+        else:
+            parts = _split(piece, langs)
+            if parts is None:
+                new = [_Tok(s, e, "stop", piece)]
+            else:
+                new = []
+                for i, j in parts:
+                    word = piece[i:j]
+                    if word in lex:
+                        new.append(_Tok(s + i, s + j, "word", word, weak=word in nw.WEAK))
+                    else:
+                        new.append(_Tok(s + i, s + j, "look", LOOKALIKES[word], weak=True))
+        for tok in new:
+            if out:
+                tok.gap, tok.odd = _gap(text[out[-1].end:tok.start])
+            out.append(tok)
+    return out
+
+
+def _runs(tokens: list[_Tok]) -> Iterator[list[_Tok]]:
+    run: list[_Tok] = []
+    for tok in tokens:
+        if tok.kind == "stop" or tok.gap == "break":
+            if run:
+                yield run
+            run = [] if tok.kind == "stop" else [tok]
+            continue
+        run.append(tok)
+    if run:
+        yield run
+
+
+def _resolve_words(run: list[_Tok], langs: tuple[str, ...]) -> None:
+    """Give each word its value in the run's language: the one most of its words belong to."""
+    lex = nw.lexicon(langs)
+    scores: dict[str, float] = {}
+    for tok in run:
+        if tok.kind == "word":
+            for lang in lex[tok.text]:
+                scores[lang] = scores.get(lang, 0.0) + (0.5 if tok.weak else 1.0)
+    order = {lang: k for k, lang in enumerate(langs)}
+    ranked = sorted(scores, key=lambda lang: (-scores[lang], order[lang]))
+    for tok in run:
+        if tok.kind == "word":
+            entries = lex[tok.text]
+            lang = next(lang for lang in ranked if lang in entries)
+            tok.value, tok.wkind = entries[lang]
+
+
+def _strong(tok: _Tok | None) -> bool:
+    return tok is not None and tok.kind in ("dig", "word", "look") and not tok.weak and tok.wkind != "join"
+
+
+def _firm_weak(run: list[_Tok]) -> list[_Tok | None]:
+    """Weak tokens (homophones, look-alikes, words of two meanings) count only glued to a
+    strong one, or between two strong ones; otherwise they split the run (None)."""
+    for _ in range(2):   # "o7o": the second O is firm once the 7 has firmed the first
+        for k, tok in enumerate(run):
+            if not tok.weak:
+                continue
+            prev = run[k - 1] if k else None
+            nxt = run[k + 1] if k + 1 < len(run) else None
+            glued = (tok.gap == "glued" and _strong(prev)) or (
+                nxt is not None and nxt.gap == "glued" and _strong(nxt))
+            if glued or (_strong(prev) and _strong(nxt) and tok.wkind != "join"
+                         and tok.gap != "strong" and nxt is not None and nxt.gap != "strong"):
+                tok.weak = False
+    return [tok if not tok.weak or tok.wkind == "join" else None for tok in run]
+
+
+@dataclass(slots=True)
+class _Piece:
+    start: int
+    end: int
+    digits: str
+    mixed: bool          # written with a word, a look-alike or an unusual separator
+    plus: bool = False
+    glued: bool = False  # nothing between it and the piece before
+
+
+def _number(tok: _Tok) -> int | None:
+    if tok.kind == "dig" and len(tok.text) <= 3:
+        return int(tok.text)
+    if tok.kind == "word" and tok.wkind in ("unit", "teen", "ten"):
+        return tok.value
+    return None
+
+
+def _options(toks: list[_Tok | None], k: int) -> list[tuple[int, _Piece | None]]:
+    """How the tokens from k on may start: (index after, piece), the likelier first."""
+    tok = toks[k]
+    if tok is None or tok.wkind == "join":
+        return [(k + 1, None)]
+    if tok.kind == "plus":
+        return [(k + 1, _Piece(tok.start, tok.end, "", False, True))]
+    out: list[tuple[int, _Piece | None]] = []
+    nxt = _at(toks, k + 1)
+    times = nxt is not None and nxt.wkind == "mult" and nxt.gap in ("glued", "tight")
+    if tok.kind in ("dig", "look"):
+        base = _number(tok)
+        if base is not None and times:
+            out += [(end, _Piece(tok.start, _end(toks, end), digits, True))
+                    for end, digits in _multiplied(toks, k, base)]
+        return out + [(k + 1, _Piece(tok.start, tok.end, tok.text, tok.kind == "look" or tok.odd))]
+    if tok.wkind == "mult":
+        return [(end, _Piece(tok.start, _end(toks, end), digits, True))
+                for end, digits in _multiplied(toks, k, 1)]
+    if times:
+        out += [(end, _Piece(tok.start, _end(toks, end), digits, True))
+                for end, digits in _multiplied(toks, k, tok.value)]
+    if tok.wkind == "ten":
+        unit, end = _unit_after(toks, k)
+        if unit is not None:
+            out.append((end, _Piece(tok.start, _end(toks, end), str(tok.value + unit), True)))
+            if end == k + 2 and toks[k + 1].gap != "glued":  # type: ignore[union-attr]
+                out.append((k + 1, _Piece(tok.start, tok.end, str(tok.value), True)))
+            return out
+    return out + [(k + 1, _Piece(tok.start, tok.end, str(tok.value), True))]
+
+
+def _glue(tok: _Tok, options: list[tuple[int, _Piece | None]]) -> list[tuple[int, _Piece | None]]:
+    for _, piece in options:
+        if piece is not None:
+            piece.glued = tok.gap == "glued"
+    return options
+
+
+def _end(toks: list[_Tok | None], end: int) -> int:
+    return toks[end - 1].end  # type: ignore[union-attr]
+
+
+def _readings(toks: list[_Tok | None]) -> list[list[_Piece | None]]:
+    """The ways the tokens read as digit pieces, at most MAX_READINGS: "seventy four" as 74
+    first, then as 70 4."""
+    results: list[list[_Piece | None]] = []
+    stack: list[tuple[int, list[_Piece | None]]] = [(0, [])]
+    while stack and len(results) < MAX_READINGS:
+        k, acc = stack.pop()
+        while k < len(toks):
+            tok = toks[k]
+            options = _options(toks, k)
+            first, *others = options if tok is None else _glue(tok, options)
+            for end, piece in reversed(others):
+                stack.append((end, acc + [piece]))
+            k, acc = first[0], acc + [first[1]]
+        results.append(acc)
+    return results
+
+
+def _at(toks: list[_Tok | None], k: int) -> _Tok | None:
+    return toks[k] if 0 <= k < len(toks) else None
+
+
+def _unit_after(toks: list[_Tok | None], k: int) -> tuple[int | None, int]:
+    """A unit word 1-9 that makes a compound with the ten at k ("sjuttiofyra", "seventy-four",
+    "treinta y cuatro"), and the index after it."""
+    nxt = _at(toks, k + 1)
+    if nxt is None or nxt.gap not in ("glued", "tight"):
+        return None, k + 1
+    if nxt.wkind == "join":
+        after = _at(toks, k + 2)
+        if after is not None and after.kind == "word" and after.wkind == "unit" and 0 < after.value < 10 \
+                and after.gap in ("glued", "tight"):
+            return after.value, k + 3
+        return None, k + 1
+    if nxt.kind == "word" and nxt.wkind == "unit" and 0 < nxt.value < 10:
+        return nxt.value, k + 2
+    return None, k + 1
+
+
+def _multiplied(toks: list[_Tok | None], k: int, base: int) -> Iterator[tuple[int, str]]:
+    """"two hundred forty", "2thousand", "sam sip hok": (index after, digits), longest first."""
+    m = k if toks[k].wkind == "mult" else k + 1  # type: ignore[union-attr]
+    mult = toks[m].value  # type: ignore[union-attr]
+    value = base * mult
+    add = _at(toks, m + 1)
+    if add is not None and add.gap in ("glued", "tight") and add.kind == "word":
+        small = add.value if add.wkind in ("unit", "teen", "ten") else None
+        if small is not None and small < mult:
+            end = m + 2
+            if add.wkind == "ten":
+                unit, after = _unit_after(toks, m + 1)
+                if unit is not None:
+                    small, end = small + unit, after
+            yield end, str(value + small)
+    yield m + 1, str(value)
+
+
+def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
+          lenient: bool) -> list[PhoneHit]:
+    """Numbers in one reading, left to right: at each start, the longest window that validates."""
+    out: list[PhoneHit] = []
+    starts = start_digits(region)
+    segs: list[list[_Piece]] = [[]]
+    for p in pieces:
+        if p is None:
+            segs.append([])
+        else:
+            segs[-1].append(p)
+    for seg in segs:
+        i = 0
+        while i < len(seg):
+            found = _window(seg, i, starts, region, lenient, text)
+            if found is None:
+                i += 1
+                continue
+            j, e164, country, intl = found
+            start = seg[i].start
+            raw = text[start:seg[j].end]
+            out.append(PhoneHit(e164, raw, field, start, seg[j].end, _methods(seg[i:j + 1], raw),
+                                country))
+            i = j + 1
+    return out
+
+
+def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: str, lenient: bool,
+            text: str) -> tuple[int, str, str, bool] | None:
+    intl = seg[i].plus
+    first = i + 1 if intl else i
+    if first >= len(seg) or not seg[first].digits:
+        return None
+    lead = seg[first].digits[0]
+    if not intl and starts is not None and lead not in starts and not seg[first].digits.startswith("00"):
+        return None
+    total, ends = 0, []
+    for j in range(first, len(seg)):
+        if seg[j].plus:
+            break
+        total += len(seg[j].digits)
+        if total > MAX_WINDOW_DIGITS:
+            break
+        if total >= MIN_WINDOW_DIGITS:
+            ends.append(j)
+    if i > 0 and seg[i].glued:
+        return None   # "12O701740605": no number starts inside letters and digits written together
+    whole_only = starts is None and not intl
+    for j in reversed(ends):
+        if j + 1 < len(seg) and seg[j + 1].glued:
+            continue
+        if whole_only and (i > 0 or j < len(seg) - 1):
+            continue
+        window = seg[first:j + 1]
+        if not any(p.mixed for p in window):
+            continue   # plain digits: the main reader's (and its negatives')
+        digits = "".join(p.digits for p in window)
+        raw = text[seg[i].start:seg[j].end]
+        if not intl and DATE_OR_TIME.fullmatch(raw):
+            continue
+        for candidate in readings(digits, intl, lambda: lenient, region):
+            found = validate(candidate, region)
+            if found:
+                return j, found[0], found[1], intl
+    return None
+
+
+def _methods(window: list[_Piece], raw: str) -> tuple[str, ...]:
+    methods = []
+    letters = [c for c in raw if c.isalpha()]
+    if any(len(c) for c in letters) and any(c.lower() not in "oli" for c in letters):
+        methods.append("words")
+    if any(c in "oOlIi" for c in raw) and _has_lookalike(raw):
+        methods.append("lookalike")
+    if any(c not in "0123456789+ -./()" and not c.isalpha() for c in raw):
+        methods.append("separators")
+    return tuple(methods) or ("words",)
+
+
+def _has_lookalike(raw: str) -> bool:
+    return any(m.group() in ("o", "O", "l", "I", "i") for m in re.finditer(r"(?<![^\W\d_])[oOlIi](?![^\W\d_])|(?<=[0-9])[oOlIi]|[oOlIi](?=[0-9])", raw))
+
+
+def find_mixed(text: str, lowered: str, words: Sequence[str], field: str, region: str,
+               hint: tuple[str, ...], lenient: bool) -> list[PhoneHit]:
+    """Numbers written with number words and digits mixed, in the spans `windows` picks.
+    `lowered`: the folded text lower-cased, as long as `text`."""
+    langs = nw.allowed_languages(hint, region)
+    spans = windows(lowered, words, langs)
+    hits: list[PhoneHit] = []
+    for lo, hi in spans:
+        for run in _runs(_tokens(lowered, lo, hi, langs)):
+            if len(run) > MAX_RUN_TOKENS:
+                continue   # a table or junk, not something to call
+            if len(run) < 2 and not (run and run[0].kind == "word"):
+                continue
+            _resolve_words(run, langs)
+            toks = _firm_weak(run)
+            best: list[PhoneHit] = []
+            for reading in _readings(toks):
+                found = _hits(reading, text, field, region, lenient)
+                if len(found) > len(best):
+                    best = found
+            hits.extend(best)
+    return hits
+
+
+def merge_mixed(hits: list[PhoneHit], mixed: list[PhoneHit]) -> list[PhoneHit]:
+    """The main reader's numbers plus the mixed reader's, in order. Where they overlap, the
+    one that takes in the other's whole span wins (the main reader may read a fragment of a
+    mixed number); otherwise the main reader's."""
+    out = list(hits)
+    for m in mixed:
+        overlapping = [h for h in out if h.start < m.end and m.start < h.end]
+        if all(m.start <= h.start and h.end <= m.end and (m.end - m.start) > (h.end - h.start)
+               for h in overlapping):
+            out = [h for h in out if h not in overlapping] + [m]
+    return sorted(out, key=lambda h: h.start)
