@@ -78,9 +78,10 @@ _TABLES: dict[str, str] = {
 WEAK = frozenset({
     "en", "o", "oh", "to", "too", "tu", "won", "for", "fore", "ate", "tree", "sex", "tju",
     "una", "un", "dos", "once", "mil", "um", "e", "y", "i", "si", "sun", "song", "sam", "see",
-    "ha", "pan", "jet", "pad", "hat", "het", "ot", "ket", "sto", "opt", "tri", "pet", "null",
-    "elf", "grand", "tiz", "tizen", "veinti", "huszon", "roi", "loi", "kow", "gao", "sib",
-    "nol", "fyr", "ten", "tre", "tio", "fem", "nia", "tolv", "tusen", "hundra",
+    "ha", "pan", "jet", "pad", "hat", "het", "ot", "ket", "sto", "opt", "pet", "null", "elf",
+    "grand", "tiz", "tizen", "veinti", "huszon", "roi", "loi", "kow", "gao", "sib", "soon",
+    "sii", "haa", "hok", "kao", "chet", "jed", "sip", "nung", "dez", "cem", "tres", "seis",
+    "sete", "nove", "dve", "egy", "mie", "ten",
 })
 
 # Which region makes which language's number words plausible, beyond the ad's own languages.
@@ -140,6 +141,29 @@ def lexicon(langs: tuple[str, ...]) -> dict[str, dict[str, Entry]]:
 def strong_words(langs: tuple[str, ...]) -> frozenset[str]:
     """Number words of `langs` that are no ordinary word as well (at least 3 letters)."""
     return frozenset(w for w in lexicon(langs) if w not in WEAK and len(w) >= 3)
+
+
+@cache
+def trigger_words(langs: tuple[str, ...]) -> frozenset[str]:
+    """Words that make a text worth reading for mixed numbers: the strong words, and every
+    number word of a language allowed beyond Swedish and English (Thai "song", "sam" are
+    weak words in English, but this ad or site is Thai)."""
+    extra = {w for lang in langs if lang not in ALWAYS for w, (_, kind) in table(lang).items()
+             if kind != "join" and len(w) >= 2}
+    return strong_words(langs) | extra
+
+
+# Function words that read as digits ("to", "for", "won"): a number never starts or ends on one
+# that stands alone, lest "... 06 05 for details" gain a digit.
+LOOSE = frozenset({"to", "too", "tu", "for", "fore", "won", "ate", "oh", "o", "en", "e", "y",
+                   "i", "un", "um", "una", "si", "see", "sun", "ha", "pad", "jet"})
+
+
+@cache
+def prefixes(langs: tuple[str, ...]) -> frozenset[str]:
+    """The first three letters of the strong words: a cheap test for number words written
+    together ("sjuttiofyra", "nollsjunoll")."""
+    return frozenset(w[:3] for w in strong_words(langs))
 
 
 @cache

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from functools import lru_cache
 
 from crawler.normalise import number_words as nw
@@ -26,6 +27,7 @@ WHOLE_MIN_WORDS = 3  # strong number words that make the whole text worth readin
 WHOLE_MAX_CHARS = 20_000
 MAX_READINGS = 16
 MAX_GAP = 4
+GLUED_MIN = 6       # a word this long may be number words written together
 MAX_RUN_TOKENS = 200
 LOOKALIKES = {"o": "0", "l": "1", "i": "1"}
 
@@ -46,12 +48,20 @@ class _Tok:
     weak: bool = False
     gap: str = "break"   # to the previous token: glued | tight | comma | strong | break
     odd: bool = False    # the gap before holds an unusual separator
+    loose: bool = False  # a weak word made a digit only by its neighbours
 
 
 def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the text may hold a mixed number: spans to read, merged."""
-    strong = nw.strong_words(langs)
+    strong = nw.trigger_words(langs)
     found = [] if strong.isdisjoint(words) else [w for w in words if w in strong]
+    starts = nw.prefixes(langs)
+    # Number words written together ("sjuttiofyra", "nollsjunoll") count as the words they are.
+    for word in compress(words, map(GLUED_MIN.__le__, map(len, words))):
+        if word not in strong and word[:3] in starts and word.isalpha():
+            parts = _split(word, langs)
+            if parts and len(parts) > 1:
+                found.append(word)
     if len(found) >= WHOLE_MIN_WORDS:
         return [(0, min(len(lowered), WHOLE_MAX_CHARS))]
     anchors = [m.start() for m in _TRIGGER.finditer(lowered)]
@@ -170,11 +180,16 @@ def _resolve_words(run: list[_Tok], langs: tuple[str, ...]) -> None:
                 scores[lang] = scores.get(lang, 0.0) + (0.5 if tok.weak else 1.0)
     order = {lang: k for k, lang in enumerate(langs)}
     ranked = sorted(scores, key=lambda lang: (-scores[lang], order[lang]))
+    # A run mostly in a language allowed for this ad reads that language's short words as
+    # digits: Thai "song", "sam", Hungarian "hat", "het" are ordinary words only in English.
+    home = ranked[0] if ranked and ranked[0] not in nw.ALWAYS and scores[ranked[0]] >= 4 else None
     for tok in run:
         if tok.kind == "word":
             entries = lex[tok.text]
             lang = next(lang for lang in ranked if lang in entries)
             tok.value, tok.wkind = entries[lang]
+            if lang == home and tok.wkind != "join":
+                tok.weak = False
 
 
 def _strong(tok: _Tok | None) -> bool:
@@ -182,20 +197,51 @@ def _strong(tok: _Tok | None) -> bool:
 
 
 def _firm_weak(run: list[_Tok]) -> list[_Tok | None]:
-    """Weak tokens (homophones, look-alikes, words of two meanings) count only glued to a
-    strong one, or between two strong ones; otherwise they split the run (None)."""
-    for _ in range(2):   # "o7o": the second O is firm once the 7 has firmed the first
-        for k, tok in enumerate(run):
-            if not tok.weak:
-                continue
-            prev = run[k - 1] if k else None
-            nxt = run[k + 1] if k + 1 < len(run) else None
-            glued = (tok.gap == "glued" and _strong(prev)) or (
-                nxt is not None and nxt.gap == "glued" and _strong(nxt))
-            if glued or (_strong(prev) and _strong(nxt) and tok.wkind != "join"
-                         and tok.gap != "strong" and nxt is not None and nxt.gap != "strong"):
-                tok.weak = False
+    """Weak tokens (homophones, look-alikes, words of two meanings) count only in a group
+    written together with a strong one ("o7o", "won7for"), or between strong groups: with one
+    on each side within two groups, or, in a run of three strong tokens or more, next to one
+    ("... 2three atetoo"). A lone weak word firmed by its neighbours is `loose`: no number
+    starts or ends on it. The rest split the run (None)."""
+    groups: list[list[_Tok]] = []
+    for tok in run:
+        if groups and tok.gap == "glued" and tok.kind != "plus" and groups[-1][-1].kind != "plus":
+            groups[-1].append(tok)
+        else:
+            groups.append([tok])
+    strong = [any(_strong(t) for t in grp) for grp in groups]
+    many = sum(map(_strong, run)) >= 3
+    for g, grp in enumerate(groups):
+        if strong[g]:
+            for t in grp:
+                t.weak = t.weak and t.wkind == "join"
+            continue
+        if grp[0].kind == "plus" or all(t.wkind == "join" for t in grp):
+            continue
+        left = _near(strong, groups, g, -1)
+        right = _near(strong, groups, g, 1)
+        lone_look = len(grp) == 1 and grp[0].kind == "look"
+        if (left and right and left + right <= (2 if lone_look else 3)) or (
+                many and not lone_look and min(left or 9, right or 9) == 1):
+            for t in grp:
+                t.weak = False
+                t.loose = len(grp) == 1 and (t.kind == "look" or t.text in nw.LOOSE)
     return [tok if not tok.weak or tok.wkind == "join" else None for tok in run]
+
+
+def _near(strong: list[bool], groups: list[list[_Tok]], g: int, step: int) -> int:
+    """Steps to a strong group from group g (0: none within two, or a strong gap between)."""
+    k = g
+    for dist in (1, 2):
+        edge = groups[k] if step > 0 else groups[k]
+        k += step
+        if not 0 <= k < len(groups):
+            return 0
+        gap_tok = groups[k][0] if step > 0 else edge[0]
+        if gap_tok.gap == "strong" or groups[k][0].kind == "plus":
+            return 0
+        if strong[k]:
+            return dist
+    return 0
 
 
 @dataclass(slots=True)
@@ -206,6 +252,7 @@ class _Piece:
     mixed: bool          # written with a word, a look-alike or an unusual separator
     plus: bool = False
     glued: bool = False  # nothing between it and the piece before
+    loose: bool = False  # no number starts or ends on it
 
 
 def _number(tok: _Tok) -> int | None:
@@ -248,10 +295,12 @@ def _options(toks: list[_Tok | None], k: int) -> list[tuple[int, _Piece | None]]
     return out + [(k + 1, _Piece(tok.start, tok.end, str(tok.value), True))]
 
 
-def _glue(tok: _Tok, options: list[tuple[int, _Piece | None]]) -> list[tuple[int, _Piece | None]]:
-    for _, piece in options:
+def _glue(tok: _Tok, k: int, options: list[tuple[int, _Piece | None]]) -> list[tuple[int, _Piece | None]]:
+    """Mark the pieces starting at token k: written together with the one before; loose."""
+    for end, piece in options:
         if piece is not None:
             piece.glued = tok.gap == "glued"
+            piece.loose = tok.loose and end == k + 1
     return options
 
 
@@ -269,7 +318,7 @@ def _readings(toks: list[_Tok | None]) -> list[list[_Piece | None]]:
         while k < len(toks):
             tok = toks[k]
             options = _options(toks, k)
-            first, *others = options if tok is None else _glue(tok, options)
+            first, *others = options if tok is None else _glue(tok, k, options)
             for end, piece in reversed(others):
                 stack.append((end, acc + [piece]))
             k, acc = first[0], acc + [first[1]]
@@ -361,13 +410,17 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
             break
         if total >= MIN_WINDOW_DIGITS:
             ends.append(j)
-    if i > 0 and seg[i].glued:
+    if (i > 0 and seg[i].glued) or seg[first].loose:
         return None   # "12O701740605": no number starts inside letters and digits written together
+    # Where no trunk prefix marks a national number (ES, PL, US), only a whole stretch is one.
     whole_only = starts is None and not intl
+    if whole_only and any(not p.loose for p in seg[:i]):
+        return None
+    last = max((k for k, p in enumerate(seg) if not p.loose), default=-1)
     for j in reversed(ends):
-        if j + 1 < len(seg) and seg[j + 1].glued:
+        if (j + 1 < len(seg) and seg[j + 1].glued) or seg[j].loose:
             continue
-        if whole_only and (i > 0 or j < len(seg) - 1):
+        if whole_only and j < last:
             continue
         window = seg[first:j + 1]
         if not any(p.mixed for p in window):
