@@ -117,6 +117,7 @@ def table(lang: str) -> dict[str, Entry]:
     return out
 
 
+@cache
 def allowed_languages(hint: tuple[str, ...], region: str) -> tuple[str, ...]:
     """The languages whose number words an ad may use: Swedish, English, the ad's languages
     that have a table, and the site region's language. Thai script in the ad counts as Thai."""

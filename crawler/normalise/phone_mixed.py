@@ -23,8 +23,6 @@ from crawler.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
 from crawler.normalise.results import PhoneHit
 
 WIDTH = 40           # characters either side of a trigger that are read
-WHOLE_MIN_WORDS = 3  # strong number words that make the whole text worth reading
-WHOLE_MAX_CHARS = 20_000
 MAX_READINGS = 16
 MAX_GAP = 4
 GLUED_MIN = 6       # a word this long may be number words written together
@@ -51,22 +49,29 @@ class _Tok:
     loose: bool = False  # a weak word made a digit only by its neighbours
 
 
-def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where the text may hold a mixed number: spans to read, merged."""
-    strong = nw.trigger_words(langs)
-    found = [] if strong.isdisjoint(words) else [w for w in words if w in strong]
+def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
+            covered: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Where the text may hold a mixed number: around its number words, and around digits
+    written together with number words or look-alikes ("17four0", "3o") or with "!" / "|"
+    between them. Spans to read, merged; most ads have none ("1h", "30min", "19yo" are no
+    cause). Anchors inside `covered` (numbers already read) are none either."""
+    trigger = nw.trigger_words(langs)
+    found = set() if trigger.isdisjoint(words) else set(trigger.intersection(words))
     starts = nw.prefixes(langs)
-    # Number words written together ("sjuttiofyra", "nollsjunoll") count as the words they are.
-    for word in compress(words, map(GLUED_MIN.__le__, map(len, words))):
-        if word not in strong and word[:3] in starts and word.isalpha():
+    # Number words written together ("sjuttiofyra", "nollsjunoll") count as the words they are;
+    # looked for only beside a number word written alone ("noll, sjuttiotvå, ...").
+    for word in compress(words, map(GLUED_MIN.__le__, map(len, words))) if found else ():
+        if word[:3] in starts and word not in trigger and word.isalpha():
             parts = _split(word, langs)
             if parts and len(parts) > 1:
-                found.append(word)
-    if len(found) >= WHOLE_MIN_WORDS:
-        return [(0, min(len(lowered), WHOLE_MAX_CHARS))]
-    anchors = [m.start() for m in _TRIGGER.finditer(lowered)]
-    if found:
-        anchors += [m.start() for m in _word_regex(tuple(sorted(set(found)))).finditer(lowered)]
+                found.add(word)
+    anchors = [k for word in found for k in _occurrences(lowered, word)]
+    for m in _TRIGGER.finditer(lowered):
+        pos = m.start()
+        if m.end() - pos == 2 or _glued_word(lowered, pos, langs):
+            anchors.append(pos)
+    if covered:
+        anchors = [a for a in anchors if not any(s <= a < e for s, e in covered)]
     if not anchors:
         return []
     anchors.sort()
@@ -83,9 +88,28 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...]) -> list[
     return spans
 
 
-@lru_cache(maxsize=256)
-def _word_regex(found: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, found)) + r")(?![^\W\d_])")
+def _occurrences(lowered: str, word: str) -> Iterator[int]:
+    """Where `word` stands as a word of its own (no letter either side)."""
+    k = lowered.find(word)
+    while k >= 0:
+        end = k + len(word)
+        if not (k and lowered[k - 1].isalpha()) and not (end < len(lowered) and lowered[end].isalpha()):
+            yield k
+        k = lowered.find(word, end)
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _glued_word(lowered: str, pos: int, langs: tuple[str, ...]) -> bool:
+    """Are the letters written together with the digit at `pos` number words or look-alikes?"""
+    after = _LETTER_RUN.match(lowered, pos + 1)
+    if after and _split(after.group(), langs) is not None:
+        return True
+    k = pos
+    while k and lowered[k - 1].isalpha():
+        k -= 1
+    return k < pos and _split(lowered[k:pos], langs) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -113,6 +137,7 @@ def _split(chunk: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ...] | 
     return best[0]
 
 
+@lru_cache(maxsize=1024)
 def _gap(gap: str) -> tuple[str, bool]:
     if not gap:
         return "glued", False
@@ -453,27 +478,39 @@ def _has_lookalike(raw: str) -> bool:
 
 
 def find_mixed(text: str, lowered: str, words: Sequence[str], field: str, region: str,
-               hint: tuple[str, ...], lenient: bool) -> list[PhoneHit]:
+               hint: tuple[str, ...], lenient: bool, found: Sequence[PhoneHit] = ()) -> list[PhoneHit]:
     """Numbers written with number words and digits mixed, in the spans `windows` picks.
-    `lowered`: the folded text lower-cased, as long as `text`."""
+    `lowered`: the folded text lower-cased, as long as `text`. `found`: numbers the main
+    reader has read; nothing inside them is a cause to look again."""
     langs = nw.allowed_languages(hint, region)
-    spans = windows(lowered, words, langs)
     hits: list[PhoneHit] = []
-    for lo, hi in spans:
-        for run in _runs(_tokens(lowered, lo, hi, langs)):
-            if len(run) > MAX_RUN_TOKENS:
-                continue   # a table or junk, not something to call
-            if len(run) < 2 and not (run and run[0].kind == "word"):
-                continue
-            _resolve_words(run, langs)
-            toks = _firm_weak(run)
-            best: list[PhoneHit] = []
-            for reading in _readings(toks):
-                found = _hits(reading, text, field, region, lenient)
-                if len(found) > len(best):
-                    best = found
-            hits.extend(best)
+    for lo, hi in windows(lowered, words, langs, [(h.start, h.end) for h in found]):
+        for s, e, e164, methods, country in _read_window(text[lo:hi], lowered[lo:hi], region,
+                                                         langs, lenient):
+            hits.append(PhoneHit(e164, text[lo + s:lo + e], field, lo + s, lo + e, methods, country))
     return hits
+
+
+@lru_cache(maxsize=4096)
+def _read_window(text: str, lowered: str, region: str, langs: tuple[str, ...],
+                 lenient: bool) -> tuple[tuple[int, int, str, tuple[str, ...], str], ...]:
+    """(start, end, E.164, methods, country) of the numbers in one window. Cached: a seller's
+    hidden number recurs verbatim across her ads."""
+    out: list[PhoneHit] = []
+    for run in _runs(_tokens(lowered, 0, len(lowered), langs)):
+        if len(run) > MAX_RUN_TOKENS:
+            continue   # a table or junk, not something to call
+        if len(run) < 2 and not (run and run[0].kind == "word"):
+            continue
+        _resolve_words(run, langs)
+        toks = _firm_weak(run)
+        best: list[PhoneHit] = []
+        for reading in _readings(toks):
+            got = _hits(reading, text, "", region, lenient)
+            if len(got) > len(best):
+                best = got
+        out.extend(best)
+    return tuple((h.start, h.end, h.e164, h.methods, h.country) for h in out)
 
 
 def merge_mixed(hits: list[PhoneHit], mixed: list[PhoneHit]) -> list[PhoneHit]:

@@ -166,20 +166,21 @@ def _find_phones(text: str, field: str, region: str, hint: tuple[str, ...], leni
     if words is None or scan is not text:
         words = LETTERS.findall(scan.lower())
     lowered, fast = lowered_scan(scan, lowered if scan is text else None)
-    mixed = find_mixed(text, lowered, words, field, region, hint, lenient) if fast else []
     spelled = lenient or count_digit_words(words) >= SPELLED_MIN_WORDS
-    if not spelled and not HAS_DIGIT.search(scan):
-        return mixed
     hits: list[PhoneHit] = []
-    ctx: _Field | None = None
-    for start, end in clusters(lowered, fast, spelled):
-        plain = plain_span(text, scan, start, end, field, region)
-        if plain:
-            hits.append(plain)
-            continue
-        if ctx is None:
-            ctx = _Field(text, scan, lowered, field, region, lenient)
-        hits.extend(_cluster_hits(ctx, start, end, hint, fast))
+    if spelled or HAS_DIGIT.search(scan):
+        ctx: _Field | None = None
+        for start, end in clusters(lowered, fast, spelled):
+            plain = plain_span(text, scan, start, end, field, region)
+            if plain:
+                hits.append(plain)
+                continue
+            if ctx is None:
+                ctx = _Field(text, scan, lowered, field, region, lenient)
+            hits.extend(_cluster_hits(ctx, start, end, hint, fast))
+    if not fast:
+        return hits   # lower-casing changed the text's length: spans would not line up
+    mixed = find_mixed(text, lowered, words, field, region, hint, lenient, hits)
     return merge_mixed(hits, mixed) if mixed else hits
 
 
