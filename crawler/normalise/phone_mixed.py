@@ -70,16 +70,15 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
             parts = _split(word, langs)
             if parts and len(parts) > 1:
                 found.add(word)
-    anchors = [k for word in found for k in _occurrences(lowered, word)]
+    spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)]
     for m in _TRIGGER.finditer(lowered):
         pos = m.start()
-        if m.end() - pos == 2 or _glued_word(lowered, pos, langs):
-            anchors.append(pos)
-    if covered:
-        anchors = [a for a in anchors if not any(s <= a < e for s, e in covered)]
+        end = pos + 2 if m.end() - pos == 2 else _glued_word(lowered, pos, langs)
+        if end:
+            spans_at.append((pos, end))
+    anchors = sorted(a for a, b in spans_at if not any(s <= a and b <= e for s, e in covered))
     if not anchors:
         return []
-    anchors.sort()
     spans: list[tuple[int, int]] = []
     for a in anchors:
         lo, hi = max(0, a - WIDTH), min(len(lowered), a + WIDTH)
@@ -90,7 +89,29 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
             spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
         else:
             spans.append((lo, hi))
-    return spans
+    return _cut(spans, covered, lowered) if covered else spans
+
+
+def _cut(spans: list[tuple[int, int]], covered: Sequence[tuple[int, int]],
+         lowered: str) -> list[tuple[int, int]]:
+    """The spans without the numbers already read, so no number is read from the middle of
+    one; except a number written together with what follows or precedes it ("310 555
+    2thousand"), which may be a fragment of a mixed one."""
+    out = list(spans)
+    for s, e in covered:
+        if (s and lowered[s - 1].isalnum()) or (e < len(lowered) and lowered[e].isalnum()):
+            continue
+        cut: list[tuple[int, int]] = []
+        for lo, hi in out:
+            if e <= lo or hi <= s:
+                cut.append((lo, hi))
+                continue
+            if lo < s:
+                cut.append((lo, s))
+            if e < hi:
+                cut.append((e, hi))
+        out = cut
+    return out
 
 
 def _occurrences(lowered: str, word: str) -> Iterator[int]:
@@ -106,15 +127,16 @@ def _occurrences(lowered: str, word: str) -> Iterator[int]:
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
-def _glued_word(lowered: str, pos: int, langs: tuple[str, ...]) -> bool:
-    """Are the letters written together with the digit at `pos` number words or look-alikes?"""
+def _glued_word(lowered: str, pos: int, langs: tuple[str, ...]) -> int:
+    """Where the digit at `pos` and the letters written together with it end, if those
+    letters are number words or look-alikes ("2thousand", "o7"); else 0."""
     after = _LETTER_RUN.match(lowered, pos + 1)
     if after and _split(after.group(), langs) is not None:
-        return True
+        return after.end()
     k = pos
     while k and lowered[k - 1].isalpha():
         k -= 1
-    return k < pos and _split(lowered[k:pos], langs) is not None
+    return pos + 1 if k < pos and _split(lowered[k:pos], langs) is not None else 0
 
 
 @lru_cache(maxsize=4096)
