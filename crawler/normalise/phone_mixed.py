@@ -438,7 +438,7 @@ def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
             j, e164, country, intl = found
             start = seg[i].start
             raw = text[start:seg[j].end]
-            out.append(PhoneHit(e164, raw, field, start, seg[j].end, _methods(seg[i:j + 1], raw),
+            out.append(PhoneHit(e164, raw, field, start, seg[j].end, _methods(raw),
                                 country))
             i = j + 1
     return out
@@ -488,20 +488,21 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
     return None
 
 
-def _methods(window: list[_Piece], raw: str) -> tuple[str, ...]:
+_LOOK = re.compile(r"(?<![^\W\d_])[oOlIi](?![^\W\d_])|(?<=[0-9])[oOlIi](?![^\W\d_])|"
+                   r"(?<![^\W\d_])[oOlIi](?=[0-9])")
+
+
+def _methods(raw: str) -> tuple[str, ...]:
+    """How the number was hidden: words, look-alike letters (an O or l standing alone or
+    against digits), unusual separators."""
     methods = []
-    letters = [c for c in raw if c.isalpha()]
-    if any(len(c) for c in letters) and any(c.lower() not in "oli" for c in letters):
+    if any(c.isalpha() and c not in "oOlIi" for c in raw):
         methods.append("words")
-    if any(c in "oOlIi" for c in raw) and _has_lookalike(raw):
+    if _LOOK.search(raw):
         methods.append("lookalike")
-    if any(c not in "0123456789+ -./()" and not c.isalpha() for c in raw):
+    if any(not c.isalnum() and c not in "+ -./()," for c in raw):
         methods.append("separators")
-    return tuple(methods) or ("words",)
-
-
-def _has_lookalike(raw: str) -> bool:
-    return any(m.group() in ("o", "O", "l", "I", "i") for m in re.finditer(r"(?<![^\W\d_])[oOlIi](?![^\W\d_])|(?<=[0-9])[oOlIi]|[oOlIi](?=[0-9])", raw))
+    return tuple(methods)
 
 
 def find_mixed(text: str, lowered: str, words: Sequence[str], field: str, region: str,
