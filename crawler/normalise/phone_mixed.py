@@ -27,10 +27,12 @@ MAX_READINGS = 16
 MAX_GAP = 4
 GLUED_MIN = 6       # a word this long may be number words written together
 MAX_RUN_TOKENS = 200
+WORDS_WITHOUT_DIGITS = 3  # different number words a number written in words alone needs
 LOOKALIKES = {"o": "0", "l": "1", "i": "1"}
 
 # A digit glued to a letter, or digits around "!" / "|": written by hand to dodge filters.
 _TRIGGER = re.compile(r"[0-9](?:(?=[^\W\d_])|(?<=[^\W\d_\s][0-9])|[!|](?=[0-9]))")
+_DIGIT = re.compile(r"[0-9]")
 _PIECE = re.compile(r"[0-9]+|[^\W\d_]+|\+")
 _PLAIN_GAP = frozenset(" -./()")
 
@@ -70,6 +72,8 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
             parts = _split(word, langs)
             if parts and len(parts) > 1:
                 found.add(word)
+    if 0 < len(found) < WORDS_WITHOUT_DIGITS and not _DIGIT.search(lowered):
+        return []   # "one night, two girls": too few words for a number, and no digits
     spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)]
     for m in _TRIGGER.finditer(lowered):
         pos = m.start()
