@@ -13,7 +13,7 @@ cuatro").
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 # "word=value" separated by spaces; several spellings of one value share it ("tretti/trettio=30").
 _TABLES: dict[str, str] = {
@@ -94,6 +94,8 @@ REGION_LANGUAGES: dict[str, str] = {
 ALWAYS = ("sv", "en")
 
 Entry = tuple[int, str]   # (value, kind)
+# Look-alike letters read as digits among digits.
+LOOKALIKES = {"o": "0", "l": "1", "i": "1"}
 
 
 @cache
@@ -171,3 +173,28 @@ def prefixes(langs: tuple[str, ...]) -> frozenset[str]:
 @cache
 def longest(langs: tuple[str, ...]) -> int:
     return max(map(len, lexicon(langs)))
+
+
+@lru_cache(maxsize=4096)
+def split_words(chunk: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ...] | None:
+    """A run of letters as number words and look-alikes, fewest pieces first, or None."""
+    lex = lexicon(langs)
+    if chunk in lex:
+        return ((0, len(chunk)),)
+    if len(chunk) > 60:
+        return None
+    widest = longest(langs)
+    best: list[tuple[tuple[int, int], ...] | None] = [None] * (len(chunk) + 1)
+    best[len(chunk)] = ()
+    for i in range(len(chunk) - 1, -1, -1):
+        choice = None
+        for j in range(min(len(chunk), i + widest), i, -1):
+            rest = best[j]
+            if rest is None:
+                continue
+            piece = chunk[i:j]
+            if piece in lex or (j == i + 1 and piece in LOOKALIKES):
+                if choice is None or len(rest) + 1 < len(choice):
+                    choice = ((i, j),) + rest
+        best[i] = choice
+    return best[0]

@@ -14,25 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from functools import lru_cache
 
 from crawler.normalise import number_words as nw
 from crawler.normalise.phone_plain import DATE_OR_TIME, MAX_WINDOW_DIGITS, readings, start_digits, validate
 from crawler.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
+from crawler.normalise.phone_windows import windows
 from crawler.normalise.results import PhoneHit
 
-WIDTH = 40           # characters either side of a trigger that are read
 MAX_READINGS = 16
 MAX_GAP = 4
-GLUED_MIN = 6       # a word this long may be number words written together
 MAX_RUN_TOKENS = 200
-WORDS_WITHOUT_DIGITS = 3  # different number words a number written in words alone needs
-LOOKALIKES = {"o": "0", "l": "1", "i": "1"}
 
-# A digit glued to a letter, or digits around "!" / "|": written by hand to dodge filters.
-_TRIGGER = re.compile(r"[0-9](?:(?=[^\W\d_])|(?<=[^\W\d_\s][0-9])|[!|](?=[0-9]))")
-_DIGIT = re.compile(r"[0-9]")
 _PIECE = re.compile(r"[0-9]+|[^\W\d_]+|\+")
 _PLAIN_GAP = frozenset(" -./()")
 
@@ -49,123 +42,6 @@ class _Tok:
     gap: str = "break"   # to the previous token: glued | tight | comma | strong | break
     odd: bool = False    # the gap before holds an unusual separator
     loose: bool = False  # a weak word made a digit only by its neighbours
-
-
-def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
-            covered: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-    """Where the text may hold a mixed number: around its number words, and around digits
-    written together with number words or look-alikes ("17four0", "3o") or with "!" / "|"
-    between them. Spans to read, merged; most ads have none ("1h", "30min", "19yo" are no
-    cause). Anchors inside `covered` (numbers already read) are none either."""
-    trigger = nw.trigger_words(langs)
-    if trigger.isdisjoint(words):
-        if not _TRIGGER.search(lowered):
-            return []   # most ads: two tests at C speed
-        found: set[str] = set()
-    else:
-        found = set(trigger.intersection(words))
-    starts = nw.prefixes(langs)
-    # Number words written together ("sjuttiofyra", "nollsjunoll") count as the words they are;
-    # looked for only beside a number word written alone ("noll, sjuttiotvå, ...").
-    for word in compress(words, map(GLUED_MIN.__le__, map(len, words))) if found else ():
-        if word[:3] in starts and word not in trigger and word.isalpha():
-            parts = _split(word, langs)
-            if parts and len(parts) > 1:
-                found.add(word)
-    if 0 < len(found) < WORDS_WITHOUT_DIGITS and not _DIGIT.search(lowered):
-        return []   # "one night, two girls": too few words for a number, and no digits
-    spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)]
-    for m in _TRIGGER.finditer(lowered):
-        pos = m.start()
-        end = pos + 2 if m.end() - pos == 2 else _glued_word(lowered, pos, langs)
-        if end:
-            spans_at.append((pos, end))
-    anchors = sorted(a for a, b in spans_at if not any(s <= a and b <= e for s, e in covered))
-    if not anchors:
-        return []
-    spans: list[tuple[int, int]] = []
-    for a in anchors:
-        lo, hi = max(0, a - WIDTH), min(len(lowered), a + WIDTH)
-        lo = lowered.rfind(" ", 0, lo) + 1 if lo else 0
-        space = lowered.find(" ", hi)
-        hi = len(lowered) if space < 0 else space
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
-        else:
-            spans.append((lo, hi))
-    return _cut(spans, covered, lowered) if covered else spans
-
-
-def _cut(spans: list[tuple[int, int]], covered: Sequence[tuple[int, int]],
-         lowered: str) -> list[tuple[int, int]]:
-    """The spans without the numbers already read, so no number is read from the middle of
-    one; except a number written together with what follows or precedes it ("310 555
-    2thousand"), which may be a fragment of a mixed one."""
-    out = list(spans)
-    for s, e in covered:
-        if (s and lowered[s - 1].isalnum()) or (e < len(lowered) and lowered[e].isalnum()):
-            continue
-        cut: list[tuple[int, int]] = []
-        for lo, hi in out:
-            if e <= lo or hi <= s:
-                cut.append((lo, hi))
-                continue
-            if lo < s:
-                cut.append((lo, s))
-            if e < hi:
-                cut.append((e, hi))
-        out = cut
-    return out
-
-
-def _occurrences(lowered: str, word: str) -> Iterator[int]:
-    """Where `word` stands as a word of its own (no letter either side)."""
-    k = lowered.find(word)
-    while k >= 0:
-        end = k + len(word)
-        if not (k and lowered[k - 1].isalpha()) and not (end < len(lowered) and lowered[end].isalpha()):
-            yield k
-        k = lowered.find(word, end)
-
-
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
-
-
-def _glued_word(lowered: str, pos: int, langs: tuple[str, ...]) -> int:
-    """Where the digit at `pos` and the letters written together with it end, if those
-    letters are number words or look-alikes ("2thousand", "o7"); else 0."""
-    after = _LETTER_RUN.match(lowered, pos + 1)
-    if after and _split(after.group(), langs) is not None:
-        return after.end()
-    k = pos
-    while k and lowered[k - 1].isalpha():
-        k -= 1
-    return pos + 1 if k < pos and _split(lowered[k:pos], langs) is not None else 0
-
-
-@lru_cache(maxsize=4096)
-def _split(chunk: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ...] | None:
-    """A run of letters as number words and look-alikes, fewest pieces first, or None."""
-    lex = nw.lexicon(langs)
-    if chunk in lex:
-        return ((0, len(chunk)),)
-    if len(chunk) > 60:
-        return None
-    longest = nw.longest(langs)
-    best: list[tuple[tuple[int, int], ...] | None] = [None] * (len(chunk) + 1)
-    best[len(chunk)] = ()
-    for i in range(len(chunk) - 1, -1, -1):
-        choice = None
-        for j in range(min(len(chunk), i + longest), i, -1):
-            rest = best[j]
-            if rest is None:
-                continue
-            piece = chunk[i:j]
-            if piece in lex or (j == i + 1 and piece in LOOKALIKES):
-                if choice is None or len(rest) + 1 < len(choice):
-                    choice = ((i, j),) + rest
-        best[i] = choice
-    return best[0]
 
 
 @lru_cache(maxsize=1024)
@@ -195,7 +71,7 @@ def _tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[_Tok]:
             kind = "stop" if is_quantity(text, s, e) else "dig"
             new = [_Tok(s, e, kind, piece)]
         else:
-            parts = _split(piece, langs)
+            parts = nw.split_words(piece, langs)
             if parts is None:
                 new = [_Tok(s, e, "stop", piece)]
             else:
@@ -205,7 +81,7 @@ def _tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[_Tok]:
                     if word in lex:
                         new.append(_Tok(s + i, s + j, "word", word, weak=word in nw.WEAK))
                     else:
-                        new.append(_Tok(s + i, s + j, "look", LOOKALIKES[word], weak=True))
+                        new.append(_Tok(s + i, s + j, "look", nw.LOOKALIKES[word], weak=True))
         for tok in new:
             if out:
                 tok.gap, tok.odd = _gap(text[out[-1].end:tok.start])
