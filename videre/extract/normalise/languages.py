@@ -31,6 +31,9 @@ PROFILES: dict[str, str] = {
     "it": "sono il la di per con molto nuova città citta ciao baci ragazza un una che non mi",
     "pt": "eu sou o a de para com muito nova cidade beijos olá ola não nao uma",
     "hu": "és vagyok az egy nem hogy szia új városban csók lány nagyon van",
+    # Bulgarian as ads write it in Latin letters (the Cyrillic script counts as "ru").
+    "bg": "zdravei zdraveite zdrasti az sam nova momiche grada obadi obadete celuvki tseluvki "
+          "chakam tuk mnogo priyatna ela",
 }
 SCRIPTS: dict[str, str] = {
     "th": r"[\u0e00-\u0e7f]",

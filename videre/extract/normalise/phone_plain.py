@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
+from typing import Literal
 
 import phonenumbers
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, NumberParseException, PhoneNumberFormat
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, NumberParseException, PhoneNumber, PhoneNumberFormat
 
 from videre.extract.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
 from videre.extract.normalise.results import PhoneHit
@@ -64,6 +65,14 @@ def validate(candidate: str, region: str) -> tuple[str, str] | None:
     Cached: the same few numbers recur across thousands of ads (that is what links them), and
     parsing is the costliest step here.
     """
+    quick = _validate_digits(candidate, region)
+    if quick is not None:
+        return quick or None
+    return _validate_parsed(candidate, region)
+
+
+def _validate_parsed(candidate: str, region: str) -> tuple[str, str] | None:
+    """`validate` through phonenumbers' full parser."""
     try:
         number = phonenumbers.parse(candidate, region)
     except NumberParseException:
@@ -72,6 +81,67 @@ def validate(candidate: str, region: str) -> tuple[str, str] | None:
         return None
     return (phonenumbers.format_number(number, PhoneNumberFormat.E164),
             phonenumbers.region_code_for_number(number) or "")
+
+
+def _validate_digits(candidate: str, region: str) -> tuple[str, str] | Literal[False] | None:
+    """`validate` for the common case, without phonenumbers' parser: digits after "+" and a
+    country code, or after the region's trunk prefix when that is plain digits ("0", "06",
+    "8"). phonenumbers still judges the number (`is_valid_number`); only the parsing, which
+    costs more than the judging, is skipped. None: not such a case, parse it. A test checks
+    that this agrees with the parser on many random candidates."""
+    if candidate[0] == "+":
+        digits = candidate[1:]
+        if digits[:1] == "0":
+            return None
+        for width in (1, 2, 3):
+            code = int(digits[:width]) if len(digits) > width and digits[:width].isdigit() else 0
+            if code in COUNTRY_CODE_TO_REGION_CODE:
+                break
+        else:
+            return None
+        prefix = _plain_prefix(COUNTRY_CODE_TO_REGION_CODE[code][0])
+        national = digits[width:]
+        if prefix is None or national.startswith(prefix):
+            return None
+    else:
+        prefix = _plain_prefix(region)
+        if not prefix or not candidate.startswith(prefix):
+            return None
+        national = candidate[len(prefix):]
+        code = _country_code(region)
+        if national.startswith(str(code)):
+            return None   # the parser may read a country code here
+    if not national.isdigit() or national[0] == "0" or not 2 <= len(national) <= 17:
+        return None
+    number = PhoneNumber(country_code=code, national_number=int(national))
+    if not phonenumbers.is_valid_number(number):
+        # The parser keeps a trunk prefix that a valid-looking number starts with (Russian
+        # 8 445 ...); let it judge those.
+        return None if candidate[0] != "+" and _whole_is_national(candidate, region) else False
+    return f"+{code}{national}", phonenumbers.region_code_for_number(number) or ""
+
+
+@cache
+def _plain_prefix(region: str) -> str | None:
+    """The region's trunk prefix when phonenumbers strips it as plain digits; "" if it has
+    none; None when stripping is more than that (a pattern, a rewrite) or unknown."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None or meta.national_prefix_transform_rule:
+        return None
+    prefix = meta.national_prefix_for_parsing or ""
+    return prefix if prefix.isdigit() or not prefix else None
+
+
+def _whole_is_national(digits: str, region: str) -> bool:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    pattern = meta.general_desc.national_number_pattern if meta and meta.general_desc else None
+    return pattern is None or re.fullmatch(pattern, digits) is not None
+
+
+@cache
+def _country_code(region: str) -> int:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return meta.country_code if meta is not None else 0
 
 
 def plain_span(text: str, scan: str, start: int, end: int, field: str, region: str) -> PhoneHit | None:

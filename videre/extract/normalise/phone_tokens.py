@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress
 
-from rapidfuzz.distance import Levenshtein
-
 from videre.extract.normalise import numerals
 
 MIN_WINDOW_DIGITS = 7
@@ -215,6 +213,9 @@ def _fuzzy_word(gap: str) -> tuple[int, int, str] | None:
     m = _FUZZY_WORD.fullmatch(gap)
     if not m:
         return None
+    # Imported here: only a misspelt word needs it, and importing it costs start-up time.
+    from rapidfuzz.distance import Levenshtein
+
     word = m.group(1).lower()
     digits = {d for w, (d, _) in numerals.word_table().items()
               if len(w) >= 4 and w not in numerals.HOMOPHONES and Levenshtein.distance(word, w) <= 1}

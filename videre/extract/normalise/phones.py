@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
 from videre.extract.normalise import numerals
+from videre.extract.normalise.phone_mixed import find_mixed, merge_mixed
 from videre.extract.normalise.phone_plain import (DATE_OR_TIME, MARKS, MAX_WINDOW_DIGITS, PLAIN_MAX,
                                            VALIDATE_CACHE, international_length, plain_field,
                                            plain_span, readings, start_digits, validate)
@@ -164,21 +165,23 @@ def _find_phones(text: str, field: str, region: str, hint: tuple[str, ...], leni
     scan = numerals.fold(text)
     if words is None or scan is not text:
         words = LETTERS.findall(scan.lower())
-    spelled = lenient or count_digit_words(words) >= SPELLED_MIN_WORDS
-    if not spelled and not HAS_DIGIT.search(scan):
-        return []
-    hits: list[PhoneHit] = []
-    ctx: _Field | None = None
     lowered, fast = lowered_scan(scan, lowered if scan is text else None)
-    for start, end in clusters(lowered, fast, spelled):
-        plain = plain_span(text, scan, start, end, field, region)
-        if plain:
-            hits.append(plain)
-            continue
-        if ctx is None:
-            ctx = _Field(text, scan, lowered, field, region, lenient)
-        hits.extend(_cluster_hits(ctx, start, end, hint, fast))
-    return hits
+    spelled = lenient or count_digit_words(words) >= SPELLED_MIN_WORDS
+    hits: list[PhoneHit] = []
+    if spelled or HAS_DIGIT.search(scan):
+        ctx: _Field | None = None
+        for start, end in clusters(lowered, fast, spelled):
+            plain = plain_span(text, scan, start, end, field, region)
+            if plain:
+                hits.append(plain)
+                continue
+            if ctx is None:
+                ctx = _Field(text, scan, lowered, field, region, lenient)
+            hits.extend(_cluster_hits(ctx, start, end, hint, fast))
+    if not fast:
+        return hits   # lower-casing changed the text's length: spans would not line up
+    mixed = find_mixed(text, lowered, words, field, region, hint, lenient, hits)
+    return merge_mixed(hits, mixed) if mixed else hits
 
 
 MEMO_MAX_CHARS = 120   # longer clusters (a whole text of spelled digits) are read directly

@@ -1,5 +1,5 @@
-"""Make phone_cases.py importable by the tests beside it: the suite runs with
---import-mode=importlib, which does not put test folders on sys.path."""
+"""Make phone_cases.py and mixed_cases.py importable by the tests beside them: the suite runs
+with --import-mode=importlib, which does not put test folders on sys.path."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
-if "phone_cases" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("phone_cases", Path(__file__).with_name("phone_cases.py"))
-    assert _spec is not None and _spec.loader is not None
-    _module = importlib.util.module_from_spec(_spec)
-    sys.modules["phone_cases"] = _module
-    _spec.loader.exec_module(_module)
+for _name in ("phone_cases", "mixed_cases"):
+    if _name not in sys.modules:
+        _spec = importlib.util.spec_from_file_location(_name, Path(__file__).with_name(f"{_name}.py"))
+        assert _spec is not None and _spec.loader is not None
+        _module = importlib.util.module_from_spec(_spec)
+        sys.modules[_name] = _module
+        _spec.loader.exec_module(_module)
