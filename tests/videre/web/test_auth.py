@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 from starlette.testclient import TestClient
 
@@ -12,6 +13,7 @@ from models.users import AuditEvent, LoginAttempt, User, WebSession
 from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.seed import PASSWORD
 from videre.db import Database
+from videre.errors import InputError
 from videre.web import accounts
 
 
@@ -105,6 +107,9 @@ def test_changing_own_password_signs_out_everywhere(analyst: tuple[TestClient, s
     assert r.status_code == 400
     r = client.post("/account", data={"csrf_token": token, "current": PASSWORD, "new": "short"})
     assert r.status_code == 400
+    for guessable in ("aaaaaaaaaaaa", "password1234", "anna.analyst2024", "qwertyuiop123"):
+        r = client.post("/account", data={"csrf_token": token, "current": PASSWORD, "new": guessable})
+        assert r.status_code == 400 and "för lätt att gissa" in r.text, guessable
     r = client.post("/account", data={"csrf_token": token, "current": PASSWORD, "new": "ett nytt långt lösenord"})
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert client.get("/").status_code == 303
@@ -146,3 +151,16 @@ def test_a_fresh_install_says_how_to_create_the_first_admin(tmp_path: Path) -> N
     with TestClient(create_app(settings, db), base_url="http://127.0.0.1") as client:
         assert 'id="no-accounts"' not in client.get("/login").text
     db.dispose()
+
+
+def test_password_policy_refuses_guessable_passwords_and_names_why() -> None:
+    for weak in ("aaaaaaaaaaaa", "password1234", "Password2024!", "iloveyou1234", "1qaz2wsx3edc", "bo.bergström1"):
+        with pytest.raises(InputError, match="too easy to guess"):
+            accounts.check_password(weak, "bo.bergström", 12)
+    # Long phrases of ordinary words pass; so do random tokens like the demo account's.
+    for strong in ("ett nytt långt lösenord", "Vinter-Göteborg-1987", "kX9#mQ2vLp8!"):
+        accounts.check_password(strong, "bo", 12)
+    # Only the first 72 characters are scored: a 1000-character password is judged by its start.
+    accounts.check_password("ett nytt långt lösenord " * 40, "bo", 12)
+    with pytest.raises(InputError, match="too easy"):
+        accounts.check_password("a" * 1000, "bo", 12)

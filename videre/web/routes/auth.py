@@ -120,7 +120,7 @@ def account_save(web: Web, request: Request, user: CurrentUser) -> Response:
                 accounts.set_password(s, row, str(f.get("new", "")), web.settings.web.min_password_length)
             except InputError:
                 return web.render(request, "account.html", status=400, done="",
-                                  error=N_("The new password is too short, too long, or the same as the username."))
+                                  error=N_("The new password is too short, too long, too easy to guess, or the same as the username."))
             audit.record(s, user, "settings", "user", user.id, password="changed")
             # Every session ended with the password change: sign this browser in again.
             return RedirectResponse("/login", 303)
