@@ -37,6 +37,11 @@ def name_of(names: dict[str, str], code: object, fallback: object = None) -> str
     return str(code if fallback is None else fallback)
 
 
+def client_ip(request: Request) -> str:
+    """The peer's address, or the forwarded one when the peer is a trusted proxy (web.trusted_proxies)."""
+    return request.client.host if request.client else ""
+
+
 def current(request: Request) -> CurrentUser | None:
     """The signed-in user, as the guard found them (None on the sign-in page and static files)."""
     return getattr(request.state, "user", None)

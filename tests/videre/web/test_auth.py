@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 from starlette.testclient import TestClient
 
-from models.users import AuditEvent, LoginAttempt, User, WebSession
+from models.users import AuditEvent, LoginThrottle, User, WebSession
 from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.seed import PASSWORD
 from videre.db import Database
@@ -51,9 +51,9 @@ def test_too_many_failures_lock_the_account_for_a_while(app_client: TestClient, 
     assert _try(app_client, "anna.analyst", PASSWORD) == 429
     # ...other accounts are not affected...
     assert _try(app_client, "lars.lead", PASSWORD) == 303
-    # ...and once the failures are older than the window, the account opens again.
+    # ...and once the lock has run out, the account opens again.
     with web_db.session() as s:
-        s.execute(update(LoginAttempt).values(at=datetime.now(timezone.utc) - timedelta(hours=1)))
+        s.execute(update(LoginThrottle).values(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1)))
     assert _try(app_client, "anna.analyst", PASSWORD) == 303
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -13,15 +14,12 @@ from starlette.routing import Route
 from models.users import User
 from videre.errors import InputError, Throttled
 from videre.web import accounts, audit, sessions, throttle
-from videre.web.context import LANG_COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
+from videre.web.context import LANG_COOKIE, client_ip, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
 from videre.web.guard import safe_next
 from videre.web.handlers import form, page
 from videre.web.i18n import N_, pick_language
 from videre.web.permissions import home_for
 from videre.web.sessions import COOKIE, CurrentUser
-
-
-ATTEMPTS_KEPT = timedelta(days=30)
 
 
 def _cookie_args(web: Web) -> dict[str, object]:
@@ -56,24 +54,24 @@ def login(request: Request) -> Response:
     f = form(request)
     username = accounts.normalise_username(str(f.get("username", "")))[:64]
     password = str(f.get("password", ""))
-    ip = request.client.host if request.client else ""
-    with web.db.session() as s:
-        try:
-            throttle.check(s, username, ip, web.settings.web)
-        except Throttled:
-            return _login_form(web, request, 429, N_("Too many failed attempts. Wait a few minutes and try again."),
-                               username)
+    ip = client_ip(request)
+    try:
+        with web.db.session() as s:
+            throttle.reserve(s, username, ip, web.settings.web)
+    except Throttled:
+        return _login_form(web, request, 429, N_("Too many failed attempts. Wait a few minutes and try again."),
+                           username)
     with web.db.session() as s:
         user = accounts.authenticate(s, username, password)
-        throttle.record(s, username, ip, ok=user is not None)
         if user is None:
             audit.record(s, None, "login_failed", "user", username, username=username, ip=ip)
             failed = True
         else:
             failed = False
-            # Housekeeping on the way in: expired sessions and stale attempts go.
+            throttle.succeeded(s, username, ip, web.settings.web)
+            # Housekeeping on the way in: expired sessions and stale throttle rows go.
             sessions.purge_expired(s, web.settings.web)
-            throttle.forget_before(s, datetime.now(timezone.utc) - ATTEMPTS_KEPT)
+            throttle.forget_before(s, datetime.now(timezone.utc) - throttle.FORGET_AFTER)
             token = sessions.start(s, user, ip)
             audit.record(s, CurrentUser(user.id, user.username, user.role, user.language, "", "", ip),
                          "login", "user", user.id)
@@ -97,6 +95,22 @@ def logout(web: Web, request: Request, user: CurrentUser) -> Response:
     return response
 
 
+def _current_password_ok(web: Web, user: CurrentUser, password: str) -> bool:
+    """The account page's password check counts against the same throttle as signing in: a stolen
+    session must not become an unthrottled password oracle."""
+    try:
+        with web.db.session() as s:
+            throttle.reserve(s, user.username, user.ip, web.settings.web)
+    except Throttled:
+        raise HTTPException(429, "too many failed password checks; wait a few minutes") from None
+    with web.db.session() as s:
+        if accounts.authenticate(s, user.username, password) is None:
+            audit.record(s, user, "password_check_failed", "user", user.id)
+            return False
+        throttle.succeeded(s, user.username, user.ip, web.settings.web)
+        return True
+
+
 @page("account")
 def account_page(web: Web, request: Request, user: CurrentUser) -> Response:
     return web.render(request, "account.html", done=request.query_params.get("done", ""), error="")
@@ -113,7 +127,7 @@ def account_save(web: Web, request: Request, user: CurrentUser) -> Response:
             audit.record(s, user, "settings", "user", user.id, language=row.language)
             done = "language"
         else:
-            if accounts.authenticate(s, user.username, str(f.get("current", ""))) is None:
+            if not _current_password_ok(web, user, str(f.get("current", ""))):
                 return web.render(request, "account.html", status=400, done="",
                                   error=N_("The current password is wrong."))
             try:
