@@ -155,5 +155,6 @@ class Web:
             html = self.env.get_template(name).render(**base, **context)
         return HTMLResponse(html, status_code=status)
 
-    def error(self, request: Request, status: int, message: str) -> HTMLResponse:
-        return self.render(request, "error.html", status=status, status_code=status, message=message, detail="")
+    def error(self, request: Request, status: int, message: str, detail: str = "") -> HTMLResponse:
+        return self.render(request, "error.html", status=status, status_code=status, message=message,
+                           detail=detail)
