@@ -12,13 +12,14 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from videre.config import Settings
 from videre.errors import ConfigError
+from videre.migration_lock import clear_half_made_schema, migration_engine, migration_lock
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
@@ -56,18 +57,32 @@ def alembic_config(url: str) -> AlembicConfig:
     return cfg
 
 
+def _revision(conn: Connection) -> str | None:
+    current = MigrationContext.configure(conn).get_current_revision()
+    conn.rollback()  # end the read transaction it began, so migrations begin their own
+    return current
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; cheap when it already is."""
+    """Bring the schema to the newest revision; cheap when it already is.
+
+    Each migration runs in one transaction (on SQLite too, see migration_lock), under a lock that
+    makes a second process starting at the same time wait and then find the work done.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            if _revision(conn) == head:
+                return
     except OperationalError as exc:
         raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
-    if current == head:
-        return
-    with engine.begin() as conn:
+    with migration_lock(engine), migration_engine(engine) as target, target.connect() as conn:
+        current = _revision(conn)
+        if current == head:
+            return
+        if current is None:
+            clear_half_made_schema(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
