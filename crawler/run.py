@@ -30,6 +30,7 @@ from models.ops import Run
 from videre.config import Settings, SiteSettings, load_settings
 from videre.db import Database
 from videre.errors import ConfigError, CrawlError, VidereError
+from videre.oplock import CRAWL_CHILD_LOCK, OpsLock
 from videre.runs import RunRecorder
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -256,8 +257,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         sites = select_sites(settings, args.site)
         db = Database.from_settings(settings)
+        # Held until this process ends, however its parent ends (videre/oplock.py).
+        lock = OpsLock(db, settings.path("locks"), CRAWL_CHILD_LOCK, purpose="crawl subprocess")
+        lock.acquire()
+        lock.hold_until_exit()
     except VidereError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.parent and os.getppid() != args.parent:
+        # The parent died before the lock was taken: its lock is gone, so this crawl must not run.
+        print("error: the process that started this crawl has ended", file=sys.stderr)
         return 2
     try:
         run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout)
