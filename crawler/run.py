@@ -13,12 +13,14 @@ import ctypes
 import ctypes.util
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -282,5 +284,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
 
 
+def _exit(status: int) -> None:
+    """End without the interpreter's shutdown: that would close the crawl-child lock's file or
+    connection while this process still lives (videre/oplock.py), for seconds of thread joins;
+    the kernel frees the lock as the process goes."""
+    for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
+        try:
+            flush()
+        except (OSError, ValueError):  # a parent that died took the pipes' other ends with it
+            pass
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = 1
+    try:
+        code = main()
+    except BaseException:  # noqa: BLE001 - reported, then the same exit as any other
+        try:
+            traceback.print_exc()
+        except OSError:
+            pass
+    finally:
+        _exit(code)

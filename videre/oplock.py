@@ -35,7 +35,6 @@ CRAWL_CHILD_LOCK = "videre-ops-crawl-child"
 
 # Locks held for the life of the process (OpsLock.hold_until_exit).
 _KEPT: list["OpsLock"] = []
-_KEPT_FDS: list[int] = []
 
 
 class LockBusy(VidereError):
@@ -140,12 +139,10 @@ class OpsLock:
         self._fh = fh
 
     def hold_until_exit(self) -> None:
-        """Keep the lock until this process is gone, past the end of its main function: through
-        the interpreter's shutdown (thread joins, atexit) too, which can take seconds after a crawl.
-        The file lock is kept by a duplicate descriptor that only the kernel closes, at exit."""
+        """Never release: the lock goes when the kernel closes the process's file or socket.
+        The process must end with os._exit, since the interpreter's shutdown would close both
+        and can take seconds of thread joins after a crawl (crawler/run.py)."""
         _KEPT.append(self)
-        if self._fh is not None:
-            _KEPT_FDS.append(os.dup(self._fh.fileno()))
 
     def release(self) -> None:
         if self._conn is not None:

@@ -71,11 +71,15 @@ def test_an_unknown_site_is_refused_before_anything_starts(tmp_path: Path, demo:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie holds no locks
+    """Any thread of the process still running: a zombie holds no locks, but while the other
+    threads of an exiting process finish, its leader already shows as one."""
+    states = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return any(state != "Z" for state in states)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
