@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -98,11 +97,8 @@ def logout(web: Web, request: Request, user: CurrentUser) -> Response:
 def _current_password_ok(web: Web, user: CurrentUser, password: str) -> bool:
     """The account page's password check counts against the same throttle as signing in: a stolen
     session must not become an unthrottled password oracle."""
-    try:
-        with web.db.session() as s:
-            throttle.reserve(s, user.username, user.ip, web.settings.web)
-    except Throttled:
-        raise HTTPException(429, "too many failed password checks; wait a few minutes") from None
+    with web.db.session() as s:
+        throttle.reserve(s, user.username, user.ip, web.settings.web)
     with web.db.session() as s:
         if accounts.authenticate(s, user.username, password) is None:
             audit.record(s, user, "password_check_failed", "user", user.id)
@@ -127,9 +123,13 @@ def account_save(web: Web, request: Request, user: CurrentUser) -> Response:
             audit.record(s, user, "settings", "user", user.id, language=row.language)
             done = "language"
         else:
-            if not _current_password_ok(web, user, str(f.get("current", ""))):
-                return web.render(request, "account.html", status=400, done="",
-                                  error=N_("The current password is wrong."))
+            try:
+                if not _current_password_ok(web, user, str(f.get("current", ""))):
+                    return web.render(request, "account.html", status=400, done="",
+                                      error=N_("The current password is wrong."))
+            except Throttled:
+                return web.render(request, "account.html", status=429, done="",
+                                  error=N_("Too many failed attempts. Wait a few minutes and try again."))
             try:
                 accounts.set_password(s, row, str(f.get("new", "")), web.settings.web.min_password_length)
             except InputError:
