@@ -40,6 +40,8 @@ JOB_PREFIX = "videre:"
 CRAWL_JOB = "videre:crawl"
 RETENTION_JOB = "videre:retention"
 RUN_JOB = "videre.schedule:run_job"
+# A day of minutes: enough to leave any repeated hour behind.
+MAX_PROBES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,17 @@ class WallClockCron(BaseTrigger):
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
         nxt = self.cron.get_next_fire_time(previous_fire_time, now)
-        while (nxt is not None and previous_fire_time is not None
-               and _wall(nxt, self.timezone) == _wall(previous_fire_time, self.timezone)):
-            nxt = self.cron.get_next_fire_time(nxt, nxt + timedelta(microseconds=1))
+        if previous_fire_time is None or nxt is None:
+            return nxt
+        seen = _wall(previous_fire_time, self.timezone)
+        probe = nxt
+        # Asked from inside the repeated hour, CronTrigger can answer with its first occurrence
+        # again (an earlier instant): step forward a minute at a time until it answers later.
+        for _ in range(MAX_PROBES):
+            if nxt is None or (nxt > previous_fire_time and _wall(nxt, self.timezone) != seen):
+                return nxt
+            probe += timedelta(minutes=1)
+            nxt = self.cron.get_next_fire_time(None, probe)
         return nxt
 
     def __str__(self) -> str:

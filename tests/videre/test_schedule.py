@@ -257,13 +257,14 @@ def test_one_nightly_run_per_calendar_night_across_dst_changes(tmp_path: Path, n
     settings = _settings(tmp_path)
     day = datetime.fromisoformat(night).replace(tzinfo=STHLM)
     start, end = day.replace(day=day.day - 1, hour=0), day.replace(hour=23, minute=59) + (day - day.replace(day=day.day - 1))
-    times = _fire_times(settings, CRAWL_JOB, start, end)
-    assert [t.astimezone(STHLM).isoformat() for t in times] == expected
-    dates = [t.astimezone(STHLM).date() for t in times]
-    assert len(dates) == len(set(dates))
+    # Through UTC: a nonexistent local time such as 02:15+01:00 on the spring night reads as the
+    # instant it is (03:15+02:00).
+    local = [t.astimezone(timezone.utc).astimezone(STHLM) for t in _fire_times(settings, CRAWL_JOB, start, end)]
+    assert [t.isoformat() for t in local] == expected
+    assert len({t.date() for t in local}) == len(local)
     # The retention purge at 04:30 is outside the repeated hour and keeps its one run a night too.
     purges = _fire_times(settings, RETENTION_JOB, start, end)
-    assert len({t.astimezone(STHLM).date() for t in purges}) == len(purges) == 3
+    assert len({t.astimezone(timezone.utc).astimezone(STHLM).date() for t in purges}) == len(purges) == 3
 
 
 def test_stored_jobs_of_older_versions_get_the_new_trigger(tmp_path: Path, started: list[Scheduler]) -> None:
