@@ -6,14 +6,14 @@ from alembic import context
 from sqlalchemy import Connection
 
 import models
-from videre.config import load_settings
-from videre.db import make_engine
-from videre.schedule import JOBSTORE_TABLE
+from videre.core.config import load_settings
+from videre.store.db import make_engine
+from models.ops import SCHEDULER_JOBS_TABLE
 
 target_metadata = models.Base.metadata
 # Tables that live in the database but are not Videre's models: APScheduler's job store
-# (videre.schedule) creates and owns its table, so autogenerate must not offer to drop it.
-FOREIGN_TABLES = frozenset({JOBSTORE_TABLE})
+# (videre.services.schedule) creates and owns its table, so autogenerate must not offer to drop it.
+FOREIGN_TABLES = frozenset({SCHEDULER_JOBS_TABLE})
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
@@ -28,8 +28,8 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_name=_include_name,
-        # All or nothing per migration on both backends; on SQLite this holds because videre.db
-        # migrates on a connection whose transactions really contain DDL (videre/migration_lock.py).
+        # All or nothing per migration on both backends; on SQLite this holds because videre.store.db
+        # migrates on a connection whose transactions really contain DDL (videre/store/migration_lock.py).
         transaction_per_migration=True,
         transactional_ddl=True,
     )

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
-from videre.errors import AppendOnlyViolation
+from videre.core.errors import AppendOnlyViolation
 
 ROLES = ("analyst", "lead", "outreach", "admin")
 LANGUAGES = ("sv", "en")
@@ -45,7 +45,7 @@ class WebSession(Base):
 class LoginThrottle(Base):
     """Sign-in throttle state, one row per account ("account:<name>") and per address ("address:<ip>").
 
-    Rows are read and changed under a row lock in the same transaction (videre/web/throttle.py),
+    Rows are read and changed under a row lock in the same transaction (videre/services/throttle.py),
     so parallel guesses cannot slip past the limit.
     """
 

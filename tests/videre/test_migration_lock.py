@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 import models
-from videre.db import Database, alembic_config
-from videre.errors import ConfigError
+from videre.store.db import Database, alembic_config
+from videre.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
@@ -38,7 +38,7 @@ OPENER = textwrap.dedent("""
                 time.sleep(60)
             return result
         Operations.create_table = slow
-    from videre.db import Database
+    from videre.store.db import Database
     go = os.environ.get("GO")
     print("READY", flush=True)
     while go and not os.path.exists(go):

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from models.ops import Run
 from tests.crawler.conftest import demo, demo_config, world  # noqa: F401 (the demo fixtures)
 from videre.cli.main import main
-from videre.config import load_settings
-from videre.db import Database
+from videre.core.config import load_settings
+from videre.store.db import Database
 from videre.demo import DemoSites, World
-from videre.oplock import LockBusy, OpsLock
+from videre.store.oplock import LockBusy, OpsLock
 
 
 def _config(tmp_path: Path, demo: DemoSites, cards: str = "ads") -> Path:

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.web.app import create_app, server_options
 
 

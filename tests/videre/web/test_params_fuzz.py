@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from tests.conftest import make_settings
 from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import World, seed
-from videre.db import Database
+from videre.store.db import Database
 from videre.web.app import create_app
 
 # The names handlers read (grep of videre/web), plus a few they do not.

@@ -18,10 +18,11 @@ from tests.conftest import make_settings
 from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.live import live_server
 from tests.videre.web.seed import PASSWORD
-from videre.config import Settings
-from videre.db import Database
-from videre.errors import Throttled
-from videre.web import accounts, throttle
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.core.errors import Throttled
+from videre.services import accounts
+from videre.services import throttle
 
 GUESSES = 40
 LIMIT = 5
@@ -167,7 +168,7 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies(tmp_path: Pa
 
 
 def test_trusted_proxies_must_be_addresses(tmp_path: Path) -> None:
-    from videre.errors import ConfigError
+    from videre.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="trusted_proxies"):
         make_settings(tmp_path, web={"trusted_proxies": ["proxy.example"]})
