@@ -28,6 +28,10 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_name=_include_name,
+        # All or nothing per migration on both backends; on SQLite this holds because videre.store.db
+        # migrates on a connection whose transactions really contain DDL (videre/store/migration_lock.py).
+        transaction_per_migration=True,
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,12 +13,14 @@ import ctypes
 import ctypes.util
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +32,7 @@ from models.ops import Run
 from videre.core.config import Settings, SiteSettings, load_settings
 from videre.store.db import Database, assume_current
 from videre.core.errors import ConfigError, CrawlError, VidereError
+from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
 from videre.store.run_record import RunRecorder
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -263,8 +266,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         db = Database(settings.database.url, settings.database.echo, auto_migrate=not args.parent)
         if args.parent:
             assume_current(db.engine.url.render_as_string(hide_password=False))
+        # Held until this process ends, however its parent ends (videre/store/oplock.py).
+        lock = OpsLock(db, settings.path("locks"), CRAWL_CHILD_LOCK, purpose="crawl subprocess")
+        lock.acquire()
+        lock.hold_until_exit()
     except VidereError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.parent and os.getppid() != args.parent:
+        # The parent died before the lock was taken: its lock is gone, so this crawl must not run.
+        print("error: the process that started this crawl has ended", file=sys.stderr)
         return 2
     try:
         run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout)
@@ -280,5 +291,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
 
 
+def _exit(status: int) -> None:
+    """End without the interpreter's shutdown: that would close the crawl-child lock's file or
+    connection while this process still lives (videre/store/oplock.py), for seconds of thread joins;
+    the kernel frees the lock as the process goes."""
+    for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
+        try:
+            flush()
+        except (OSError, ValueError):  # a parent that died took the pipes' other ends with it
+            pass
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = 1
+    try:
+        code = main()
+    except BaseException:  # noqa: BLE001 - reported, then the same exit as any other
+        try:
+            traceback.print_exc()
+        except OSError:
+            pass
+    finally:
+        _exit(code)

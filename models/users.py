@@ -42,20 +42,22 @@ class WebSession(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
 
 
-class LoginAttempt(Base):
-    """Every sign-in attempt; failures in a recent window throttle the account and the address."""
+class LoginThrottle(Base):
+    """Sign-in throttle state, one row per account ("account:<name>") and per address ("address:<ip>").
 
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
-        Index("ix_login_attempts_ip_at", "ip", "at"),
-    )
+    Rows are read and changed under a row lock in the same transaction (videre/services/throttle.py),
+    so parallel guesses cannot slip past the limit.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    username: Mapped[str] = mapped_column(String(64))
-    ip: Mapped[str] = mapped_column(String(64), default="")
-    ok: Mapped[bool] = mapped_column(default=False)
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # Accounts: failed checks since the last success (reserved before the check, undone by a success).
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    # Addresses: a token bucket; None is a full bucket.
+    tokens: Mapped[float | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class AuditEvent(Base):

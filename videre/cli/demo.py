@@ -121,9 +121,9 @@ def _demo_account(app: App) -> None:
 def _serve(app: App) -> None:
     import uvicorn
 
-    from videre.web.app import create_app
+    from videre.web.app import create_app, server_options
 
     web = app.settings.web
     click.echo(f"Serving the analysts' UI on http://{web.host}:{web.port} (Ctrl-C to stop).")
     uvicorn.run(create_app(app.settings, app.db), host=web.host, port=web.port, log_level="warning",
-                server_header=False)
+                **server_options(web))

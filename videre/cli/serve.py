@@ -20,9 +20,8 @@ def serve(app: App, host: str | None, port: int | None) -> None:
     """
     import uvicorn
 
-    from videre.web.app import create_app
+    from videre.web.app import create_app, server_options
 
     web = app.settings.web
-    # No access log: its URLs hold search terms (names, numbers). The audit log records them instead.
     uvicorn.run(create_app(app.settings, app.db), host=host or web.host, port=port or web.port,
-                log_level="info", server_header=False, access_log=False)
+                log_level="info", **server_options(web))

@@ -5,6 +5,7 @@ This is the only module that reads the environment.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -187,6 +188,21 @@ class WebSettings(_Model):
     login_max_failures: int = Field(5, ge=1, description="failures per account or address per window")
     login_window_minutes: int = Field(15, ge=1)
     min_password_length: int = Field(12, ge=8)
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto are
+    # believed. Empty: forwarded headers are ignored and the peer's own address is what the
+    # audit log records and the sign-in throttle counts (docs/security.md).
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"web.trusted_proxies: {entry!r} is not an IP address or network "
+                                 "(such as 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
 
 
 class RetentionSettings(_Model):

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from models.users import LANGUAGES, ROLES, User, WebSession
 from videre.core.errors import InputError, NotFound
@@ -20,6 +21,12 @@ from videre.core.errors import InputError, NotFound
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_PASSWORD_CHARS = 1024
 HASHER = PasswordHasher()
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash scenario"
+# (argon2 hashes are exactly that scenario). Common words, keyboard walks, repeats, dates and
+# the username itself score lower.
+MIN_STRENGTH = 3
+# zxcvbn refuses longer input (its matching is quadratic); the first 72 characters decide.
+STRENGTH_CHARS = 72
 # Verified against when the account does not exist, so that a wrong username costs as much time
 # as a wrong password and the response does not reveal which accounts exist.
 
@@ -48,6 +55,11 @@ def check_password(password: str, username: str, min_length: int) -> None:
         raise InputError(f"the password must have at most {MAX_PASSWORD_CHARS} characters")
     if password.strip().casefold() == username.casefold():
         raise InputError("the password must not be the username")
+    verdict = zxcvbn(password[:STRENGTH_CHARS], user_inputs=[username, "videre"])
+    if verdict["score"] < MIN_STRENGTH:
+        hint = verdict["feedback"]["warning"] or "it follows a pattern that is quick to guess"
+        raise InputError(f"the password is too easy to guess ({hint.rstrip('.')}); "
+                         "use a few unrelated words or a longer phrase")
 
 
 def check_role(role: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +22,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from models.ops import SCHEDULER_JOBS_TABLE
@@ -40,6 +41,8 @@ JOB_PREFIX = "videre:"
 CRAWL_JOB = "videre:crawl"
 RETENTION_JOB = "videre:retention"
 RUN_JOB = "videre.services.schedule:run_job"
+# A day of minutes: enough to leave any repeated hour behind.
+MAX_PROBES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class JobSpec:
     id: str
     name: str
     args: tuple[str, str | None]  # (task, site)
-    trigger: CronTrigger
+    trigger: WallClockCron
 
 
 @dataclass
@@ -69,9 +72,48 @@ def zone(settings: Settings) -> ZoneInfo:
         raise ConfigError(f"schedule.timezone {settings.schedule.timezone!r} is not a known time zone") from None
 
 
-def cron(expr: str, tz: ZoneInfo, what: str) -> CronTrigger:
+def _wall(t: datetime, tz: ZoneInfo) -> datetime:
+    return t.astimezone(tz).replace(tzinfo=None)
+
+
+class WallClockCron(BaseTrigger):
+    """A cron trigger that fires at most once per local wall-clock time.
+
+    When the clocks go back (the last Sunday of October in Europe) 02:00-03:00 happens twice, and
+    APScheduler's CronTrigger fires "15 2 * * *" at 02:15 summer time and again at 02:15 winter
+    time: a second nightly crawl, re-score and watchlist check. The repeat is skipped. In spring,
+    when 02:00-03:00 does not exist, CronTrigger already moves the run to 03:15 that night.
+    """
+
+    def __init__(self, cron: CronTrigger) -> None:
+        self.cron = cron
+        self.timezone = cron.timezone
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        nxt = self.cron.get_next_fire_time(previous_fire_time, now)
+        if previous_fire_time is None or nxt is None:
+            return nxt
+        seen = _wall(previous_fire_time, self.timezone)
+        probe = nxt
+        # Asked from inside the repeated hour, CronTrigger can answer with its first occurrence
+        # again (an earlier instant): step forward a minute at a time until it answers later.
+        for _ in range(MAX_PROBES):
+            if nxt is None or (nxt > previous_fire_time and _wall(nxt, self.timezone) != seen):
+                return nxt
+            probe += timedelta(minutes=1)
+            nxt = self.cron.get_next_fire_time(None, probe)
+        return nxt
+
+    def __str__(self) -> str:
+        return str(self.cron)
+
+    def __repr__(self) -> str:
+        return f"<WallClockCron {self.cron!r}>"
+
+
+def cron(expr: str, tz: ZoneInfo, what: str) -> WallClockCron:
     try:
-        return CronTrigger.from_crontab(expr, timezone=tz)
+        return WallClockCron(CronTrigger.from_crontab(expr, timezone=tz))
     except ValueError as exc:
         raise ConfigError(f"{what} {expr!r} is not a cron expression "
                           f"(minute hour day month weekday): {exc}") from None
@@ -128,7 +170,9 @@ def run_job(task: str, site: str | None = None) -> None:
 
 def _same(job: Job, spec: JobSpec, grace: int) -> tuple[bool, bool]:
     """(trigger unchanged, everything else unchanged)."""
-    trigger = str(job.trigger) == str(spec.trigger) and str(job.trigger.timezone) == str(spec.trigger.timezone)
+    # The type too: jobs stored by older versions hold a plain CronTrigger that fires twice in autumn.
+    trigger = (type(job.trigger) is type(spec.trigger) and str(job.trigger) == str(spec.trigger)
+               and str(job.trigger.timezone) == str(spec.trigger.timezone))
     rest = (job.func_ref == RUN_JOB and tuple(job.args) == spec.args and job.name == spec.name
             and job.misfire_grace_time == grace and job.coalesce and job.max_instances == 1)
     return trigger, rest

@@ -7,17 +7,16 @@ from contextlib import contextmanager
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
-
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from videre.core.config import Settings
 from videre.core.errors import ConfigError
+from videre.store.migration_lock import clear_half_made_schema, migration_engine, migration_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -74,24 +73,41 @@ def assume_current(url: str) -> None:
     _AT_HEAD.add(url)
 
 
+def _revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    current = MigrationContext.configure(conn).get_current_revision()
+    conn.rollback()  # end the read transaction it began, so migrations begin their own
+    return current
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; cheap when it already is."""
+    """Bring the schema to the newest revision; cheap when it already is.
+
+    Each migration runs in one transaction (on SQLite too, see migration_lock), under a lock that
+    makes a second process starting at the same time wait and then find the work done.
+    """
     key = engine.url.render_as_string(hide_password=False)
     if key in _AT_HEAD:
         return
     from alembic import command
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    cfg = alembic_config(key)
     head = ScriptDirectory.from_config(cfg).get_current_head()
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _revision(conn)
     except OperationalError as exc:
         raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
-    if current != head:
-        with engine.begin() as conn:
+    if current == head:
+        _AT_HEAD.add(key)
+        return
+    with migration_lock(engine), migration_engine(engine) as target, target.connect() as conn:
+        current = _revision(conn)
+        if current != head:
+            if current is None:
+                clear_half_made_schema(conn)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     _AT_HEAD.add(key)

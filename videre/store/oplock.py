@@ -26,6 +26,15 @@ from videre.core.errors import VidereError
 # One name for everything that writes ads in bulk: crawls, imports, re-scores, the nightly
 # sequence, purges.
 OPS_LOCK = "videre-ops"
+# Held by the crawl subprocess for its whole life (crawler/process.py). Its parent holds OPS_LOCK, but
+# a parent killed on its own releases that while the child still closes its spiders (it gets
+# SIGTERM through PR_SET_PDEATHSIG and may take a while): whoever takes OPS_LOCK also checks
+# that no crawl child is left.
+CRAWL_CHILD_LOCK = "videre-ops-crawl-child"
+
+
+# Locks held for the life of the process (OpsLock.hold_until_exit).
+_KEPT: list["OpsLock"] = []
 
 
 class LockBusy(VidereError):
@@ -71,6 +80,18 @@ class OpsLock:
             self._acquire_advisory()
         else:
             self._acquire_file()
+        if self.name == OPS_LOCK:
+            self._no_orphaned_crawl()
+
+    def _no_orphaned_crawl(self) -> None:
+        probe = OpsLock(self.db, self.lock_dir, CRAWL_CHILD_LOCK, purpose="check")
+        try:
+            probe.acquire()
+        except LockBusy as exc:
+            self.release()
+            raise LockBusy(f"a crawl process is still finishing after the process that started it "
+                           f"ended: {exc}") from None
+        probe.release()
 
     def _acquire_advisory(self) -> None:
         conn = self.db.engine.connect()
@@ -116,6 +137,12 @@ class OpsLock:
                              "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}))
         fh.flush()
         self._fh = fh
+
+    def hold_until_exit(self) -> None:
+        """Never release: the lock goes when the kernel closes the process's file or socket.
+        The process must end with os._exit, since the interpreter's shutdown would close both
+        and can take seconds of thread joins after a crawl (crawler/process.py)."""
+        _KEPT.append(self)
 
     def release(self) -> None:
         if self._conn is not None:

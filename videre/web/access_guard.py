@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 import anyio.to_thread
 from starlette.datastructures import FormData
@@ -20,13 +20,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from videre.web.context import LOGIN_COOKIE, Web
 from videre.web.i18n import N_
+from videre.web.params import BadText, check_request, decode_pairs
 from videre.services.sessions import COOKIE
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 PUBLIC_PATHS = frozenset({"/login"})
 STATIC_PREFIX = "/static/"
 MAX_FORM_BYTES = 64 * 1024
-MAX_FORM_FIELDS = 100
 CSRF_FIELD = "csrf_token"
 
 
@@ -77,10 +77,20 @@ class Guard:
         self.web = web
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIX):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        try:
+            check_request(scope)
+        except BadText as exc:
+            scope.setdefault("state", {}).update(user=None, form=FormData())
+            await (await self._refuse(request, 400, N_("The request could not be understood."), str(exc)))(
+                scope, receive, send)
+            return
+        if scope["path"].startswith(STATIC_PREFIX):
+            await self.app(scope, receive, send)
+            return
         ip = scope["client"][0] if scope.get("client") else ""
         user = await anyio.to_thread.run_sync(self.web.load_user, request.cookies.get(COOKIE), ip)
         state = scope.setdefault("state", {})
@@ -105,8 +115,8 @@ class Guard:
             return
         await self.app(scope, receive, send)
 
-    async def _refuse(self, request: Request, status: int, message: str) -> Response:
-        return await anyio.to_thread.run_sync(self.web.error, request, status, message)
+    async def _refuse(self, request: Request, status: int, message: str, detail: str = "") -> Response:
+        return await anyio.to_thread.run_sync(self.web.error, request, status, message, detail)
 
     async def _check_form(self, request: Request, receive: Receive, state: dict, public: bool) -> Response | None:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -114,12 +124,13 @@ class Guard:
             return await self._refuse(request, 415, N_("This request is not accepted."))
         try:
             body = await read_body(receive, MAX_FORM_BYTES)
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
-                              max_num_fields=MAX_FORM_FIELDS)
+            pairs = decode_pairs(body.decode("utf-8"), "form")
         except BodyTooLarge:
             return await self._refuse(request, 413, N_("The form is too large."))
-        except (UnicodeDecodeError, ValueError):
-            return await self._refuse(request, 400, N_("The form could not be read."))
+        except UnicodeDecodeError:
+            return await self._refuse(request, 400, N_("The form could not be read."), "the form is not valid UTF-8")
+        except BadText as exc:
+            return await self._refuse(request, 400, N_("The form could not be read."), str(exc))
         form = FormData(pairs)
         sent = form.get(CSRF_FIELD, "")
         user = state["user"]

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from videre.core.config import Settings
+from videre.core.config import Settings, WebSettings
 from videre.store.db import Database
 from videre.web.context import HERE, Web
 from videre.web.access_guard import Guard
@@ -24,6 +24,15 @@ MESSAGES = {
     404: N_("Not found."),
     405: N_("This request is not accepted."),
 }
+
+
+def server_options(web: WebSettings) -> dict[str, object]:
+    """uvicorn's options for serving the UI. uvicorn believes X-Forwarded-For from 127.0.0.1 by
+    default, which lets any local program choose the address we log and throttle: only the
+    configured proxies are believed (docs/security.md)."""
+    return {"proxy_headers": bool(web.trusted_proxies), "forwarded_allow_ips": list(web.trusted_proxies),
+            # No access log: its URLs hold search terms (names, numbers). The audit log records them instead.
+            "server_header": False, "access_log": False}
 
 
 def create_app(settings: Settings, db: Database) -> Starlette:

@@ -37,6 +37,11 @@ def name_of(names: dict[str, str], code: object, fallback: object = None) -> str
     return str(code if fallback is None else fallback)
 
 
+def client_ip(request: Request) -> str:
+    """The peer's address, or the forwarded one when the peer is a trusted proxy (web.trusted_proxies)."""
+    return request.client.host if request.client else ""
+
+
 def current(request: Request) -> CurrentUser | None:
     """The signed-in user, as the guard found them (None on the sign-in page and static files)."""
     return getattr(request.state, "user", None)
@@ -151,5 +156,6 @@ class Web:
             html = self.env.get_template(name).render(**base, **context)
         return HTMLResponse(html, status_code=status)
 
-    def error(self, request: Request, status: int, message: str) -> HTMLResponse:
-        return self.render(request, "error.html", status=status, status_code=status, message=message, detail="")
+    def error(self, request: Request, status: int, message: str, detail: str = "") -> HTMLResponse:
+        return self.render(request, "error.html", status=status, status_code=status, message=message,
+                           detail=detail)

@@ -1,7 +1,7 @@
 """An item as CSV or JSON for case files, its link graph (triage.link_graph) as GraphML, GEXF or
 the i2 entity/link CSV pair, and the audit log as CSV or JSON.
 
-CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are prefixed with a quote:
+CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR, LF, NUL) are prefixed with a quote:
 ad text is hostile and exports are opened in spreadsheets.
 """
 
@@ -18,7 +18,7 @@ import networkx as nx
 from triage.link_graph import ENTITY_COLUMNS, LINK_COLUMNS, i2_tables
 from videre.web.item_view import ItemView
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 AD_COLUMNS = ("item_id", "ad_id", "site", "url", "posted_at", "first_seen", "last_seen", "city",
               "location", "name", "age", "phones", "languages", "title", "body")
 AUDIT_COLUMNS = ("id", "at", "user_id", "username", "action", "object_type", "object_id", "ip", "detail")

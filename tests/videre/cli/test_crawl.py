@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
 from click.testing import CliRunner
+from sqlalchemy import select
 
+from models.ops import Run
 from tests.crawler.conftest import demo, demo_config, world  # noqa: F401 (the demo fixtures)
 from videre.cli.main import main
+from videre.core.config import load_settings
+from videre.store.db import Database
 from videre.demo import DemoSites, World
+from videre.store.oplock import LockBusy, OpsLock
 
 
 def _config(tmp_path: Path, demo: DemoSites, cards: str = "ads") -> Path:
@@ -58,3 +68,59 @@ def test_an_unknown_site_is_refused_before_anything_starts(tmp_path: Path, demo:
     run = videre(_config(tmp_path, demo), "crawl", "nattfjaril", "nosuchsite")
     assert run.returncode == 2
     assert "no site 'nosuchsite' in config" in run.stderr
+
+
+def _alive(pid: int) -> bool:
+    """Any thread of the process still running: a zombie holds no locks, but while the other
+    threads of an exiting process finish, its leader already shows as one."""
+    states = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return any(state != "Z" for state in states)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_killing_only_the_parent_keeps_the_lock_until_the_crawl_child_ends(
+        tmp_path: Path, demo: DemoSites, backend: str, request: pytest.FixtureRequest) -> None:
+    cfg = demo_config(tmp_path, demo, download_delay=0.5)
+    if backend == "postgresql":
+        data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+        data["database"] = {"url": request.getfixturevalue("pg_url")}
+        cfg.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    settings = load_settings(cfg, env={})
+    db = Database.from_settings(settings)
+    parent = subprocess.Popen([str(Path(sys.executable).parent / "videre"), "--config", str(cfg), "crawl",
+                               "nattfjaril"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # until the child has recorded its run: it is crawling
+            with db.session() as s:
+                if s.execute(select(Run.id).where(Run.kind == "crawl")).first() is not None:
+                    break
+            assert parent.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+        assert len(children) == 1
+        child = int(children[0])
+        os.kill(parent.pid, signal.SIGKILL)  # the parent only, not its process group
+        parent.wait()
+        busy = 0
+        while _alive(child):
+            try:
+                with OpsLock(db, settings.path("locks")):
+                    assert not _alive(child), "a second crawl could start beside the orphaned child"
+            except LockBusy as exc:
+                assert "still finishing" in str(exc)
+                busy += 1
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert busy > 0
+        with OpsLock(db, settings.path("locks")) as lock:  # the child's end frees it
+            assert lock.held
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        db.dispose()

@@ -232,3 +232,53 @@ def test_jobs_live_in_postgresql_too_and_keep_a_missed_run(tmp_path: Path, pg_ur
         assert _next(sched, CRAWL_JOB) == at(10, 2, 15)  # still due: it will be made up
         _stop(sched, started)
     db.dispose()
+
+
+def _fire_times(settings: Settings, job: str, start: datetime, end: datetime) -> list[datetime]:
+    """The times APScheduler would fire the job: it asks the trigger again after each run."""
+    trigger = {s.id: s for s in job_specs(settings)}[job].trigger
+    times: list[datetime] = []
+    t = trigger.get_next_fire_time(None, start)
+    while t is not None and t < end:
+        times.append(t)
+        t = trigger.get_next_fire_time(t, t)
+    return times
+
+
+@pytest.mark.parametrize(("night", "expected"), [
+    # Autumn: 02:15 happens twice; the run is at the first (summer time) and not again an hour later.
+    ("2026-10-25", ["2026-10-24T02:15:00+02:00", "2026-10-25T02:15:00+02:00", "2026-10-26T02:15:00+01:00"]),
+    # Spring: 02:15 does not exist; the run moves to 03:15 summer time.
+    ("2027-03-28", ["2027-03-27T02:15:00+01:00", "2027-03-28T03:15:00+02:00", "2027-03-29T02:15:00+02:00"]),
+    ("2027-10-31", ["2027-10-30T02:15:00+02:00", "2027-10-31T02:15:00+02:00", "2027-11-01T02:15:00+01:00"]),
+])
+def test_one_nightly_run_per_calendar_night_across_dst_changes(tmp_path: Path, night: str,
+                                                                expected: list[str]) -> None:
+    settings = _settings(tmp_path)
+    day = datetime.fromisoformat(night).replace(tzinfo=STHLM)
+    start, end = day.replace(day=day.day - 1, hour=0), day.replace(hour=23, minute=59) + (day - day.replace(day=day.day - 1))
+    # Through UTC: a nonexistent local time such as 02:15+01:00 on the spring night reads as the
+    # instant it is (03:15+02:00).
+    local = [t.astimezone(timezone.utc).astimezone(STHLM) for t in _fire_times(settings, CRAWL_JOB, start, end)]
+    assert [t.isoformat() for t in local] == expected
+    assert len({t.date() for t in local}) == len(local)
+    # The retention purge at 04:30 is outside the repeated hour and keeps its one run a night too.
+    purges = _fire_times(settings, RETENTION_JOB, start, end)
+    assert len({t.astimezone(timezone.utc).astimezone(STHLM).date() for t in purges}) == len(purges) == 3
+
+
+def test_stored_jobs_of_older_versions_get_the_new_trigger(tmp_path: Path, started: list[Scheduler]) -> None:
+    """A job store written before the fix holds a plain CronTrigger with the same text: replaced."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    settings = _settings(tmp_path)
+    db = Database.from_settings(settings)
+    first = Scheduler(settings, db)
+    started.append(first)
+    first.start(paused=True)
+    first.scheduler.get_job(CRAWL_JOB).reschedule(trigger=CronTrigger.from_crontab("15 2 * * *", timezone=STHLM))
+    first.stop()
+    second = Scheduler(settings, db)
+    started.append(second)
+    assert f"rescheduled {CRAWL_JOB}" in second.start(paused=True)
+    assert type(second.scheduler.get_job(CRAWL_JOB).trigger).__name__ == "WallClockCron"

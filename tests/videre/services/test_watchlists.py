@@ -136,3 +136,21 @@ def test_unwatching_stops_alerts(lead: tuple[TestClient, str], web_db: Database)
     _new_ad(web_db, name="Lisa", phone="+46701740605", body="Ring.")
     with web_db.session() as s:
         assert check_watchlists(s, datetime(2020, 1, 1, tzinfo=timezone.utc)) == 0
+
+
+def test_watch_and_alert_labels_show_direction_controls_as_markers(lead: tuple[TestClient, str],
+                                                                   web_db: Database) -> None:
+    """A label (typed, or a template's ad text taken as the label) is drawn in stored order."""
+    client, token = lead
+    label = "Ring \u202e5060 471 070\u202c nu"
+    r = client.post("/watchlists", data={"csrf_token": token, "kind": "phone", "value": "+46701740605",
+                                         "label": label})
+    assert r.status_code == 303
+    ad = _new_ad(web_db, name="Klara", phone="+46701740605", body="hej")
+    with web_db.session() as s:
+        assert check_watchlists(s, LATER) == 1
+    for url in ("/watchlists", "/alerts"):
+        html = client.get(url).text
+        assert "\u202e" not in html and "\u202c" not in html, url
+        assert "⟨RLO⟩</span>5060 471 070" in html, url
+    assert f"/ads/{ad}" in client.get("/alerts").text

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 from starlette.testclient import TestClient
 
-from models.users import AuditEvent, LoginAttempt, User, WebSession
+from models.users import AuditEvent, LoginThrottle, User, WebSession
 from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.seed import PASSWORD
 from videre.store.db import Database
+from videre.core.errors import InputError
 from videre.services import accounts
 
 
@@ -49,9 +51,9 @@ def test_too_many_failures_lock_the_account_for_a_while(app_client: TestClient, 
     assert _try(app_client, "anna.analyst", PASSWORD) == 429
     # ...other accounts are not affected...
     assert _try(app_client, "lars.lead", PASSWORD) == 303
-    # ...and once the failures are older than the window, the account opens again.
+    # ...and once the lock has run out, the account opens again.
     with web_db.session() as s:
-        s.execute(update(LoginAttempt).values(at=datetime.now(timezone.utc) - timedelta(hours=1)))
+        s.execute(update(LoginThrottle).values(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1)))
     assert _try(app_client, "anna.analyst", PASSWORD) == 303
 
 
@@ -105,6 +107,9 @@ def test_changing_own_password_signs_out_everywhere(analyst: tuple[TestClient, s
     assert r.status_code == 400
     r = client.post("/account", data={"csrf_token": token, "current": PASSWORD, "new": "short"})
     assert r.status_code == 400
+    for guessable in ("aaaaaaaaaaaa", "password1234", "anna.analyst2024", "qwertyuiop123"):
+        r = client.post("/account", data={"csrf_token": token, "current": PASSWORD, "new": guessable})
+        assert r.status_code == 400 and "för lätt att gissa" in r.text, guessable
     r = client.post("/account", data={"csrf_token": token, "current": PASSWORD, "new": "ett nytt långt lösenord"})
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert client.get("/").status_code == 303
@@ -146,3 +151,16 @@ def test_a_fresh_install_says_how_to_create_the_first_admin(tmp_path: Path) -> N
     with TestClient(create_app(settings, db), base_url="http://127.0.0.1") as client:
         assert 'id="no-accounts"' not in client.get("/login").text
     db.dispose()
+
+
+def test_password_policy_refuses_guessable_passwords_and_names_why() -> None:
+    for weak in ("aaaaaaaaaaaa", "password1234", "Password2024!", "iloveyou1234", "1qaz2wsx3edc", "bo.bergström1"):
+        with pytest.raises(InputError, match="too easy to guess"):
+            accounts.check_password(weak, "bo.bergström", 12)
+    # Long phrases of ordinary words pass; so do random tokens like the demo account's.
+    for strong in ("ett nytt långt lösenord", "Vinter-Göteborg-1987", "kX9#mQ2vLp8!"):
+        accounts.check_password(strong, "bo", 12)
+    # Only the first 72 characters are scored: a 1000-character password is judged by its start.
+    accounts.check_password("ett nytt långt lösenord " * 40, "bo", 12)
+    with pytest.raises(InputError, match="too easy"):
+        accounts.check_password("a" * 1000, "bo", 12)

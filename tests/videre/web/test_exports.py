@@ -43,6 +43,9 @@ def test_item_csv_export_defuses_spreadsheet_formulas(lead: tuple[TestClient, st
     assert formula["name"] == "'" + FORMULAS[1] and formula["location"] == "'" + FORMULAS[2]
     assert formula["body"] == "'" + FORMULAS[3]
     assert cell("Anna") == "Anna" and cell(None) == "" and cell(-1) == "'-1"
+    # A spreadsheet skips a leading line break or NUL and then runs the formula after it.
+    assert cell("\n=HYPERLINK(\"http://x\")") == "'\n=HYPERLINK(\"http://x\")"
+    assert cell("\0=1+1") == "'\0=1+1"
 
 
 def test_printable_case_page(lead: tuple[TestClient, str], world: World, web_db: Database) -> None:

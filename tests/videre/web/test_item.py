@@ -66,6 +66,8 @@ def test_photos_are_served_from_thumbnails_with_their_type(analyst: tuple[TestCl
     r = client.get(f"/photos/{world.photos['shared']}")
     assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
     assert r.content[:3] == b"\xff\xd8\xff" and len(r.content) < 30_000
+    # Photos of people: nothing keeps them in the browser's disk cache past signing out.
+    assert r.headers["cache-control"] == "no-store"
     assert client.get("/photos/999999").status_code == 404
 
 

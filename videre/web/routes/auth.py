@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from starlette.requests import Request
@@ -16,15 +16,12 @@ from videre.services import accounts
 from videre.services import audit
 from videre.services import sessions
 from videre.services import throttle
-from videre.web.context import LANG_COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
+from videre.web.context import LANG_COOKIE, client_ip, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
 from videre.web.access_guard import safe_next
 from videre.web.handlers import form, page
 from videre.web.i18n import N_, pick_language
 from videre.web.permissions import home_for
 from videre.services.sessions import COOKIE, CurrentUser
-
-
-ATTEMPTS_KEPT = timedelta(days=30)
 
 
 def _cookie_args(web: Web) -> dict[str, object]:
@@ -59,24 +56,24 @@ def login(request: Request) -> Response:
     f = form(request)
     username = accounts.normalise_username(str(f.get("username", "")))[:64]
     password = str(f.get("password", ""))
-    ip = request.client.host if request.client else ""
-    with web.db.session() as s:
-        try:
-            throttle.check(s, username, ip, web.settings.web)
-        except Throttled:
-            return _login_form(web, request, 429, N_("Too many failed attempts. Wait a few minutes and try again."),
-                               username)
+    ip = client_ip(request)
+    try:
+        with web.db.session() as s:
+            throttle.reserve(s, username, ip, web.settings.web)
+    except Throttled:
+        return _login_form(web, request, 429, N_("Too many failed attempts. Wait a few minutes and try again."),
+                           username)
     with web.db.session() as s:
         user = accounts.authenticate(s, username, password)
-        throttle.record(s, username, ip, ok=user is not None)
         if user is None:
             audit.record(s, None, "login_failed", "user", username, username=username, ip=ip)
             failed = True
         else:
             failed = False
-            # Housekeeping on the way in: expired sessions and stale attempts go.
+            throttle.succeeded(s, username, ip, web.settings.web)
+            # Housekeeping on the way in: expired sessions and stale throttle rows go.
             sessions.purge_expired(s, web.settings.web)
-            throttle.forget_before(s, datetime.now(timezone.utc) - ATTEMPTS_KEPT)
+            throttle.forget_before(s, datetime.now(timezone.utc) - throttle.FORGET_AFTER)
             token = sessions.start(s, user, ip)
             audit.record(s, CurrentUser(user.id, user.username, user.role, user.language, "", "", ip),
                          "login", "user", user.id)
@@ -100,6 +97,19 @@ def logout(web: Web, request: Request, user: CurrentUser) -> Response:
     return response
 
 
+def _current_password_ok(web: Web, user: CurrentUser, password: str) -> bool:
+    """The account page's password check counts against the same throttle as signing in: a stolen
+    session must not become an unthrottled password oracle."""
+    with web.db.session() as s:
+        throttle.reserve(s, user.username, user.ip, web.settings.web)
+    with web.db.session() as s:
+        if accounts.authenticate(s, user.username, password) is None:
+            audit.record(s, user, "password_check_failed", "user", user.id)
+            return False
+        throttle.succeeded(s, user.username, user.ip, web.settings.web)
+        return True
+
+
 @page("account")
 def account_page(web: Web, request: Request, user: CurrentUser) -> Response:
     return web.render(request, "account.html", done=request.query_params.get("done", ""), error="")
@@ -116,14 +126,18 @@ def account_save(web: Web, request: Request, user: CurrentUser) -> Response:
             audit.record(s, user, "settings", "user", user.id, language=row.language)
             done = "language"
         else:
-            if accounts.authenticate(s, user.username, str(f.get("current", ""))) is None:
-                return web.render(request, "account.html", status=400, done="",
-                                  error=N_("The current password is wrong."))
+            try:
+                if not _current_password_ok(web, user, str(f.get("current", ""))):
+                    return web.render(request, "account.html", status=400, done="",
+                                      error=N_("The current password is wrong."))
+            except Throttled:
+                return web.render(request, "account.html", status=429, done="",
+                                  error=N_("Too many failed attempts. Wait a few minutes and try again."))
             try:
                 accounts.set_password(s, row, str(f.get("new", "")), web.settings.web.min_password_length)
             except InputError:
                 return web.render(request, "account.html", status=400, done="",
-                                  error=N_("The new password is too short, too long, or the same as the username."))
+                                  error=N_("The new password is too short, too long, too easy to guess, or the same as the username."))
             audit.record(s, user, "settings", "user", user.id, password="changed")
             # Every session ended with the password change: sign this browser in again.
             return RedirectResponse("/login", 303)

@@ -213,7 +213,7 @@ def photo(web: Web, request: Request, user: CurrentUser) -> Response:
     ctype = image_type(data) if data else None
     if data is None or ctype is None:
         raise NotFound(f"no thumbnail for photo {photo_id}")
-    return Response(data, media_type=ctype, headers={"cache-control": "private, max-age=3600",
+    return Response(data, media_type=ctype, headers={"cache-control": "no-store",
                                                      "content-disposition": "inline"})
 
 

@@ -51,7 +51,7 @@ def weights_adopt(web: Web, request: Request, user: CurrentUser) -> Response:
     triage = web.settings.triage
     with web.db.session() as s:
         before = weight_overrides(s)
-        learned = learn(s, effective_weights(s, web.settings), triage.threshold, triage.learn_min_labels)
+        learned = learn(s, weights_in_force(s, web.settings), triage.threshold, triage.learn_min_labels)
         if not learned.fitted:
             return RedirectResponse("/weights?done=not-fitted", 303)
         new = adoptable(learned, DEFAULT_WEIGHTS)
