@@ -27,7 +27,7 @@ from videre.core.errors import ConfigError
 from videre.services.schedule import CRAWL_JOB, RETENTION_JOB, Scheduler, job_specs
 
 STHLM = ZoneInfo("Europe/Stockholm")
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SITES = [{"slug": "nattfjaril", "start_urls": ["http://127.0.0.1:8701/"]},
          {"slug": "kvallsros", "start_urls": ["http://127.0.0.1:8702/"]}]
 
@@ -212,7 +212,7 @@ def test_sigterm_stops_the_scheduler_cleanly(tmp_path: Path) -> None:
     assert proc.stdout is not None
     # One line per job, soonest first: retention comes before the crawl between 02:15 and 04:30.
     listed = [proc.stdout.readline() for _ in range(2)]
-    assert any(line.startswith("nightly crawl: next at ") for line in listed), listed
+    assert any(line.startswith("nightly crawl: next at ") for line in listed), (listed, proc.stderr.read() if not any(listed) else "")
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err

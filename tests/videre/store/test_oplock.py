@@ -15,7 +15,7 @@ from videre.core.config import Settings
 from videre.store.db import Database
 from videre.store.oplock import LockBusy, OpsLock
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
