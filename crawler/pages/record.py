@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from crawler.items import MAX_IMAGES, MAX_URL_CHARS, parse_time
+from crawler.items import MAX_IMAGES, MAX_URL_CHARS
+from crawler.pages.times import parse_site_time
 from videre.config import SiteSettings
 from videre.errors import InputError
 
@@ -57,7 +58,7 @@ def make_record(*, url: str, site: SiteSettings, scraped_at: datetime,
                 base_url: str | None = None) -> tuple[dict[str, Any], list[str]]:
     """Build the record from field values as found on the page; return it with any problems.
 
-    A value that cannot be used (a time that is not ISO 8601) is dropped and reported, so one odd
+    A value that cannot be used (a time that cannot be read) is dropped and reported, so one odd
     field never costs the whole ad.
     """
     base = base_url or url
@@ -74,7 +75,8 @@ def make_record(*, url: str, site: SiteSettings, scraped_at: datetime,
         elif name == TIME_FIELD:
             text = value if isinstance(value, str) else (value[0] if value else "")
             try:
-                posted = parse_time(text, name)
+                posted = parse_site_time(text, fetched_at=scraped_at, tz=site.timezone,
+                                         languages=site.date_languages)
             except InputError as exc:
                 problems.append(f"ad {url}: {exc}")
                 continue
