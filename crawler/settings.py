@@ -94,7 +94,8 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             "crawler.incremental.IncrementalMiddleware": 650,
         },
         # Who is asking, for a site operator who reads the logs: the contact as well as the agent.
-        "DEFAULT_REQUEST_HEADERS": {**DEFAULT_REQUEST_HEADERS, "From": crawl.contact},
+        "DEFAULT_REQUEST_HEADERS": {**DEFAULT_REQUEST_HEADERS, "From": crawl.contact,
+                                    **site.setup.headers},
         "VIDERE_SETTINGS": settings,
         "VIDERE_SITE": site.slug,
         "VIDERE_PAGE_BUDGET": site.max_pages if site.max_pages is not None else crawl.max_pages_per_site,

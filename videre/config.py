@@ -302,6 +302,17 @@ class ApiRevealSettings(_Model):
     path: str = "phone"
     field: str = "phone"
 
+    @field_validator("id_pattern")
+    @classmethod
+    def _one_group(cls, value: str) -> str:
+        try:
+            groups = re.compile(value).groups
+        except re.error as exc:
+            raise ValueError(f"id_pattern {value!r} is not a regular expression: {exc}") from None
+        if groups != 1:
+            raise ValueError(f"id_pattern {value!r} needs exactly one group (...), the ad's id")
+        return value
+
 
 class SiteSettings(_Model):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -332,6 +343,8 @@ class SiteSettings(_Model):
     # Post-processing per field; written inline as `name: {select: ..., pattern: ...}`.
     post: dict[str, FieldPost] = Field(default_factory=dict)
     load_more: LoadMoreSettings | None = None
+    # Query parameters removed from every followed link ("utm_*", "fbclid"), so an ad has one URL.
+    drop_params: list[str] = Field(default_factory=list)
     api_reveal: ApiRevealSettings | None = None
 
     _region = field_validator("region", mode="before")(lambda v: _region_code(v))

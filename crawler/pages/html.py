@@ -14,6 +14,7 @@ from crawler.pages.fields import select, url_values, values
 from crawler.pages.post import apply_post, joined
 from crawler.pages.record import (
     LIST_FIELD, URL_FIELD, PageResult, absolute_url, absolute_urls, has_content, make_record,
+    strip_params,
 )
 from videre.config import SiteSettings
 
@@ -47,11 +48,14 @@ def parse_listing(url: str, html: str, site: SiteSettings, *,
     next_url = None
     if listing.next:
         candidates = absolute_urls(url, url_values(sel, listing.next), 1)
-        next_url = candidates[0] if candidates and candidates[0] != url else None
+        next_url = strip_params(candidates[0], site.drop_params) if candidates else None
+        next_url = next_url if next_url != url else None
     if listing.cards:
         cards = _parse_cards(url, sel, site, scraped_at or datetime.now(timezone.utc))
         return PageResult(records=cards.records, next_url=next_url, problems=cards.problems)
-    links = absolute_urls(url, url_values(sel, listing.links), MAX_LINKS) if listing.links else []
+    hrefs = url_values(sel, listing.links) if listing.links else []
+    links = list(dict.fromkeys(strip_params(u, site.drop_params)
+                               for u in absolute_urls(url, hrefs, MAX_LINKS)))
     return PageResult(links=links, next_url=next_url)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 from crawler.items import MAX_IMAGES, MAX_URL_CHARS
 from crawler.pages.times import parse_site_time
@@ -39,6 +40,16 @@ def absolute_url(base: str, href: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+def strip_params(url: str, patterns: Sequence[str]) -> str:
+    """`url` without the query parameters whose names match one of the glob `patterns`."""
+    if not patterns or "?" not in url:
+        return url
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not any(fnmatchcase(k, p) for p in patterns)]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def absolute_urls(base: str, hrefs: Iterable[str], limit: int) -> list[str]:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import quote, urljoin
 
 import scrapy
 from scrapy.http import Response
+from parsel import Selector
 from scrapy_playwright.page import PageMethod
+from twisted.python.failure import Failure
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
+from crawler.pages.gate import gate_on_page, looks_like_gate
 from crawler.pages.html import parse_detail, parse_listing
+from crawler.pages.json_api import load_json, resolve
 from crawler.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
 from crawler.spiders import browser
 from crawler.spiders.base import LISTING_META, SiteSpider
+from videre.errors import InputError
 
 
 class HtmlSiteSpider(SiteSpider):
@@ -72,8 +79,10 @@ class HtmlSiteSpider(SiteSpider):
         if html is None:
             return
         self._check_render(response, self.site.listing.cards or self.site.listing.links)
+        self._check_gate(response, html, found=True)
         result = parse_listing(response.url, html, self.site)
         if not result.links and not result.records:
+            self._check_gate(response, html, found=False)
             self.problem("parse", response.url, "listing page with no ads (layout changed?)")
             self.complete = False
         yield from self.emit(response, result)
@@ -99,10 +108,61 @@ class HtmlSiteSpider(SiteSpider):
         if outcome is not None and outcome.startswith(browser.TIMED_OUT):
             self.problem("reveal", response.url, f"phone did not appear after the click ({outcome})")
         shot = self._method_result(response, browser.screenshot)
-        for item in self.emit(response, parse_detail(response.url, html, self.site)):
+        self._check_gate(response, html, found=True)
+        result = parse_detail(response.url, html, self.site)
+        if not result.records:
+            self._check_gate(response, html, found=False)
+        for item in self.emit(response, result):
             if isinstance(shot, bytes) and item.get("url") == response.url:
                 item[SCREENSHOT_KEY] = shot
+            if self.site.api_reveal is not None:
+                yield from self.reveal_request(item)
+            else:
+                yield item
+
+    def _check_gate(self, response: Response, html: str, found: bool) -> None:
+        """Stop at a gate page: the configured `setup.gate` always, the wording check on empty pages."""
+        if found and not self.site.setup.gate:
+            return
+        sel = Selector(text=html, base_url=response.url)
+        name = gate_on_page(sel, self.site) if found else looks_like_gate(sel)
+        if name:
+            self.stop_at_gate(response, name)
+
+    def reveal_request(self, item: dict[str, Any]) -> Iterator[Any]:
+        """Ask the API the "Visa nummer" button's script would ask; the ad goes on with the answer."""
+        spec = self.site.api_reveal
+        assert spec is not None
+        m = re.search(spec.id_pattern, str(item.get("url", "")))
+        if not m:
+            self.problem("reveal", str(item.get("url")), f"no ad id in the URL ({spec.id_pattern!r})")
             yield item
+            return
+        url = urljoin(str(item["url"]), spec.url.replace("{id}", quote(m.group(1), safe="")))
+        yield scrapy.Request(url, callback=self.parse_reveal, errback=self.reveal_failed,
+                             headers={"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"},
+                             cb_kwargs={"item": item}, meta={"videre_item": item}, dont_filter=True)
+
+    def parse_reveal(self, response: Response, item: dict[str, Any]) -> Iterator[Any]:
+        spec = self.site.api_reveal
+        assert spec is not None
+        try:
+            value = resolve(load_json(response.body), spec.path)
+        except InputError as exc:
+            value = None
+            self.problem("reveal", response.url, str(exc))
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            item[spec.field] = str(value).strip()
+        else:
+            self.problem("reveal", response.url, f"no {spec.path!r} in the answer")
+        yield item
+
+    def reveal_failed(self, failure: Failure) -> Iterator[Any]:
+        self.fetch_failed(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and "videre_item" in request.meta:
+            # The ad is kept without its phone; the failed reveal is in the run's errors.
+            yield request.meta["videre_item"]
 
     def _check_render(self, response: Response, selector: str) -> None:
         if self._method_result(response, browser.wait_for_content) == browser.TIMED_OUT:
