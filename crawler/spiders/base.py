@@ -13,7 +13,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.archive import PAGE_KEY, PageCapture
+from crawler.archive import PAGE_KEY, capture
 from crawler.incremental import seen_item
 from crawler.page_memory import PageMemory
 from crawler.pages.record import PageResult
@@ -23,22 +23,6 @@ from videre.db import Database
 
 SETUP_META = "videre_setup"
 LISTING_META = "videre_listing"  # a listing (or API) page: one that failing leaves the walk incomplete
-
-
-def capture(response: Response) -> PageCapture:
-    """The exchange behind a response, for the archive."""
-    request = response.request
-    return PageCapture(
-        url=response.url,
-        status=response.status,
-        body=response.body,
-        headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                 for k, vs in response.headers.items() for v in vs],
-        request_headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                         for k, vs in (request.headers.items() if request else []) for v in vs],
-        method=request.method if request else "GET",
-        rendered=bool(response.meta.get("playwright")),
-    )
 
 
 class SiteSpider(scrapy.Spider):
