@@ -83,7 +83,9 @@ def parse_site_time(text: str, *, fetched_at: datetime, tz: str = DEFAULT_TIMEZO
     }) if cleaned else None
     if parsed is None:
         raise InputError(f"not a time in {'/'.join(languages)}: {text.strip()[:40]!r}")
-    result = as_utc(parsed, tz)
+    # Sites show minutes at most: seconds here would only be the fetch time's, and would make the
+    # ad look changed at every crawl.
+    result = as_utc(parsed.replace(second=0, microsecond=0), tz)
     if (result - base).total_seconds() > FUTURE_SLACK_S:
         raise InputError(f"time {text.strip()[:40]!r} reads as {result.isoformat()}, after the fetch")
     return result
