@@ -21,7 +21,12 @@ def _short(value: object) -> str:
 
 @click.group()
 def site() -> None:
-    """Work on one site's entry in config.yaml."""
+    """Work on one site's entry in config.yaml (see docs/sites.md).
+
+    \b
+    Example:
+        videre site try nattljus http://127.0.0.1:8704/profil/n001
+    """
 
 
 @site.command("try")
