@@ -95,6 +95,10 @@ class HtmlSiteSpider(SiteSpider):
         if result.next_url and self.depth_allows(response) and self.budget_allows(result.next_url):
             yield self.listing_request(result.next_url, int(response.meta.get("listing_depth", 1)) + 1)
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Scrapy's default callback (`scrapy parse URL`): the URL read as a detail page."""
+        return self.parse_detail(response)
+
     def parse_detail(self, response: Response) -> Iterator[Any]:
         self.page_seen()
         if response.meta.get(UNCHANGED_META):
