@@ -90,6 +90,9 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             # Scrapy's robots.txt filter, which also checks every request that waited for the file.
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawler.robots.SharedRobotsTxtMiddleware": 100,
+            # The site's setup (age gate, consent, cookies) before the first request; before
+            # CookiesMiddleware (700), which then sends what the setup got.
+            "crawler.setup.SiteSetupMiddleware": 550,
             # Conditional requests for ad pages already stored (crawler.incremental).
             "crawler.incremental.IncrementalMiddleware": 650,
         },

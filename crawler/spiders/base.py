@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider, IgnoreRequest
@@ -21,7 +21,6 @@ from crawler.runlog import PAGES_STAT, ROBOTS_STAT, crawl_problem
 from videre.config import Settings, SiteSettings
 from videre.db import Database
 
-SETUP_META = "videre_setup"
 LISTING_META = "videre_listing"  # a listing (or API) page: one that failing leaves the walk incomplete
 
 
@@ -48,47 +47,9 @@ class SiteSpider(scrapy.Spider):
                 self.pages = PageMemory.load(s, self.site.slug, settings.crawl.recheck_after_hours)
         finally:
             db.dispose()
-        if self.site.setup.requests:
-            # Getting in first (an age gate's form); the walk starts when the last step answered.
-            yield self.setup_request(0)
-            return
-        for request in self.start_walk():
-            yield request
-
-    def start_walk(self) -> list[scrapy.Request]:
-        requests = []
         for url in self.site.start_urls:
             if self.budget_allows(url):
-                request = self.first_request(url)
-                if self.site.setup.cookies:
-                    # Cookies given on the first requests go into the crawl's cookie jar for the site.
-                    request = request.replace(cookies=dict(self.site.setup.cookies))
-                requests.append(request)
-        return requests
-
-    def setup_request(self, step: int) -> scrapy.Request:
-        """Step `step` of `setup.requests`: a GET or a form POST whose cookies the jar keeps."""
-        spec = self.site.setup.requests[step]
-        url = urljoin(self.site.start_urls[0], spec.url)
-        meta = {SETUP_META: step, "dont_cache": True}
-        cookies = dict(self.site.setup.cookies) if step == 0 else None
-        if spec.method == "POST" or spec.form:
-            return scrapy.FormRequest(url, method=spec.method, formdata=spec.form, meta=meta,
-                                      cookies=cookies, callback=self.setup_answered,
-                                      errback=self.setup_failed, dont_filter=True)
-        return scrapy.Request(url, meta=meta, cookies=cookies, callback=self.setup_answered,
-                              errback=self.setup_failed, dont_filter=True)
-
-    def setup_answered(self, response: Response) -> Iterator[scrapy.Request]:
-        step = int(response.meta[SETUP_META])
-        if step + 1 < len(self.site.setup.requests):
-            yield self.setup_request(step + 1)
-        else:
-            yield from self.start_walk()
-
-    def setup_failed(self, failure: Failure) -> None:
-        self.fetch_failed(failure)
-        raise CloseSpider("setup failed")
+                yield self.first_request(url)
 
     def budget_allows(self, what: str) -> bool:
         """Count one more page request against the site's page budget; False when it is spent."""

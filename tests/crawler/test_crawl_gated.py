@@ -112,8 +112,10 @@ def check_archive(settings: Settings, gated: GatedSite, truth: dict[str, dict[st
     responses = [r for r in records if r.kind == "response"]
     assert kinds["request"] == kinds["response"] and kinds["metadata"] == 56
     paths = Counter(urlsplit(r.url).path.split("/")[1] for r in responses)
-    # Five listing pages, and the first once more: where the gate's form POST redirected to.
-    assert paths["annonser"] == 6 and paths["profil"] == 56 and paths["api"] == 56
+    # The gate's form POST (with its body) and its answer, five listing pages, every detail page.
+    assert paths["aldersgrans"] == 1 and paths["annonser"] == 5 and paths["profil"] == 56
+    (post,) = [r for r in records if r.kind == "request" and r.url.endswith("/aldersgrans")]
+    assert post.payload == b"bekrafta=ja" and paths["api"] == 56
     assert paths["bild"] == sum(len(w["images"]) for w in truth.values())
     with gzip.open(path, "rb") as fh:
         versions = {line.strip() for line in fh if line.startswith(b"WARC/")}
