@@ -51,7 +51,24 @@ class HtmlSiteSpider(SiteSpider):
     def listing_request(self, url: str, depth: int) -> scrapy.Request:
         wait_for = self.site.listing.cards or self.site.listing.links
         meta = {**self._browser_meta(wait_for, reveal=False), LISTING_META: True, "listing_depth": depth}
+        more = self.site.load_more
+        if more is not None and self.site.render:
+            # Each round of "load more" counts as a page against the site's page budget.
+            rounds = self._budget_left(more.max_rounds)
+            if rounds < more.max_rounds:
+                self.stop_walk(f"page budget reached: {rounds} of {more.max_rounds} 'load more' rounds")
+            items = browser.playwright_selector(wait_for)
+            meta["playwright_page_methods"] = [*meta["playwright_page_methods"], PageMethod(
+                browser.load_more, items, more.click and browser.playwright_selector(more.click),
+                more.scroll, rounds, more.wait_ms)]
         return scrapy.Request(url, callback=self.parse_listing, errback=self.fetch_failed, meta=meta)
+
+    def _budget_left(self, wanted: int) -> int:
+        """Take up to `wanted` pages from the page budget; how many were had."""
+        budget = self.settings.getint("VIDERE_PAGE_BUDGET")
+        had = wanted if not budget else max(0, min(wanted, budget - self._requested))
+        self._requested += had
+        return had
 
     def detail_request(self, url: str) -> scrapy.Request:
         meta = {**self._browser_meta(self._content_selector(), reveal=True), DETAIL_META: True}

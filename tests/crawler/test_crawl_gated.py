@@ -156,3 +156,27 @@ def test_an_unconfigured_gate_is_recognised_by_its_wording(tmp_path: Path, gated
     run = crawl_in_subprocess(settings, [SLUG]).runs[0]
     assert run["status"] == "failed" and run["errors"] == {"gate": 1}, run
     assert run["error_samples"][0]["message"].startswith("age gate shown")
+
+
+@pytest.mark.browser
+def test_rendered_browser_steps_get_in_and_load_more_fills_the_listing(tmp_path: Path) -> None:
+    """In Chromium: a click on the gate's button sets the cookie (which plain requests then carry:
+    the phone API, the photos), and "Visa fler" is clicked until every card is on the page."""
+    with GatedSite(ads=20, seed=5) as site:
+        def rendered(entry: dict[str, Any]) -> None:
+            entry["render"] = True
+            entry["start_urls"] = [f"{site.base_url}/js/annonser"]
+            entry["setup"] = {"browser": [{"goto": "/"}, {"click": "button#ja"}, {"wait": "ul.annonser"}],
+                              "gate": "form#aldersgrans", "gate_name": "age gate"}
+            entry["listing"] = {"links": entry["listing"]["links"]}
+            entry["load_more"] = {"click": "button.fler", "max_rounds": 5, "wait_ms": 500}
+
+        settings = gated_config(tmp_path, site, rendered)
+        result = crawl_in_subprocess(settings, [SLUG])
+        run = result.runs[0]
+        assert result.ok and run["status"] == "ok", run
+        ads = stored(settings)
+        truth = site.truth()
+        assert set(ads) == set(truth)
+        assert {url: ad.phone_raw for url, (ad, _) in ads.items()} == {u: w["phone"] for u, w in truth.items()}
+        assert site.hits.get("/js/fler", 0) >= 2 and site.hits.get("/aldersgrans", 0) == 0

@@ -44,7 +44,8 @@ _BODIES = ("Hej! Jag tar emot i lugn miljö nära centrum. Ring eller sms:a.",
 _GATE = ('<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Nattljus - Åldersgräns'
          '</title></head><body><h1>Du måste vara 18 år</h1><form id="aldersgrans" method="post" '
          'action="/aldersgrans"><input type="hidden" name="bekrafta" value="ja"><button>Jag är 18 år '
-         'eller äldre</button></form></body></html>')
+         'eller äldre</button></form><button id="ja" type="button" onclick="document.cookie=\'alder_ok=1; '
+         'path=/\';location.href=\'/annonser?offset=0&amp;limit=12\'">Ja, visa sidan</button></body></html>')
 _GREY = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
 
@@ -124,10 +125,24 @@ def make_ads(n: int, now: datetime, seed: int = 11) -> list[GatedAd]:
     return ads
 
 
-def _listing(ads: list[GatedAd], offset: int, total: int) -> str:
-    cards = "".join(
+def _cards(ads: list[GatedAd], offset: int) -> str:
+    return "".join(
         f'<li class="kort"><a class="annons" href="/profil/{a.id}?{_TRACKING}&amp;pos={offset + k}">'
         f"{escape(a.name)}</a>" for k, a in enumerate(ads))  # <li> never closed: broken HTML
+
+
+def _js_listing() -> str:
+    """The listing as a script builds it: a "Visa fler" button appends the next cards in place."""
+    return ('<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Annonser</title></head>'
+            '<body><ul class="annonser"></ul><button class="fler" type="button">Visa fler</button><script>'
+            'let offset=0;const b=document.querySelector(".fler");function more(){fetch("/js/fler?offset="+'
+            'offset).then(r=>r.json()).then(j=>{document.querySelector(".annonser").insertAdjacentHTML('
+            f'"beforeend",j.html);offset+={PER_PAGE};if(!j.more)b.remove()}})}}b.onclick=more;more()'
+            '</script></body></html>')
+
+
+def _listing(ads: list[GatedAd], offset: int, total: int) -> str:
+    cards = _cards(ads, offset)
     nxt = offset + PER_PAGE
     pager = (f'<a class="nasta" rel="next" href="/annonser?offset={nxt}&amp;limit={PER_PAGE}'
              f'&amp;utm_source=pager&amp;ref=p{nxt // PER_PAGE + 1}">Nästa</a>' if nxt < total else "")
@@ -207,6 +222,16 @@ class GatedSite:
         if m := re.fullmatch(r"/profil/([0-9a-z]{1,16})", path):
             if ad := self._by_id.get(m.group(1)):
                 return 200, html, _detail(ad, datetime.now(UTC)).encode(), {}
+        if path == "/js/annonser":
+            return 200, html, _js_listing().encode(), {}
+        if path == "/js/fler":
+            try:
+                offset = int(parse_qs(query).get("offset", ["0"])[0])
+            except ValueError:
+                return 404, html, b"", {}
+            chunk = self.ads[offset:offset + PER_PAGE] if 0 <= offset < len(self.ads) else []
+            body = {"html": _cards(chunk, offset), "more": offset + PER_PAGE < len(self.ads)}
+            return 200, "application/json", json.dumps(body).encode(), {}
         if path == "/annonser":
             q = parse_qs(query)
             try:
