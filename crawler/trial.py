@@ -160,6 +160,9 @@ def try_page(settings: Settings, site: SiteSettings, url: str, listing: bool = F
     trial = Trial(url=url)
     client = None
     if site.render:
+        with _client(settings, site) as robots_client:
+            if not _allowed(robots_client, settings, site, url):
+                raise CrawlError(f"robots.txt of {urlsplit(url).netloc} forbids {url}")
         text = _fetch_rendered(settings, site, url, listing, trial)
     else:
         text, client = _fetch_plain(settings, site, url, trial)
