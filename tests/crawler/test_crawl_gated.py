@@ -24,6 +24,7 @@ from crawler.archive import read_archive
 from crawler.run import crawl_in_subprocess
 from models.ads import Ad, Site
 from models.entities import AdPhoto
+from models.ops import Run
 from tests.crawler.conftest import REPO
 from triage.replay import replay_archives
 from videre.config import DatabaseSettings, Settings, load_settings
@@ -72,9 +73,24 @@ def stored(settings: Settings) -> dict[str, tuple[Ad, list[str]]]:
 
 def test_every_ad_every_field_every_date(tmp_path: Path, gated: GatedSite) -> None:
     settings = gated_config(tmp_path, gated)
-    result = crawl_in_subprocess(settings, [SLUG])
+    seen: list[tuple[dict[str, Any], str, str]] = []
+
+    def progress(event: dict[str, Any]) -> None:
+        # While the crawl runs, its Run row says so with the counts so far.
+        db = Database.from_settings(settings)
+        try:
+            with db.session() as s:
+                row = s.get(Run, event["run_id"])
+                seen.append((event, row.status if row else "", row.message if row else ""))
+        finally:
+            db.dispose()
+
+    result = crawl_in_subprocess(settings, [SLUG], on_progress=progress)
     run = result.runs[0]
     assert result.ok and run["status"] == "ok", run
+    assert seen and all(e["site"] == SLUG and e["errors"] == {} for e, _, _ in seen)
+    assert [e["pages"] for e, _, _ in seen] == sorted(e["pages"] for e, _, _ in seen)
+    assert any(status == "running" and message.startswith("running: ") for _, status, message in seen)
     truth = gated.truth()
     ads = stored(settings)
     assert set(ads) == set(truth)  # tracking parameters gone: one URL per ad, nothing else
