@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
@@ -65,7 +64,7 @@ class SiteSetupMiddleware:
     def needed(self) -> bool:
         return bool(self.site.setup.requests or self.site.setup.browser)
 
-    async def process_request(self, request: Request, spider: Spider) -> None:
+    async def process_request(self, request: Request) -> None:
         # robots.txt comes first: the setup's own requests wait for it, so it cannot wait for them.
         if request.meta.get(SETUP_META) is not None or request.meta.get("dont_obey_robotstxt"):
             return None
