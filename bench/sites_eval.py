@@ -20,10 +20,10 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from crawler.run import crawl_in_subprocess
+from crawler.process import crawl_in_subprocess
 from models.ads import Ad
-from videre.config import load_settings
-from videre.db import Database
+from videre.core.config import load_settings
+from videre.store.db import Database
 from videre.demo.gated import GatedSite
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.settings import PROCESS_SETTINGS, site_settings
 from crawler.spiders import spider_class
-from videre.config import Settings, SiteSettings, load_settings
+from videre.core.config import Settings, SiteSettings, load_settings
 
 BOT_NAME = "videre"
 SPIDER_LOADER_CLASS = "crawler.project.ConfigSpiderLoader"

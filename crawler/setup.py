@@ -19,8 +19,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy_playwright.page import PageMethod
 
-from crawler.runlog import crawl_problem
-from videre.config import BrowserStep, Settings, SiteSettings
+from crawler.run_tracker import crawl_problem
+from videre.core.config import BrowserStep, Settings, SiteSettings
 
 SETUP_META = "videre_setup"
 MAX_COOKIES = 100

@@ -15,14 +15,14 @@ from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
-from crawler.pages.gate import gate_on_page, looks_like_gate
-from crawler.pages.html import parse_detail, parse_listing
-from crawler.pages.json_api import load_json, resolve
-from crawler.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
+from videre.extract.pages.gate import gate_on_page, looks_like_gate
+from videre.extract.pages.html import parse_detail, parse_listing
+from videre.extract.pages.json_api import load_json, resolve
+from videre.extract.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
 from crawler.spiders import browser
 from crawler.spiders.base import LISTING_META, SiteSpider
-from videre.errors import InputError
+from videre.core.errors import InputError
 
 
 class HtmlSiteSpider(SiteSpider):

@@ -20,15 +20,15 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from crawler.archive import read_archive
-from crawler.run import crawl_in_subprocess
+from videre.store.archive import read_archive
+from crawler.process import crawl_in_subprocess
 from models.ads import Ad, Site
 from models.entities import AdPhoto
 from models.ops import Run
 from tests.crawler.conftest import REPO
-from triage.replay import replay_archives
-from videre.config import DatabaseSettings, Settings, load_settings
-from videre.db import Database
+from videre.store.archive_replay import replay_archives
+from videre.core.config import DatabaseSettings, Settings, load_settings
+from videre.store.db import Database
 from videre.demo.gated import GatedSite
 
 SLUG = "nattljus"
