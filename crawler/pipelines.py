@@ -17,9 +17,9 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, StopDownload
-from scrapy.http import Headers
+from scrapy.http import Headers, Response
 
-from videre.store.archive import PAGE_KEY, WarcArchive
+from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
 from crawler.incremental import CHECKED_KEY, SEEN_KEY, VALIDATORS_KEY
 from videre.extract.records import AdRecord, FetchedPhoto, parse_record
 from videre.extract.normalise.images import PhotoLimits, check_download
@@ -76,7 +76,18 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ArchivePipeline":
-        return cls(crawler, crawler.settings["VIDERE_SETTINGS"], crawler.settings["VIDERE_SITE"])
+        pipeline = cls(crawler, crawler.settings["VIDERE_SETTINGS"], crawler.settings["VIDERE_SITE"])
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def response_received(self, response: Response, request: Request, spider: Any) -> None:
+        """Every response goes to the archive as it arrives; ads read from it point back to it."""
+        try:
+            record_id = self._archive().write_page(capture(response))
+        except OSError as exc:
+            self._problem(response.url, f"cannot write WARC: {exc}")
+            return
+        request.meta[WARC_ID_META] = record_id
 
     def _archive(self) -> WarcArchive:
         if self.archive is None:

@@ -20,10 +20,12 @@ import subprocess
 import sys
 import threading
 import time
+import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -103,14 +105,14 @@ def _emit(event: dict[str, Any], out: IO[str]) -> None:
 
 def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
                log_level: str = "WARNING", out: IO[str] = sys.stdout,
-               timeout_s: float | None = None) -> list[int]:
+               timeout_s: float | None = None, progress_out: IO[str] | None = None) -> list[int]:
     """Crawl the sites side by side in this process; return the ids of their Run rows.
 
     Only call this in a process of its own (it installs and runs the reactor).
     """
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
-    from crawler.run_tracker import run_started
+    from crawler.run_tracker import crawl_progress, run_started
     from crawler.settings import process_settings, site_settings
     from crawler.spiders import spider_class
 
@@ -119,6 +121,10 @@ def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
     def started(site: str, run_id: int) -> None:
         run_ids.append(run_id)
         _emit({"event": "started", "site": site, "run_id": run_id}, out)
+
+    def progress(site: str, run_id: int, pages: int, ads: int, errors: dict[str, int]) -> None:
+        _emit({"event": "progress", "site": site, "run_id": run_id, "pages": pages, "ads": ads,
+               "errors": errors}, progress_out or out)
 
     process = AsyncCrawlerProcess(process_settings(log_level))
     crawlers = 0
@@ -132,6 +138,7 @@ def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
             started(site.slug, recorder.run_id or 0)
             continue
         crawler.signals.connect(started, signal=run_started)
+        crawler.signals.connect(progress, signal=crawl_progress)
         process.crawl(crawler, site=site)
         crawlers += 1
     if crawlers:
@@ -142,7 +149,8 @@ def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
 def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         timeout_s: float | None = None, log_level: str = "WARNING",
                         stderr: IO[str] | int | None = None,
-                        stop: threading.Event | None = None) -> CrawlResult:
+                        stop: threading.Event | None = None,
+                        on_progress: Callable[[dict[str, Any]], None] | None = None) -> CrawlResult:
     """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
 
     Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
@@ -159,16 +167,23 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
            "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
     for slug in slugs:
         cmd += ["--site", slug]
+    feed = _ProgressFeed(on_progress) if on_progress is not None else None
+    if feed is not None:
+        cmd += ["--progress", str(feed.path)]
     err_target, copy_to = _stderr_target(stderr)
     begun = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_target, text=True,
                             encoding="utf-8", errors="replace")
     grace = float(settings.schedule.stop_grace_s)
     try:
-        out, err, timed_out = _wait(proc, begun + run_timeout + START_SLACK_S, stop, grace)
+        out, err, timed_out = _wait(proc, begun + run_timeout + START_SLACK_S, stop, grace,
+                                    feed.poll if feed is not None else None)
     except KeyboardInterrupt:
         # Ctrl-C reached the child too; let it close its spiders and record its runs.
         (out, err), timed_out = _wind_down(proc, grace), False
+    finally:
+        if feed is not None:
+            feed.close()
     if copy_to is not None and err:
         copy_to.write(err)
     events = _events(out)
@@ -186,8 +201,31 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     return CrawlResult(proc.returncode, runs, round(time.monotonic() - begun, 2), timed_out)
 
 
+class _ProgressFeed:
+    """The child's progress events, written to a file of their own and read as they come."""
+
+    def __init__(self, on_progress: Callable[[dict[str, Any]], None]) -> None:
+        fd, name = tempfile.mkstemp(prefix="videre-progress-", suffix=".jsonl")
+        os.close(fd)
+        self.path = Path(name)
+        self.on_progress = on_progress
+        self._fh = self.path.open("r", encoding="utf-8")
+        self._partial = ""
+
+    def poll(self) -> None:
+        self._partial += self._fh.read()
+        *lines, self._partial = self._partial.split("\n")
+        for event in _events("\n".join(lines)):
+            self.on_progress(event)
+
+    def close(self) -> None:
+        self.poll()
+        self._fh.close()
+        self.path.unlink(missing_ok=True)
+
+
 def _wait(proc: subprocess.Popen[str], deadline: float, stop: threading.Event | None,
-          grace: float) -> tuple[str, str, bool]:
+          grace: float, poll: Callable[[], None] | None = None) -> tuple[str, str, bool]:
     """The child's output once it ends; at the deadline or on `stop` it is asked to end.
     Returns (stdout, stderr, whether the deadline was reached)."""
     while True:
@@ -195,6 +233,8 @@ def _wait(proc: subprocess.Popen[str], deadline: float, stop: threading.Event | 
             out, err = proc.communicate(timeout=max(0.0, min(POLL_S, deadline - time.monotonic())))
             return out, err, False
         except subprocess.TimeoutExpired:
+            if poll is not None:
+                poll()
             timed_out = time.monotonic() >= deadline
             if timed_out or (stop is not None and stop.is_set()):
                 proc.send_signal(signal.SIGTERM)
@@ -255,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None,
                         help="close the spiders after this many seconds (default: crawl.run_timeout_s)")
     parser.add_argument("--parent", type=int, default=None, help="stop when this process dies")
+    parser.add_argument("--progress", default=None, help="append progress events (JSON lines) to this file")
     args = parser.parse_args(argv)
     if args.parent:
         _die_with_parent(args.parent)
@@ -278,7 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: the process that started this crawl has ended", file=sys.stderr)
         return 2
     try:
-        run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout)
+        progress_out = open(args.progress, "a", encoding="utf-8") if args.progress else None  # noqa: SIM115
+        try:
+            run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout,
+                                 progress_out=progress_out)
+        finally:
+            if progress_out is not None:
+                progress_out.close()
         # A signal that came before a spider got going stops the reactor without closing it.
         mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
         runs = runs_summary(db, run_ids)

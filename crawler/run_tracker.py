@@ -7,6 +7,7 @@ ingest tally through `ingest_finished` as it closes, which Scrapy does before `s
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet import task
 from twisted.python.failure import Failure
 
 from videre.store.page_memory import mark_gone
@@ -25,10 +28,16 @@ from videre.store.ingest import IngestTally
 from videre.store.run_record import RunRecorder
 from crawler.site_check import check_crawl_run, expected_fields
 
-# Signals: crawl_problem(kind, where, message), ingest_finished(tally), run_started(site, run_id).
+logger = logging.getLogger(__name__)
+
+# Signals: crawl_problem(kind, where, message), ingest_finished(tally), run_started(site, run_id),
+# crawl_progress(site, run_id, pages, ads, errors).
 crawl_problem = object()
 ingest_finished = object()
 run_started = object()
+crawl_progress = object()
+# How often a running crawl reports its counts (terminal and the Run row).
+PROGRESS_INTERVAL_S = 3.0
 
 PAGES_STAT = "videre/pages"
 ROBOTS_STAT = "videre/robots_forbidden"
@@ -91,6 +100,8 @@ class CrawlRunLog:
         self._db: Database | None = None
         self._recorder: RunRecorder | None = None
         self.started = datetime.now(timezone.utc)
+        self.ads = 0
+        self._ticker: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlRunLog":
@@ -102,6 +113,7 @@ class CrawlRunLog:
         connect(ext.item_error, signal=signals.item_error)
         connect(ext.problem, signal=crawl_problem)
         connect(ext.ingest_done, signal=ingest_finished)
+        connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
 
     def opened(self, spider: Spider) -> None:
@@ -111,6 +123,29 @@ class CrawlRunLog:
         self._recorder = self._stack.enter_context(RunRecorder(self._db, "crawl", self.site))
         self.crawler.stats.set_value(RUN_ID_STAT, self._recorder.run_id)
         self.crawler.signals.send_catch_log(run_started, site=self.site, run_id=self._recorder.run_id)
+        self._ticker = task.LoopingCall(self.report_progress)
+        self._ticker.start(PROGRESS_INTERVAL_S, now=False)
+
+    def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
+        self.ads += 1
+
+    def report_progress(self) -> None:
+        """Pages, ads and errors so far: to the terminal (through crawl_progress) and the Run row."""
+        if self._recorder is None or self._db is None:
+            return
+        pages = int(self.crawler.stats.get_value(PAGES_STAT, 0))
+        errors = {k: n for k, n in self.tally.errors.items() if n}
+        self.crawler.signals.send_catch_log(crawl_progress, site=self.site, run_id=self._recorder.run_id,
+                                            pages=pages, ads=self.ads, errors=errors)
+        try:
+            with self._db.session() as s:
+                run = s.get(Run, self._recorder.run_id)
+                if run is not None and run.status == "running":
+                    run.pages, run.errors = pages, errors
+                    run.message = f"running: {pages} pages, {self.ads} ads, {sum(errors.values())} errors so far"
+        except SQLAlchemyError as exc:
+            # A busy database must not stop the crawl; the next report tries again.
+            logger.warning("progress of run %s not recorded: %s", self._recorder.run_id, exc)
 
     def problem(self, kind: str, where: str, message: str) -> None:
         self.tally.error(kind, where, message)
@@ -126,6 +161,8 @@ class CrawlRunLog:
         self.ingest = tally
 
     def closed(self, spider: Spider, reason: str) -> None:
+        if self._ticker is not None and self._ticker.running:
+            self._ticker.stop()
         if self._recorder is None:
             return
         stats = self.crawler.stats

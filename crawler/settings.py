@@ -90,11 +90,15 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             # Scrapy's robots.txt filter, which also checks every request that waited for the file.
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawler.robots.SharedRobotsTxtMiddleware": 100,
+            # The site's setup (age gate, consent, cookies) before the first request; before
+            # CookiesMiddleware (700), which then sends what the setup got.
+            "crawler.setup.SiteSetupMiddleware": 550,
             # Conditional requests for ad pages already stored (crawler.incremental).
             "crawler.incremental.IncrementalMiddleware": 650,
         },
         # Who is asking, for a site operator who reads the logs: the contact as well as the agent.
-        "DEFAULT_REQUEST_HEADERS": {**DEFAULT_REQUEST_HEADERS, "From": crawl.contact},
+        "DEFAULT_REQUEST_HEADERS": {**DEFAULT_REQUEST_HEADERS, "From": crawl.contact,
+                                    **site.setup.headers},
         "VIDERE_SETTINGS": settings,
         "VIDERE_SITE": site.slug,
         "VIDERE_PAGE_BUDGET": site.max_pages if site.max_pages is not None else crawl.max_pages_per_site,

@@ -35,5 +35,9 @@ def check_site(site: SiteSettings) -> None:
             check_selector(site.reveal.wait_for, f"{where}.reveal.wait_for")
     if not site.fields:
         raise ConfigError(f"{where}.fields: no fields configured")
+    if site.load_more is not None and not site.render:
+        raise ConfigError(f"{where}: load_more needs render: true (a click or scroll needs a browser)")
+    if site.setup.browser and not site.render:
+        raise ConfigError(f"{where}.setup.browser needs render: true")
     if site.reveal is not None and not site.render:
         raise ConfigError(f"{where}: reveal needs render: true (a click needs a browser)")

@@ -8,12 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from videre.store.archive import PAGE_KEY, PageCapture
+from videre.store.archive import PAGE_KEY, capture
 from crawler.incremental import seen_item
 from videre.store.page_memory import PageMemory
 from videre.extract.pages.record import PageResult
@@ -22,22 +22,6 @@ from videre.core.config import Settings, SiteSettings
 from videre.store.db import Database
 
 LISTING_META = "videre_listing"  # a listing (or API) page: one that failing leaves the walk incomplete
-
-
-def capture(response: Response) -> PageCapture:
-    """The exchange behind a response, for the archive."""
-    request = response.request
-    return PageCapture(
-        url=response.url,
-        status=response.status,
-        body=response.body,
-        headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                 for k, vs in response.headers.items() for v in vs],
-        request_headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                         for k, vs in (request.headers.items() if request else []) for v in vs],
-        method=request.method if request else "GET",
-        rendered=bool(response.meta.get("playwright")),
-    )
 
 
 class SiteSpider(scrapy.Spider):
@@ -121,6 +105,13 @@ class SiteSpider(scrapy.Spider):
         if request is not None and request.meta.get(LISTING_META):
             self.complete = False
         self.problem("fetch", url, message[:500])
+
+    def stop_at_gate(self, response: Response, name: str) -> None:
+        """A gate instead of the page: say so by name and stop, since every page will be the gate."""
+        self.complete = False
+        self.problem("gate", response.url, f"{name} shown instead of the page: the site's setup did not "
+                     "get past it (docs/sites.md, Getting in)")
+        raise CloseSpider(f"{name} shown")
 
     def text_of(self, response: Response) -> str | None:
         if isinstance(response, TextResponse):

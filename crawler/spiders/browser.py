@@ -6,6 +6,7 @@ would not show is still an ad, so they return what happened and the spider repor
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -70,3 +71,38 @@ async def screenshot(page: Page) -> bytes | str:
         return await page.screenshot(full_page=True, type="png", timeout=SCREENSHOT_TIMEOUT_MS)
     except PlaywrightError as exc:
         return f"{TIMED_OUT}: {str(exc).splitlines()[0][:200]}"
+
+
+async def _grew(page: Page, items: str, before: int, timeout_ms: float) -> bool:
+    """Whether more items than `before` match within the timeout."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_ms / 1000
+    while loop.time() < deadline:
+        if await page.locator(items).count() > before:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def load_more(page: Page, items: str, click: str, scroll: bool, rounds: int, wait_ms: int) -> str:
+    """A listing that grows in place: click "load more" (or scroll to the end) until no new item
+    matching `items` appears, the button is gone, or `rounds` are used up."""
+    done = 0
+    for _ in range(rounds):
+        before = await page.locator(items).count()
+        try:
+            if click:
+                button = await page.query_selector(click)
+                if button is None or not await button.is_visible():
+                    break
+                await button.click(timeout=wait_ms * 5)
+            else:
+                await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            if not await _grew(page, items, before, wait_ms * 5):
+                break
+        except PlaywrightTimeout:
+            break
+        except PlaywrightError as exc:
+            return f"{done} rounds; stopped: {str(exc).splitlines()[0][:200]}"
+        done += 1
+    return f"{done} rounds"

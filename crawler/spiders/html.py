@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import quote, urljoin
 
 import scrapy
 from scrapy.http import Response
+from parsel import Selector
+from twisted.python.failure import Failure
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
+from videre.extract.pages.gate import gate_on_page, looks_like_gate
 from videre.extract.pages.html import parse_detail, parse_listing
+from videre.extract.pages.json_api import load_json, resolve
 from videre.extract.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
 from crawler.spiders.base import LISTING_META, SiteSpider
+from videre.core.errors import InputError
 
 
 class HtmlSiteSpider(SiteSpider):
@@ -47,7 +54,28 @@ class HtmlSiteSpider(SiteSpider):
     def listing_request(self, url: str, depth: int) -> scrapy.Request:
         wait_for = self.site.listing.cards or self.site.listing.links
         meta = {**self._browser_meta(wait_for, reveal=False), LISTING_META: True, "listing_depth": depth}
+        more = self.site.load_more
+        if more is not None and self.site.render:
+            # Each round of "load more" counts as a page against the site's page budget.
+            from scrapy_playwright.page import PageMethod
+
+            from crawler.spiders import browser
+
+            rounds = self._budget_left(more.max_rounds)
+            if rounds < more.max_rounds:
+                self.stop_walk(f"page budget reached: {rounds} of {more.max_rounds} 'load more' rounds")
+            items = browser.playwright_selector(wait_for)
+            meta["playwright_page_methods"] = [*meta["playwright_page_methods"], PageMethod(
+                browser.load_more, items, more.click and browser.playwright_selector(more.click),
+                more.scroll, rounds, more.wait_ms)]
         return scrapy.Request(url, callback=self.parse_listing, errback=self.fetch_failed, meta=meta)
+
+    def _budget_left(self, wanted: int) -> int:
+        """Take up to `wanted` pages from the page budget; how many were had."""
+        budget = self.settings.getint("VIDERE_PAGE_BUDGET")
+        had = wanted if not budget else max(0, min(wanted, budget - self._requested))
+        self._requested += had
+        return had
 
     def detail_request(self, url: str) -> scrapy.Request:
         meta = {**self._browser_meta(self._content_selector(), reveal=True), DETAIL_META: True}
@@ -79,8 +107,10 @@ class HtmlSiteSpider(SiteSpider):
         if html is None:
             return
         self._check_render(response, self.site.listing.cards or self.site.listing.links)
+        self._check_gate(response, html, found=True)
         result = parse_listing(response.url, html, self.site)
         if not result.links and not result.records:
+            self._check_gate(response, html, found=False)
             self.problem("parse", response.url, "listing page with no ads (layout changed?)")
             self.complete = False
         yield from self.emit(response, result)
@@ -92,6 +122,10 @@ class HtmlSiteSpider(SiteSpider):
                 yield self.detail_request(link)
         if result.next_url and self.depth_allows(response) and self.budget_allows(result.next_url):
             yield self.listing_request(result.next_url, int(response.meta.get("listing_depth", 1)) + 1)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Scrapy's default callback (`scrapy parse URL`): the URL read as a detail page."""
+        return self.parse_detail(response)
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         self.page_seen()
@@ -110,10 +144,61 @@ class HtmlSiteSpider(SiteSpider):
             if outcome is not None and outcome.startswith(browser.TIMED_OUT):
                 self.problem("reveal", response.url, f"phone did not appear after the click ({outcome})")
             shot = self._method_result(response, browser.screenshot)
-        for item in self.emit(response, parse_detail(response.url, html, self.site)):
+        self._check_gate(response, html, found=True)
+        result = parse_detail(response.url, html, self.site)
+        if not result.records:
+            self._check_gate(response, html, found=False)
+        for item in self.emit(response, result):
             if isinstance(shot, bytes) and item.get("url") == response.url:
                 item[SCREENSHOT_KEY] = shot
+            if self.site.api_reveal is not None:
+                yield from self.reveal_request(item)
+            else:
+                yield item
+
+    def _check_gate(self, response: Response, html: str, found: bool) -> None:
+        """Stop at a gate page: the configured `setup.gate` always, the wording check on empty pages."""
+        if found and not self.site.setup.gate:
+            return
+        sel = Selector(text=html, base_url=response.url)
+        name = gate_on_page(sel, self.site) if found else looks_like_gate(sel)
+        if name:
+            self.stop_at_gate(response, name)
+
+    def reveal_request(self, item: dict[str, Any]) -> Iterator[Any]:
+        """Ask the API the "Visa nummer" button's script would ask; the ad goes on with the answer."""
+        spec = self.site.api_reveal
+        assert spec is not None
+        m = re.search(spec.id_pattern, str(item.get("url", "")))
+        if not m:
+            self.problem("reveal", str(item.get("url")), f"no ad id in the URL ({spec.id_pattern!r})")
             yield item
+            return
+        url = urljoin(str(item["url"]), spec.url.replace("{id}", quote(m.group(1), safe="")))
+        yield scrapy.Request(url, callback=self.parse_reveal, errback=self.reveal_failed,
+                             headers={"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"},
+                             cb_kwargs={"item": item}, meta={"videre_item": item}, dont_filter=True)
+
+    def parse_reveal(self, response: Response, item: dict[str, Any]) -> Iterator[Any]:
+        spec = self.site.api_reveal
+        assert spec is not None
+        try:
+            value = resolve(load_json(response.body), spec.path)
+        except InputError as exc:
+            value = None
+            self.problem("reveal", response.url, str(exc))
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            item[spec.field] = str(value).strip()
+        else:
+            self.problem("reveal", response.url, f"no {spec.path!r} in the answer")
+        yield item
+
+    def reveal_failed(self, failure: Failure) -> Iterator[Any]:
+        self.fetch_failed(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and "videre_item" in request.meta:
+            # The ad is kept without its phone; the failed reveal is in the run's errors.
+            yield request.meta["videre_item"]
 
     def _check_render(self, response: Response, selector: str) -> None:
         if not self.site.render:

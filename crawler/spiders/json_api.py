@@ -24,6 +24,10 @@ class JsonApiSpider(SiteSpider):
                               headers={"Accept": "application/json"},
                               meta={LISTING_META: True, "listing_depth": depth})
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Scrapy's default callback (`scrapy parse URL`): the URL read as an API page."""
+        return self.parse_page(response)
+
     def parse_page(self, response: Response) -> Iterator[Any]:
         self.page_seen()
         try:

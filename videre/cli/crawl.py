@@ -60,6 +60,43 @@ def _print_details(console: Console, run: dict[str, Any]) -> None:
                       f"{escape(sample.get('message', ''))} ({escape(sample.get('where', ''))})")
 
 
+class LiveProgress:
+    """Per site, pages, ads and errors as the crawl goes, on a terminal only (stderr)."""
+
+    def __init__(self) -> None:
+        self.sites: dict[str, dict[str, Any]] = {}
+        self.live: Any = None
+
+    def __enter__(self) -> "LiveProgress":
+        if sys.stderr.isatty():
+            from rich.live import Live
+
+            self.live = Live(self._table(), console=Console(stderr=True), transient=True,
+                             refresh_per_second=2)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.__exit__(None, None, None)
+
+    def update(self, event: dict[str, Any]) -> None:
+        if event.get("event") != "progress":
+            return
+        self.sites[str(event.get("site"))] = event
+        if self.live is not None:
+            self.live.update(self._table())
+
+    def _table(self) -> Table:
+        table = Table(title="Crawling", title_justify="left")
+        for name, justify in (("site", "left"), ("pages", "right"), ("ads", "right"), ("errors", "left")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for site, e in sorted(self.sites.items()):
+            table.add_row(escape(site), str(e.get("pages", 0)), str(e.get("ads", 0)),
+                          escape(_errors(e.get("errors") or {})))
+        return table
+
+
 @click.command()
 @click.argument("sites", nargs=-1)
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None,
@@ -70,9 +107,10 @@ def _print_details(console: Console, run: dict[str, Any]) -> None:
 def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: str) -> None:
     """Crawl the configured sites (all enabled ones by default) in a separate
     process: store new and changed ads, fetch and hash their photos, and archive
-    the raw pages as WARC under data_dir/archive. Each site's run is recorded
-    with its counts and errors (see `videre runs`). Ad pages stored before and
-    unchanged since are not downloaded again, so a crawl that was killed is
+    every response as WARC under data_dir/archive. Each site's run is recorded
+    with its counts and errors (see `videre runs`); while it runs, a terminal
+    shows each site's pages, ads and errors, and its run row is kept up to
+    date. Ad pages stored before and unchanged since are not downloaded again, so a crawl that was killed is
     resumed by running it again. It never runs beside the nightly run.
 
     The exit status is 1 when a site failed (nothing stored, or stopped early).
@@ -93,8 +131,9 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
             if dead := close_dead_runs(s):
                 click.echo(f"closed {len(dead)} run(s) a killed crawl left open: "
                            + ", ".join(f"#{i}" for i in dead), err=True)
-        result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
-                                     stderr=sys.stderr)
+        with LiveProgress() as live:
+            result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
+                                         stderr=sys.stderr, on_progress=live.update)
     print_summary(result)
     if not result.ok:
         sys.exit(1)

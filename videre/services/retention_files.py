@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.warcwriter import WARCWriter
-
+from videre.store.archive import copy_archive, read_archive
 from crawler.screenshots import SCREENSHOT_DIR, key_of
 from videre.core.config import Settings
 
@@ -58,18 +56,15 @@ def _keep_ids(path: Path, attached: frozenset[str]) -> tuple[set[str], int]:
     keep: set[str] = set()
     requests: dict[str, str] = {}
     total = 0
-    with path.open("rb") as fh:
-        for rec in ArchiveIterator(fh):
-            total += 1
-            rid = rec.rec_headers.get_header("WARC-Record-ID") or ""
-            uri = rec.rec_headers.get_header("WARC-Target-URI") or ""
-            to = rec.rec_headers.get_header("WARC-Concurrent-To") or ""
-            if rec.rec_type == "warcinfo" or uri in attached:
-                keep.add(rid)
-                if to:
-                    keep.add(to)
-            if rec.rec_type == "request" and to:
-                requests[rid] = to
+    for rec in read_archive(path, payloads=False):
+        total += 1
+        rid, uri, to = rec.record_id, rec.url, rec.concurrent_to
+        if rec.kind == "warcinfo" or uri in attached:
+            keep.add(rid)
+            if to:
+                keep.add(to)
+        if rec.kind == "request" and to:
+            requests[rid] = to
     keep |= {rid for rid, to in requests.items() if to in keep}
     return keep, total
 
@@ -101,11 +96,7 @@ def trim_archive(path: Path, attached: frozenset[str]) -> int:
     keep, total = _keep_ids(path, attached)
     stat = path.stat()
     tmp = path.with_name(path.name + ".trim")
-    with path.open("rb") as src, tmp.open("wb") as dst:
-        writer = WARCWriter(dst, gzip=path.name.endswith(".gz"))
-        for rec in ArchiveIterator(src):
-            if rec.rec_headers.get_header("WARC-Record-ID") in keep:
-                writer.write_record(rec)
+    copy_archive(path, tmp, keep)
     os.utime(tmp, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     tmp.replace(path)
     return total - len(keep)

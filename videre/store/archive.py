@@ -1,10 +1,14 @@
-"""Raw pages as evidence: one gzipped WARC file per crawl run, and the ad records they held.
+"""Raw responses as evidence: one gzipped WARC 1.1 file per crawl run, and the ad records they held.
 
-For every page that gave ads the archive holds a `request` record, a `response` record with the
-bytes as received (for a page rendered by a browser: the rendered DOM, marked so) and, for each ad
-read from it, a `metadata` record with the ad record as JSON (without `html`, which is the
-response, unless the ad is only part of the page, as an API's JSON object is). `replay` turns a file back into ad records, so a crawl can be re-ingested without
-fetching anything.
+Every response the crawl fetched is written as it arrives (crawler.pipelines.ArchivePipeline):
+listing and detail pages, API JSON, photos, robots.txt, and a page rendered by a browser as
+rendered (marked `Videre-Rendered: dom`). Each has a `request` record (with its body, for a form
+POST) and a `response` record with the bytes as received. Each ad read from a page gets a
+`metadata` record with the ad record as JSON (without `html`, which is the response, unless the ad
+is only part of the page, as an API's JSON object is), tied to the page's response.
+
+`read_archive` is the one WARC reader: crawl replay (`replay`), `videre rescore --archive` and
+retention all read archives through it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from videre import __version__
 PAGE_KEY = "_page"
 AD_RECORD_TYPE = "application/vnd.videre.ad+json"
 RENDERED_HEADER = "Videre-Rendered"
+WARC_VERSION = "WARC/1.1"
+# The response record of a fetched page, put in its request's meta as the response arrives.
+WARC_ID_META = "videre_warc_id"
+MAX_PAYLOAD = 20_000_000
 # Scrapy hands us decoded bodies, so these would describe bytes the archive does not hold.
 _TRANSPORT_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _ids = itertools.count(1)
@@ -45,8 +53,29 @@ class PageCapture:
     method: str = "GET"
     rendered: bool = False
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    request_body: bytes = b""
+    # Set when the response is already in the archive (written as it arrived).
+    record_id: str | None = None
     # Identity within one process: the same page is written once, however many ads it held.
     capture_id: int = field(default_factory=lambda: next(_ids))
+
+
+def capture(response: Any) -> PageCapture:
+    """The exchange behind a Scrapy response, for the archive."""
+    request = response.request
+    return PageCapture(
+        url=response.url,
+        status=response.status,
+        body=response.body,
+        headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                 for k, vs in response.headers.items() for v in vs],
+        request_headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                         for k, vs in (request.headers.items() if request else []) for v in vs],
+        method=request.method if request else "GET",
+        rendered=bool(response.meta.get("playwright")) if request else False,
+        request_body=(request.body or b"") if request else b"",
+        record_id=response.meta.get(WARC_ID_META) if request else None,
+    )
 
 
 def _http_headers(headers: list[tuple[str, str]], length: int) -> list[tuple[str, str]]:
@@ -74,7 +103,8 @@ class WarcArchive:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("ab")
-            self._writer = WARCWriter(self._fh, gzip=True)
+            # One version throughout: the records say WARC/1.1, as the warcinfo does.
+            self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
             self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, {
                 "software": f"Videre/{__version__}", "format": "WARC File Format 1.1",
                 "isPartOf": self.site,
@@ -83,6 +113,8 @@ class WarcArchive:
 
     def write_page(self, page: PageCapture) -> str:
         """Write the request and response once; return the response's WARC-Record-ID."""
+        if page.record_id:
+            return page.record_id
         if page.capture_id in self._written:
             return self._written[page.capture_id]
         writer = self._open()
@@ -90,9 +122,10 @@ class WarcArchive:
         parts = urlsplit(page.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request = writer.create_warc_record(
-            page.url, "request",
+            page.url, "request", payload=BytesIO(page.request_body), length=len(page.request_body),
             http_headers=StatusAndHeaders(f"{page.method} {target} HTTP/1.1",
-                                          [("Host", parts.netloc), *page.request_headers],
+                                          _http_headers([("Host", parts.netloc), *page.request_headers],
+                                                        len(page.request_body)),
                                           is_http_request=True),
             warc_headers_dict={"WARC-Date": date},
         )
@@ -124,7 +157,8 @@ class WarcArchive:
         writer.write_record(writer.create_warc_record(
             str(record.get("url") or page.url), "metadata", payload=BytesIO(payload),
             length=len(payload), warc_content_type=AD_RECORD_TYPE,
-            warc_headers_dict={"WARC-Concurrent-To": response_id},
+            warc_headers_dict={"WARC-Concurrent-To": response_id,
+                               "WARC-Date": _warc_date(datetime.now(timezone.utc))},
         ))
         self.ads += 1
 
@@ -134,18 +168,98 @@ class WarcArchive:
         self._fh = self._writer = None
 
 
+@dataclass(frozen=True)
+class ArchivedRecord:
+    """One WARC record as read back: its headers, and its payload (an HTTP body without headers)."""
+
+    kind: str
+    record_id: str
+    url: str
+    date: datetime | None
+    concurrent_to: str
+    content_type: str
+    payload: bytes
+    # The payload was longer than the reader's limit (then it is empty), or not asked for.
+    skipped: bool
+    rendered: bool
+    site: str
+    status: int | None
+    # The HTTP Content-Type of a response ("image/jpeg"), lower-cased without parameters.
+    media_type: str = ""
+
+    @property
+    def is_binary(self) -> bool:
+        """A photo or other media: never a page ads are read from."""
+        return self.media_type.startswith(("image/", "video/", "audio/", "font/"))
+
+    @property
+    def is_ad(self) -> bool:
+        return self.kind == "metadata" and self.content_type == AD_RECORD_TYPE
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def read_archive(path: Path, *, payloads: bool = True, max_payload: int = MAX_PAYLOAD
+                 ) -> Iterator[ArchivedRecord]:
+    """Every record of a WARC file in order, with the site its warcinfo names (`isPartOf`).
+
+    Payloads are read up to `max_payload` bytes; a longer one is left out and marked `skipped`.
+    """
+    site = ""
+    with path.open("rb") as fh:
+        for rec in ArchiveIterator(fh):
+            headers = rec.rec_headers
+            payload, skipped = b"", not payloads
+            if payloads or rec.rec_type == "warcinfo":
+                payload = rec.content_stream().read(max_payload + 1)
+                if len(payload) > max_payload:
+                    payload, skipped = b"", True
+            if rec.rec_type == "warcinfo":
+                for line in payload.decode("utf-8", "replace").splitlines():
+                    if line.lower().startswith("ispartof:"):
+                        site = line.split(":", 1)[1].strip()
+            status, media = None, ""
+            if rec.rec_type == "response" and rec.http_headers is not None:
+                code = rec.http_headers.get_statuscode()
+                status = int(code) if code and code.isdigit() else None
+                media = (rec.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+            yield ArchivedRecord(
+                kind=rec.rec_type, record_id=headers.get_header("WARC-Record-ID") or "",
+                url=headers.get_header("WARC-Target-URI") or "",
+                date=_when(headers.get_header("WARC-Date")),
+                concurrent_to=headers.get_header("WARC-Concurrent-To") or "",
+                content_type=headers.get_header("Content-Type") or "",
+                payload=payload, skipped=skipped, rendered=bool(headers.get_header(RENDERED_HEADER)),
+                site=site, status=status, media_type=media,
+            )
+
+
+def copy_archive(src: Path, dst: Path, keep: set[str]) -> None:
+    """Write the records of `src` whose ids are in `keep` to `dst`, unchanged."""
+    with src.open("rb") as fh, dst.open("wb") as out:
+        writer = WARCWriter(out, gzip=src.name.endswith(".gz"))
+        for rec in ArchiveIterator(fh):
+            if rec.rec_headers.get_header("WARC-Record-ID") in keep:
+                writer.write_record(rec)
+
+
 def replay(path: Path) -> Iterator[dict[str, Any]]:
     """The ad records of an archive, each with the page it came from as `html`."""
     bodies: dict[str, str] = {}
-    with path.open("rb") as fh:
-        for rec in ArchiveIterator(fh):
-            kind = rec.rec_type
-            if kind == "response":
-                body = rec.content_stream().read()
-                bodies[rec.rec_headers.get_header("WARC-Record-ID")] = body.decode("utf-8", "replace")
-            elif kind == "metadata" and rec.rec_headers.get_header("Content-Type") == AD_RECORD_TYPE:
-                record = json.loads(rec.content_stream().read())
-                page = bodies.get(rec.rec_headers.get_header("WARC-Concurrent-To") or "")
-                if page is not None and "html" not in record:
-                    record["html"] = page
-                yield record
+    for rec in read_archive(path):
+        if rec.kind == "response" and not rec.is_binary:
+            bodies[rec.record_id] = rec.payload.decode("utf-8", "replace")
+        elif rec.is_ad:
+            record = json.loads(rec.payload)
+            page = bodies.get(rec.concurrent_to)
+            if page is not None and "html" not in record:
+                record["html"] = page
+            yield record

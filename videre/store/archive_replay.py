@@ -22,10 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-
-from videre.store.archive import AD_RECORD_TYPE
-from videre.extract.records import parse_record, parse_time
+from videre.store.archive import read_archive
+from videre.extract.records import parse_record
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.json_api import parse_api_page
 from videre.core.config import Settings, SiteSettings
@@ -79,37 +77,21 @@ def archive_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _date(value: str | None) -> datetime:
-    return parse_time(value, "WARC-Date") or datetime.now(timezone.utc)
-
-
 def captures(path: Path) -> Iterator[Capture]:
-    """The pages of one WARC file, each with the ad records archived with it."""
-    site = ""
+    """The pages of one WARC file that ads were read from, each with the ad records archived with it."""
     pages: dict[str, Capture] = {}
-    with path.open("rb") as fh:
-        for rec in ArchiveIterator(fh):
-            headers = rec.rec_headers
-            if rec.rec_type == "warcinfo":
-                info = rec.content_stream().read(100_000).decode("utf-8", "replace")
-                for line in info.splitlines():
-                    if line.lower().startswith("ispartof:"):
-                        site = line.split(":", 1)[1].strip()
-            elif rec.rec_type == "response":
-                body = rec.content_stream().read(MAX_PAGE_BYTES + 1)
-                if len(body) > MAX_PAGE_BYTES:
-                    continue
-                pages[headers.get_header("WARC-Record-ID")] = Capture(
-                    site, headers.get_header("WARC-Target-URI") or "", body,
-                    _date(headers.get_header("WARC-Date")))
-            elif rec.rec_type == "metadata" and headers.get_header("Content-Type") == AD_RECORD_TYPE:
-                page = pages.get(headers.get_header("WARC-Concurrent-To") or "")
-                if page is not None:
-                    try:
-                        page.archived.append(json.loads(rec.content_stream().read(MAX_PAGE_BYTES)))
-                    except ValueError:
-                        continue
-    yield from pages.values()
+    with_ads: dict[str, Capture] = {}
+    for rec in read_archive(path, max_payload=MAX_PAGE_BYTES):
+        if rec.kind == "response" and not rec.skipped and not rec.is_binary:
+            pages[rec.record_id] = Capture(rec.site, rec.url, rec.payload, rec.date or datetime.now(timezone.utc))
+        elif rec.is_ad and (page := pages.get(rec.concurrent_to)) is not None:
+            try:
+                page.archived.append(json.loads(rec.payload))
+            except ValueError:
+                continue
+            with_ads[rec.concurrent_to] = page
+    # Listing pages, photos and API answers are archived too; only pages that gave ads are replayed.
+    yield from with_ads.values()
 
 
 def page_records(capture: Capture, site: SiteSettings | None) -> tuple[list[dict[str, Any]], list[str]]:
@@ -124,6 +106,12 @@ def page_records(capture: Capture, site: SiteSettings | None) -> tuple[list[dict
         result = parse_listing(capture.url, capture.body.decode("utf-8", "replace"), site, scraped_at=when)
     else:
         result = parse_detail(capture.url, capture.body.decode("utf-8", "replace"), site, scraped_at=when)
+    if site.api_reveal is not None:
+        # The phone came from the site's API, not the page: take it from the archived record.
+        revealed = {r.get("url"): r.get(site.api_reveal.field) for r in capture.archived}
+        for record in result.records:
+            if not record.get(site.api_reveal.field) and revealed.get(record["url"]):
+                record[site.api_reveal.field] = revealed[record["url"]]
     return result.records, result.problems
 
 

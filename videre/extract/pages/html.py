@@ -10,9 +10,11 @@ from datetime import datetime, timezone
 
 from parsel import Selector
 
-from videre.extract.pages.fields import select, text_value, url_values
+from videre.extract.pages.fields import select, url_values, values
+from videre.extract.pages.post import apply_post, joined
 from videre.extract.pages.record import (
     LIST_FIELD, URL_FIELD, PageResult, absolute_url, absolute_urls, has_content, make_record,
+    strip_params,
 )
 from videre.core.config import SiteSettings
 
@@ -20,11 +22,22 @@ MAX_LINKS = 500
 MAX_CARDS = 500
 
 
-def _found(sel: Selector, site: SiteSettings) -> dict[str, str | list[str]]:
-    return {
-        name: url_values(sel, selector) if name in (URL_FIELD, LIST_FIELD) else text_value(sel, selector)
-        for name, selector in site.fields.items()
-    }
+def read_fields(sel: Selector, site: SiteSettings, base_url: str
+                ) -> tuple[dict[str, list[str]], dict[str, str | list[str]]]:
+    """Each field's raw matches, and its value after the field's post-processing."""
+    raw: dict[str, list[str]] = {}
+    found: dict[str, str | list[str]] = {}
+    for name, selector in site.fields.items():
+        is_url = name in (URL_FIELD, LIST_FIELD)
+        raw[name] = url_values(sel, selector) if is_url else values(sel, selector)
+        post = site.post.get(name)
+        kept = apply_post(raw[name], post, base_url)
+        found[name] = kept if is_url else joined(kept, post)
+    return raw, found
+
+
+def _found(sel: Selector, site: SiteSettings, base_url: str) -> dict[str, str | list[str]]:
+    return read_fields(sel, site, base_url)[1]
 
 
 def parse_listing(url: str, html: str, site: SiteSettings, *,
@@ -35,18 +48,21 @@ def parse_listing(url: str, html: str, site: SiteSettings, *,
     next_url = None
     if listing.next:
         candidates = absolute_urls(url, url_values(sel, listing.next), 1)
-        next_url = candidates[0] if candidates and candidates[0] != url else None
+        next_url = strip_params(candidates[0], site.drop_params) if candidates else None
+        next_url = next_url if next_url != url else None
     if listing.cards:
         cards = _parse_cards(url, sel, site, scraped_at or datetime.now(timezone.utc))
         return PageResult(records=cards.records, next_url=next_url, problems=cards.problems)
-    links = absolute_urls(url, url_values(sel, listing.links), MAX_LINKS) if listing.links else []
+    hrefs = url_values(sel, listing.links) if listing.links else []
+    links = list(dict.fromkeys(strip_params(u, site.drop_params)
+                               for u in absolute_urls(url, hrefs, MAX_LINKS)))
     return PageResult(links=links, next_url=next_url)
 
 
 def _parse_cards(url: str, sel: Selector, site: SiteSettings, scraped_at: datetime) -> PageResult:
     records, problems = [], []
     for n, card in enumerate(select(sel, site.listing.cards)[:MAX_CARDS], start=1):
-        found = _found(card, site)
+        found = _found(card, site, url)
         hrefs = found.get(URL_FIELD) or []
         ad_url = absolute_url(url, hrefs[0]) if hrefs else None
         if ad_url is None:
@@ -66,7 +82,7 @@ def parse_detail(url: str, html: str, site: SiteSettings, *,
                  scraped_at: datetime | None = None) -> PageResult:
     """One ad from its detail page; no record, and a problem, when no configured field matched."""
     sel = Selector(text=html, base_url=url)
-    found = _found(sel, site)
+    found = _found(sel, site, url)
     hrefs = found.get(URL_FIELD) or []
     canonical = (absolute_url(url, hrefs[0]) if hrefs else None) or url
     record, problems = make_record(url=canonical, site=site,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from videre.extract.pages.post import apply_post, joined
 from videre.extract.pages.record import (
     LIST_FIELD, URL_FIELD, PageResult, absolute_url, has_content, make_record,
 )
@@ -107,7 +108,11 @@ def _ad_record(url: str, ad: Any, site: SiteSettings, scraped_at: datetime,
     found: dict[str, str | list[str]] = {}
     for name, path in site.fields.items():
         value = resolve(ad, path)
-        found[name] = _as_urls(value) if name in (URL_FIELD, LIST_FIELD) else _as_text(value, name)
+        post = site.post.get(name)
+        if name in (URL_FIELD, LIST_FIELD):
+            found[name] = apply_post(_as_urls(value), post, url)
+        else:
+            found[name] = joined(apply_post([_as_text(value, name)], post, url), post)
     hrefs = found.get(URL_FIELD) or []
     ad_url = absolute_url(url, hrefs[0]) if hrefs else None
     if ad_url is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from videre.extract.records import MAX_IMAGES, MAX_URL_CHARS, parse_time
+from videre.extract.records import MAX_IMAGES, MAX_URL_CHARS
+from videre.extract.pages.times import parse_site_time
 from videre.core.config import SiteSettings
 from videre.core.errors import InputError
 
@@ -40,6 +42,16 @@ def absolute_url(base: str, href: str) -> str | None:
     return url
 
 
+def strip_params(url: str, patterns: Sequence[str]) -> str:
+    """`url` without the query parameters whose names match one of the glob `patterns`."""
+    if not patterns or "?" not in url:
+        return url
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not any(fnmatchcase(k, p) for p in patterns)]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
 def absolute_urls(base: str, hrefs: Iterable[str], limit: int) -> list[str]:
     """Resolved, de-duplicated in order, at most `limit`."""
     seen: dict[str, None] = {}
@@ -57,7 +69,7 @@ def make_record(*, url: str, site: SiteSettings, scraped_at: datetime,
                 base_url: str | None = None) -> tuple[dict[str, Any], list[str]]:
     """Build the record from field values as found on the page; return it with any problems.
 
-    A value that cannot be used (a time that is not ISO 8601) is dropped and reported, so one odd
+    A value that cannot be used (a time that cannot be read) is dropped and reported, so one odd
     field never costs the whole ad.
     """
     base = base_url or url
@@ -74,7 +86,8 @@ def make_record(*, url: str, site: SiteSettings, scraped_at: datetime,
         elif name == TIME_FIELD:
             text = value if isinstance(value, str) else (value[0] if value else "")
             try:
-                posted = parse_time(text, name)
+                posted = parse_site_time(text, fetched_at=scraped_at, tz=site.timezone,
+                                         languages=site.date_languages)
             except InputError as exc:
                 problems.append(f"ad {url}: {exc}")
                 continue
