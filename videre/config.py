@@ -167,6 +167,11 @@ class TriageSettings(_Model):
     minhash_bands: int = Field(8, ge=1, le=64)
     minhash_rows: int = Field(4, ge=1, le=16)
     shingle_words: int = Field(3, ge=1, le=8)
+    # Photo and template links weaker than this (1 / (1 + ln spread), triage/anchor.py) are dropped.
+    min_link_weight: float = Field(0.3, ge=0, le=1)
+    # The largest cluster growing past this factor of the previous run's (and by 100 ads) is
+    # warned about in the run history.
+    giant_growth: float = Field(2.0, ge=1)
     # Threads for rapidfuzz verification.
     workers: int = Field(2, ge=1, le=64)
 
