@@ -122,9 +122,11 @@ def _bipartite(frame: Frame, anchor: np.ndarray, weights: dict[str, np.ndarray],
         rows_k.append(keys.key_pos[live][ok] + offset)
         rows_w.append(w[ok])
         offset += len(keys)
-    if not rows_e:
-        return (np.zeros(0, np.int64),) * 3 + (ent, n_anchor)  # type: ignore[return-value]
-    ad, key, w = np.concatenate(rows_e), np.concatenate(rows_k), np.concatenate(rows_w)
+    ad = np.concatenate(rows_e) if rows_e else np.zeros(0, np.int64)
+    if not len(ad):
+        empty = np.zeros(0, np.int64)
+        return empty, empty, np.zeros(0), ent, n_anchor
+    key, w = np.concatenate(rows_k), np.concatenate(rows_w)
     free_in = uniq(ad[anchor[ad] < 0])
     ent[free_in] = n_anchor + np.arange(len(free_in))
     e = ent[ad]
@@ -168,7 +170,8 @@ def link(frame: Frame, phone_labels: np.ndarray, min_weight: float, giant_names:
     n_nodes = int(max(v.max(initial=-1), ent.max(initial=-1))) + 1
     member = communities(n_nodes, u, v, w, n_anchor)
     # Cluster key per ad: its entity's community; an ad in no community stands alone.
-    key = np.where(ent >= 0, member[np.maximum(ent, 0)], n_nodes + np.arange(n))
+    key = n_nodes + np.arange(n)
+    key[ent >= 0] = member[ent[ent >= 0]]
     free_in = (anchor < 0) & (ent >= 0)
     result = Linking(canonical(key), anchor, weights)
     guarded = _guard(frame, result.labels, free_in, giant_names)

@@ -29,13 +29,13 @@ VARIANT_MAX_NAMES = 400
 
 
 def fold(name: str) -> str:
-    """A spelling-tolerant key of one name: no diacritics, letters only, sound-alikes mapped,
+    """A spelling-tolerant key of one name: no diacritics, letters and digits only, sound-alikes mapped,
     repeated letters collapsed ("Fernánda", "FERNANDAA ❤" -> "fernanda")."""
     plain = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(ch for ch in plain if ch.isalpha() and not unicodedata.combining(ch))
+    letters = "".join(ch for ch in plain if ch.isalnum() and not unicodedata.combining(ch))
     for a, b in _SPELLINGS:
         letters = letters.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", letters)
+    return re.sub(r"([^\W\d_])\1+", r"\1", letters)
 
 
 def split_people(name: str | None) -> list[str]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 # Bump when cleaning or hashing changes: cached signatures of an older version are recomputed.
-SIGNATURE_VERSION = 6
+SIGNATURE_VERSION = 7
 
 _SEP = b"\x00"
 # Bytes below 0x80 that are not letters or digits become spaces; UTF-8 sequences (>= 0x80) stay

@@ -150,6 +150,10 @@ class ScoreRules(_Model):
     wording_share: float = Field(0.3, gt=0, le=1, description="share of a cluster's ads showing a wording indicator")
     young_age: int = Field(21, ge=18, description="stated ages up to this count as young")
     batch_minutes: int = Field(15, ge=1, description="ads of different women posted this close together")
+    organised_women: int = Field(3, ge=2, description="women before shared photos, texts or batches count")
+    roster_women: int = Field(4, ge=2, description="women behind one booking line for an agency")
+    roster_city_share: float = Field(0.6, gt=0, le=1, description="share of ads in the main city")
+    flat_max_phones: int = Field(4, ge=2, description="most numbers a flat rotates")
 
 
 class TriageSettings(_Model):
