@@ -1,74 +1,186 @@
-"""Triage accuracy on a generated world with planted groups: precision@k, recall, false items.
+"""Triage accuracy at scale: generate a world, bulk load it, full re-score, compare the queue with truth.
 
-    python bench/triage_eval.py --scale 10 --seed 7            # no photos: fast
-    python bench/triage_eval.py --scale 3 --photos             # through `videre import`, photos hashed
+    python bench/triage_eval.py --ads 2000 --seed 1001                  # held-out evaluation world
+    python bench/triage_eval.py --ads 100000 --seed 1001 --demo         # ... and the demo world too
+    python bench/triage_eval.py --ads 1000000 --seed 1001 --db sqlite:////tmp/ew-1m.db
+    python bench/triage_eval.py --world demo --ads 3000 --seed 7        # the demo world alone
+    python bench/triage_eval.py --world demo --ads 900 --photos         # demo through `videre import`
 
-Without --photos the world is loaded with the benchmark's bulk loader (same rows as `videre
-import`); with --photos it goes through `videre import` itself so that photos are hashed and
-grouped. Prints the metrics of triage.evaluate and, with --json, writes them to a file.
+The evaluation world (bench/evalworld) is written independently of the demo; its seeds 1-99 are
+for tuning, 1001+ are held out (bench/README.md). The re-score is `rescore(full=True)`, what
+`videre rescore --full` runs, in a fresh process so that its wall time, CPU time (incl. workers)
+and peak RSS are its own. Prints a table (one row per world) and one JSON line per world;
+--json appends those lines to a file.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from triage_load import bulk_load  # noqa: E402
-
-from triage.evaluate import evaluate  # noqa: E402
-from triage.rescore import rescore  # noqa: E402
-from videre.config import parse_settings  # noqa: E402
+from bench.evalworld import HELD_OUT_SEEDS, TUNING_SEEDS, generate  # noqa: E402
+from bench.evalworld.load import load_photos  # noqa: E402
+from bench.evalworld.metrics import demo_truth, evaluate_queue  # noqa: E402
+from bench.triage_load import bulk_load  # noqa: E402
+from videre.config import Settings, parse_settings  # noqa: E402
 from videre.db import Database  # noqa: E402
-from videre.demo.generate import generate_world  # noqa: E402
-from videre.demo.world import SITES  # noqa: E402
-from videre.importer import import_files  # noqa: E402
 
-BASES = {slug: f"http://127.0.0.1:{8701 + i}" for i, slug in enumerate(SITES)}
+ADS_PER_SCALE = 300  # videre.demo.generate: scale 1.0 is about this many ads
+COLUMNS = (("world", 10), ("seed", 5), ("ads", 8), ("k", 5), ("flagged", 7), ("P@k", 6), ("recall", 6),
+           ("false", 11), ("mixed", 5), ("largest (orgs)", 15), ("scam lab.", 9), ("rescore s", 9),
+           ("cpu s", 6), ("peak MB", 7))
+
+
+def _settings(db_url: str, triage: dict[str, Any], data_dir: str) -> Settings:
+    return parse_settings({"database": {"url": db_url}, "data_dir": data_dir, "triage": triage}, env={})
+
+
+def seed_kind(world: str, seed: int) -> str:
+    if world != "evalworld":
+        return "demo (tuned on)"
+    return "held-out" if seed in HELD_OUT_SEEDS else "tuning" if seed in TUNING_SEEDS else "other"
+
+
+def rescore_step(db_url: str, triage: dict[str, Any], data_dir: str) -> None:
+    """One full re-score in this process; prints one JSON line with its cost."""
+    from triage.rescore import rescore
+
+    settings = _settings(db_url, triage, data_dir)
+    db = Database.from_settings(settings)
+    t0, c0 = time.perf_counter(), _cpu()
+    result = rescore(settings, db, full=True)
+    print(json.dumps({"wall": round(time.perf_counter() - t0, 2), "cpu": round(_cpu() - c0, 2),
+                      "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                      "clusters": result.clusters, "flagged": result.flagged, "hubs": result.hubs,
+                      "templates": result.templates, "stages": result.stages}))
+
+
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def run_rescore(db_url: str, triage: dict[str, Any], data_dir: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--rescore-only", db_url, "--triage", json.dumps(triage),
+                          "--data-dir", data_dir], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"re-score failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def load_evalworld(n_ads: int, seed: int, db: Database, settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
+    t0 = time.perf_counter()
+    records, truth = generate(n_ads, seed)
+    gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ads = bulk_load(records, settings, db)
+    photos, links = load_photos(db, records)
+    return truth, {"generate_s": round(gen, 1), "load_s": round(time.perf_counter() - t0, 1),
+                   "stored_ads": ads, "photos": photos, "ad_photos": links}
+
+
+def load_demo(n_ads: int, seed: int, db: Database, settings: Settings, work: Path,
+              photos: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    from videre.demo.generate import generate_world
+    from videre.demo.world import SITES
+
+    bases = {slug: f"http://127.0.0.1:{8701 + i}" for i, slug in enumerate(SITES)}
+    t0 = time.perf_counter()
+    world = generate_world(seed, n_ads / ADS_PER_SCALE, with_photos=photos)
+    gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if photos:
+        from videre.importer import import_files
+
+        out = world.write(work / "world", bases)
+        ads = import_files([out / "ads.jsonl"], settings, db).lines
+    else:
+        ads = bulk_load(world.iter_records(bases), settings, db)
+    return demo_truth(world.truth(), bases), {"generate_s": round(gen, 1),
+                                              "load_s": round(time.perf_counter() - t0, 1), "stored_ads": ads}
+
+
+def evaluate_world(world: str, n_ads: int, seed: int, db_url: str | None, triage: dict[str, Any],
+                   photos: bool = False) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"videre-eval-{world}-"))
+    db_url = db_url or f"sqlite:///{work / 'eval.db'}"
+    data_dir = str(work / "var")
+    settings = _settings(db_url, triage, data_dir)
+    db = Database.from_settings(settings)
+    if world == "evalworld":
+        truth, load = load_evalworld(n_ads, seed, db, settings)
+    else:
+        truth, load = load_demo(n_ads, seed, db, settings, work, photos)
+    print(f"{world} seed {seed}: {load['stored_ads']} ads loaded in {load['load_s']} s "
+          f"(generated in {load['generate_s']} s); re-scoring...", file=sys.stderr, flush=True)
+    cost = run_rescore(db_url, triage, data_dir)
+    with db.session() as s:
+        metrics = evaluate_queue(s, truth)
+    db.dispose()
+    return {"world": world, "seed": seed, "seed_kind": seed_kind(world, seed), "db": db_url,
+            **metrics.to_json(), "rescore": cost, "load": load}
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = ["  ".join(f"{name:>{w}}" for name, w in COLUMNS)]
+    for r in rows:
+        c = r["rescore"]
+        cells = (r["world"], r["seed"], r["ads"], r["targets"], r["flagged"], f"{r['precision_at_k']:.3f}",
+                 f"{r['recall']:.3f}", f"{r['false_items']} ({r['false_share']:.0%})", r["mixed_items"],
+                 f"{r['largest_cluster']} ({r['largest_orgs']})", f"{r['scam_labelled']}/{r['scams']}",
+                 f"{c['wall']:.1f}", f"{c['cpu']:.1f}", c["peak_mb"])
+        lines.append("  ".join(f"{str(v):>{w}}" for v, (_, w) in zip(cells, COLUMNS)))
+    return "\n".join(lines)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scale", type=float, default=10)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--photos", action="store_true")
-    ap.add_argument("--weights", type=str, default="{}", help="JSON: reason code -> weight")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--world", choices=("evalworld", "demo"), default="evalworld")
+    ap.add_argument("--ads", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1001)
+    ap.add_argument("--demo", action="store_true", help="also run the demo world at the same size (seed 7)")
+    ap.add_argument("--photos", action="store_true", help="demo world only: through `videre import`, photos hashed")
+    ap.add_argument("--db", default=None, help="database URL (default: SQLite in a new temp directory)")
+    ap.add_argument("--weights", default="{}", help="JSON: reason code -> weight")
     ap.add_argument("--threshold", type=float, default=None)
-    ap.add_argument("--json", type=Path, default=None)
-    ap.add_argument("--dir", type=Path, default=None, help="keep the database here")
+    ap.add_argument("--json", type=Path, default=None, help="append one JSON line per world here")
+    ap.add_argument("--rescore-only", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--triage", default="{}", help=argparse.SUPPRESS)
+    ap.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-
-    work = args.dir or Path(tempfile.mkdtemp(prefix="videre-eval-"))
-    work.mkdir(parents=True, exist_ok=True)
-    triage: dict[str, object] = {"weights": json.loads(args.weights)}
+    if args.rescore_only:
+        rescore_step(args.rescore_only, json.loads(args.triage), args.data_dir)
+        return
+    triage: dict[str, Any] = {"weights": json.loads(args.weights)}
     if args.threshold is not None:
         triage["threshold"] = args.threshold
-    settings = parse_settings({"data_dir": str(work / "var"),
-                               "database": {"url": f"sqlite:///{work / 'eval.db'}"},
-                               "triage": triage}, source=work / "config.yaml", env={})
-    db = Database.from_settings(settings)
-    world = generate_world(args.seed, args.scale, with_photos=args.photos)
-    t0 = time.perf_counter()
-    if args.photos:
-        out = world.write(work / "world", BASES)
-        report = import_files([out / "ads.jsonl"], settings, db)
-        print(f"imported {report.lines} lines, {report.photos} photos in {time.perf_counter() - t0:.1f}s")
-    else:
-        n = bulk_load(world.iter_records(BASES), settings, db)
-        print(f"loaded {n} ads in {time.perf_counter() - t0:.1f}s")
-    result = rescore(settings, db, full=True)
-    print(f"rescore: {result}")
-    with db.session() as s:
-        metrics = evaluate(s, world.truth(), BASES)
-    print(metrics.report())
-    if args.json:
-        args.json.write_text(json.dumps({"scale": args.scale, "seed": args.seed,
-                                         "photos": args.photos, **metrics.to_json()}, indent=2))
+    if args.world == "evalworld" and args.seed not in HELD_OUT_SEEDS:
+        print(f"note: seed {args.seed} is not a held-out seed ({HELD_OUT_SEEDS.start}-"
+              f"{HELD_OUT_SEEDS.stop - 1}): do not report its figures as held-out", file=sys.stderr)
+    runs = [(args.world, args.seed, args.db)]
+    if args.demo and args.world == "evalworld":
+        runs.append(("demo", 7, None))
+    rows = []
+    for world, seed, db_url in runs:
+        row = evaluate_world(world, args.ads, seed, db_url, triage, args.photos)
+        rows.append(row)
+        line = json.dumps(row, ensure_ascii=False)
+        print(line)
+        if args.json:
+            with args.json.open("a", encoding="utf-8") as f:
+                f.write(line + "\n")
+    print(table(rows))
 
 
 if __name__ == "__main__":
