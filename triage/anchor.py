@@ -31,6 +31,8 @@ import numpy as np
 from triage.cluster import canonical, components
 from triage.frame import Frame, Keys
 from triage.groupby import count_distinct, uniq
+from triage.guard import Spread, break_giants
+from videre.config import HubSettings
 
 WEAK_KINDS = ("photo", "template")
 LEIDEN_SEED = 17
@@ -65,15 +67,39 @@ def key_weights(frame: Frame, keys: Keys, anchor: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.log(np.maximum(spread, 1)))
 
 
-def anchors_of(frame: Frame, labels: np.ndarray) -> np.ndarray:
-    """The phone-component label of every ad with a live number, -1 for the others."""
+def subset(keys: Keys, rows: np.ndarray, kind: str) -> Keys:
+    """The membership rows `rows` of `keys`, as keys of their own (hub marks kept)."""
+    out = Keys(kind, keys.ids, keys.labels, keys.ad_pos[rows], keys.key_pos[rows], keys.override,
+               keys.strength[rows])
+    out.hub, out.hub_reason = keys.hub, keys.hub_reason
+    return out
+
+
+def side_lines(phones: Keys, spread: Spread) -> np.ndarray:
+    """Numbers that are no anchor: never the only number on most of their ads, printed beside two
+    or more other numbers (a shared switchboard, a friend's line in a duo ad). They link as weak
+    keys, weighted by rarity like photos and texts."""
+    return (spread.alone < 0.5) & (spread.phones >= 2)
+
+
+def anchor_labels(frame: Frame, spreads: dict[str, Spread], settings: HubSettings,
+                  side: np.ndarray) -> np.ndarray:
+    """Components over anchor numbers (giant guard over numbers only); -1 for ads with none."""
     phones = frame.keys["phone"]
+    own = phones.hub.copy()
+    phones.hub = own | side
+    try:
+        labels = break_giants(frame, spreads, settings, kinds=("phone",))
+        guarded = phones.hub & ~side
+    finally:
+        phones.hub = own | guarded
     has = np.zeros(len(frame), dtype=bool)
-    has[phones.ad_pos[phones.live()]] = True
+    live = phones.live() & ~side[phones.key_pos]
+    has[phones.ad_pos[live]] = True
     return np.where(has, labels, -1)
 
 
-def same_person_bridges(frame: Frame, anchor: np.ndarray, weights: dict[str, np.ndarray],
+def same_person_bridges(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys],
                         min_weight: float) -> np.ndarray:
     """Anchors joined because one woman is on both: the same rare photo or text under the same
     name (folded, triage.people) on two numbers. A woman who changed her number is one woman; a
@@ -81,13 +107,13 @@ def same_person_bridges(frame: Frame, anchor: np.ndarray, weights: dict[str, np.
     Returns anchor labels with such anchors merged (the smaller label wins)."""
     person = frame.people()[0][:, 0]
     parts_a, parts_b = [], []
-    for kind in WEAK_KINDS:
-        keys = frame.keys.get(kind)
-        if keys is None or not len(keys):
-            continue
+    for keys in weak.values():
         live = keys.live()
         ap, kp = keys.ad_pos[live], keys.key_pos[live]
-        ok = (anchor[ap] >= 0) & (person[ap] >= 0) & (weights[kind][kp] >= min_weight)
+        # Rarity by names alone: one woman on several numbers is what is being looked for.
+        names = count_distinct(kp, person[ap], len(keys))
+        weight = 1.0 / (1.0 + np.log(np.maximum(names, 1)))
+        ok = (anchor[ap] >= 0) & (person[ap] >= 0) & (weight[kp] >= min_weight)
         ap, kp = ap[ok], kp[ok]
         order = np.lexsort((anchor[ap], person[ap], kp))
         ap, kp = ap[order], kp[order]
@@ -101,7 +127,7 @@ def same_person_bridges(frame: Frame, anchor: np.ndarray, weights: dict[str, np.
     return np.where(anchor >= 0, merged[np.maximum(anchor, 0)], -1)
 
 
-def _bipartite(frame: Frame, anchor: np.ndarray, weights: dict[str, np.ndarray],
+def _bipartite(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys], weights: dict[str, np.ndarray],
                min_weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Edges (entity node, key node, weight), the entity node of each ad (-1 none), the number of
     anchors (nodes 0..A-1) and the node count. Entities are anchors, then unanchored ads."""
@@ -111,10 +137,7 @@ def _bipartite(frame: Frame, anchor: np.ndarray, weights: dict[str, np.ndarray],
     ent[anchor >= 0] = anchor_node
     rows_e, rows_k, rows_w = [], [], []
     offset = 0
-    for kind in WEAK_KINDS:
-        keys = frame.keys.get(kind)
-        if keys is None or not len(keys):
-            continue
+    for kind, keys in weak.items():
         live = keys.live()
         w = weights[kind][keys.key_pos[live]] * keys.strength[live]
         ok = w >= min_weight
@@ -158,15 +181,18 @@ def communities(n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, n_fix
     return np.array(partition.membership, dtype=np.int64)
 
 
-def link(frame: Frame, phone_labels: np.ndarray, min_weight: float, giant_names: int,
+def link(frame: Frame, spreads: dict[str, Spread], settings: HubSettings, min_weight: float,
          bridge_weight: float = 0.5) -> Linking:
-    """Cluster labels per ad from phone components and weak keys (see the module docstring)."""
+    """Cluster labels per ad from anchor numbers and weak keys (see the module docstring)."""
     n = len(frame)
-    anchor = anchors_of(frame, phone_labels)
-    weights = {kind: key_weights(frame, frame.keys[kind], anchor) for kind in WEAK_KINDS
-               if kind in frame.keys}
-    anchor = same_person_bridges(frame, anchor, weights, bridge_weight)
-    u, v, w, ent, n_anchor = _bipartite(frame, anchor, weights, min_weight)
+    phones = frame.keys["phone"]
+    side = side_lines(phones, spreads["phone"])
+    anchor = anchor_labels(frame, spreads, settings, side)
+    weak = {kind: frame.keys[kind] for kind in WEAK_KINDS if kind in frame.keys and len(frame.keys[kind])}
+    weak["side_line"] = subset(phones, np.nonzero(side[phones.key_pos])[0], "phone")
+    weights = {kind: key_weights(frame, keys, anchor) for kind, keys in weak.items()}
+    anchor = same_person_bridges(frame, anchor, weak, bridge_weight)
+    u, v, w, ent, n_anchor = _bipartite(frame, anchor, weak, weights, min_weight)
     n_nodes = int(max(v.max(initial=-1), ent.max(initial=-1))) + 1
     member = communities(n_nodes, u, v, w, n_anchor)
     # Cluster key per ad: its entity's community; an ad in no community stands alone.
@@ -174,7 +200,7 @@ def link(frame: Frame, phone_labels: np.ndarray, min_weight: float, giant_names:
     key[ent >= 0] = member[ent[ent >= 0]]
     free_in = (anchor < 0) & (ent >= 0)
     result = Linking(canonical(key), anchor, weights)
-    guarded = _guard(frame, result.labels, free_in, giant_names)
+    guarded = _guard(frame, result.labels, free_in, settings.giant_names)
     if len(guarded):
         key[np.isin(result.labels, guarded) & free_in] = n_nodes + np.nonzero(
             np.isin(result.labels, guarded) & free_in)[0]

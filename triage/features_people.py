@@ -39,7 +39,9 @@ def people(frame: Frame, ci: np.ndarray) -> People:
     if not len(ad):
         return People(out, 0)
     code = merge_variants(ci[ad], code, keys)
-    ages = frame.ages.astype(np.int64)[ad]
+    # A duo ad states one age for two women: it says nothing about either.
+    duo = (codes[:, 1] >= 0)[ad]
+    ages = np.where(duo, 0, frame.ages.astype(np.int64)[ad])
     # Sorted by cluster, name, age (unknown ages, 0, first): a new woman where the name changes or
     # the age jumps by more than AGE_GAP from the previous stated age.
     order = np.lexsort((ages, code, ci[ad]))
@@ -82,8 +84,11 @@ def people_features(frame: Frame, ci: np.ndarray, n: int, p: People) -> PeopleFe
     phones = frame.keys["phone"]
     ads, pk, persona = _phone_person_rows(frame, p)
     per_phone = count_distinct(pk, persona, len(phones))
+    # Women behind one number inside this cluster (a side line may be shared with others).
+    cells, cell = np.unique((ci[ads].astype(np.int64) << 32) | pk, return_inverse=True)
+    per_cell = count_distinct(cell, persona, len(cells))
     women_per_number = np.zeros(n, dtype=np.int64)
-    np.maximum.at(women_per_number, ci[ads], per_phone[pk])
+    np.maximum.at(women_per_number, ci[ads], per_cell[cell])
     per_woman = count_distinct(np.maximum(persona, 0), np.where(persona >= 0, pk, -1), max(p.count, 1))
     numbers_per_woman = np.zeros(n, dtype=np.int64)
     has = rows >= 0

@@ -27,7 +27,7 @@ from triage.anchor import link
 from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
-from triage.guard import break_giants, mark_hubs
+from triage.guard import mark_hubs
 from triage.items import plan_items
 from triage.persist import (analyst_touched, growth_warnings, digest_of, existing_items, row_hashes, write_clusters,
                             write_hubs, write_queue)
@@ -126,8 +126,7 @@ def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
         frame.keys["template"] = links.keys
     with stage("guarding hubs and clustering"):
         spreads = {kind: mark_hubs(frame, keys, t.hubs) for kind, keys in frame.keys.items()}
-        phone_labels = break_giants(frame, spreads, t.hubs, kinds=("phone",))
-        linking = link(frame, phone_labels, t.min_link_weight, t.hubs.giant_names)
+        linking = link(frame, spreads, t.hubs, t.min_link_weight)
         labels = linking.labels
         warnings = growth_warnings(session, labels, linking, t.giant_growth)
         next_id = (session.execute(select(func.max(Cluster.id))).scalar() or 0) + 1

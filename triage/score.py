@@ -44,10 +44,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "numbers_per_woman": 0.5,        # one woman behind several numbers (rotated phones)
     "agency_roster": 2.5,            # a roster of women behind one booking line (koppleri)
     "flat_rotation": 2.0,            # a few numbers rotated over several women in one place
-    "scam_pattern": 0.5,             # money first, photos shown elsewhere under other names
+    "scam_pattern": 2.0,             # money first: its own shape, queued low and labelled scam
 }
 # Reasons that say "organised" only when a cluster has at least rules.organised_women women: two
 # women advertising together (a duo, sisters, flatmates) share photos, texts and post together.
+# Supporting signs (NIJ/JIRN wording, a foreign number, touring alone): they add to the score of a
+# cluster that shows organisation, but never put one woman's ads in the queue on their own.
+SUPPORTING = ("phone_obfuscated", "foreign_number", "stated_nationality", "third_person",
+              "several_women_wording", "youth", "trustworthy_provider", "several_sites",
+              "solo_movement", "numbers_per_woman")
 TOGETHER = ("shared_template", "shared_photos", "several_women_wording", "batch_posting", "several_sites")
 
 
@@ -203,6 +208,17 @@ RULES: list[Rule] = [
 class Scores:
     total: np.ndarray                       # per cluster row
     parts: dict[str, np.ndarray]            # reason code -> weight per cluster row (0: absent)
+
+    def structural(self) -> np.ndarray:
+        """Rows with at least one reason that is more than a supporting sign."""
+        out = np.zeros(len(self.total), dtype=bool)
+        for code, part in self.parts.items():
+            if code not in SUPPORTING:
+                out |= part > 0
+        return out
+
+    def queued(self, threshold: float) -> np.ndarray:
+        return (self.total >= threshold) & self.structural()
 
 
 def score_all(t: FeatureTable, rules: ScoreRules, weights: dict[str, float]) -> Scores:
