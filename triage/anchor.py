@@ -182,7 +182,7 @@ def communities(n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, n_fix
 
 
 def link(frame: Frame, spreads: dict[str, Spread], settings: HubSettings, min_weight: float,
-         bridge_weight: float = 0.5) -> Linking:
+         bridge_weight: float = 0.45) -> Linking:
     """Cluster labels per ad from anchor numbers and weak keys (see the module docstring)."""
     n = len(frame)
     phones = frame.keys["phone"]
