@@ -32,11 +32,16 @@ from triage.cluster import canonical, components
 from triage.frame import Frame, Keys
 from triage.groupby import count_distinct, uniq
 from triage.guard import Spread, break_giants
+from triage.signals import FLAGS
 from videre.config import HubSettings
 
 WEAK_KINDS = ("photo", "template")
 LEIDEN_SEED = 17
 LEIDEN_ITERATIONS = 2
+# Same-person bridges: a key under at most three names (1 / (1 + ln 3) = 0.48) ...
+BRIDGE_WEIGHT = 0.45
+# ... shared by at least this share of the smaller anchor's women.
+BRIDGE_OVERLAP = 0.5
 
 
 @dataclass
@@ -101,30 +106,44 @@ def anchor_labels(frame: Frame, spreads: dict[str, Spread], settings: HubSetting
 
 def same_person_bridges(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys],
                         min_weight: float) -> np.ndarray:
-    """Anchors joined because one woman is on both: the same rare photo or text under the same
-    name (folded, triage.people) on two numbers. A woman who changed her number is one woman; a
-    scammer stealing her photos uses made-up names, and rings copying a text use their own.
-    Returns anchor labels with such anchors merged (the smaller label wins)."""
+    """Anchors joined because they are mostly the same women: the same rare photo or text under
+    the same name (folded, triage.people) on both numbers, for at least half of the women of the
+    smaller one (BRIDGE_OVERLAP). A woman who changed her number, a flat's women on rotated lines
+    and a ring that switched phones are one hand; two agencies that one woman moved between are
+    not. A scammer stealing photos uses made-up names, and its money-first ads bridge nothing (a
+    stolen photo says nothing about who posts it). Returns anchor labels with such anchors merged.
+    """
     person = frame.people()[0][:, 0]
-    parts_a, parts_b = [], []
+    flags = frame.signals.flags
+    scam = ((flags & FLAGS["deposit_first"]) > 0) if len(flags) == len(frame) else np.zeros(len(frame), bool)
+    parts_a, parts_b, parts_p = [], [], []
     for keys in weak.values():
         live = keys.live()
         ap, kp = keys.ad_pos[live], keys.key_pos[live]
         # Rarity by names alone: one woman on several numbers is what is being looked for.
         names = count_distinct(kp, person[ap], len(keys))
         weight = 1.0 / (1.0 + np.log(np.maximum(names, 1)))
-        ok = (anchor[ap] >= 0) & (person[ap] >= 0) & (weight[kp] >= min_weight)
+        ok = (anchor[ap] >= 0) & (person[ap] >= 0) & (weight[kp] >= min_weight) & ~scam[ap]
         ap, kp = ap[ok], kp[ok]
         order = np.lexsort((anchor[ap], person[ap], kp))
         ap, kp = ap[order], kp[order]
         same = (kp[1:] == kp[:-1]) & (person[ap[1:]] == person[ap[:-1]]) & (anchor[ap[1:]] != anchor[ap[:-1]])
         parts_a.append(anchor[ap[:-1][same]])
         parts_b.append(anchor[ap[1:][same]])
+        parts_p.append(person[ap[1:][same]])
     if not parts_a or not sum(len(p) for p in parts_a):
         return anchor
-    a, b = np.concatenate(parts_a), np.concatenate(parts_b)
-    merged = components(len(frame), a, b)
-    return np.where(anchor >= 0, merged[np.maximum(anchor, 0)], -1)
+    a, b, p = np.concatenate(parts_a), np.concatenate(parts_b), np.concatenate(parts_p)
+    # Women shared per anchor pair, against the women of the smaller anchor.
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    triples = np.unique(np.stack([lo, hi, p], axis=1), axis=0)
+    pairs, shared = np.unique(triples[:, :2], axis=0, return_counts=True)
+    has = anchor >= 0
+    women = count_distinct(anchor[has], person[has], len(frame))
+    smaller = np.minimum(women[pairs[:, 0]], women[pairs[:, 1]])
+    keep = shared >= BRIDGE_OVERLAP * np.maximum(smaller, 1)
+    merged = components(len(frame), pairs[keep, 0], pairs[keep, 1])
+    return np.where(has, merged[np.maximum(anchor, 0)], -1)
 
 
 def _bipartite(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys], weights: dict[str, np.ndarray],
@@ -182,7 +201,7 @@ def communities(n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, n_fix
 
 
 def link(frame: Frame, spreads: dict[str, Spread], settings: HubSettings, min_weight: float,
-         bridge_weight: float = 0.45) -> Linking:
+         bridge_weight: float = BRIDGE_WEIGHT) -> Linking:
     """Cluster labels per ad from anchor numbers and weak keys (see the module docstring)."""
     n = len(frame)
     phones = frame.keys["phone"]
