@@ -81,26 +81,31 @@ def subset(keys: Keys, rows: np.ndarray, kind: str) -> Keys:
 
 
 def side_lines(phones: Keys, spread: Spread) -> np.ndarray:
-    """Numbers that are no anchor: never the only number on most of their ads, printed beside two
-    or more other numbers (a shared switchboard, a friend's line in a duo ad). They link as weak
-    keys, weighted by rarity like photos and texts."""
+    """Numbers that are side lines: never the only number on most of their ads, printed beside two
+    or more other numbers (a shared switchboard, a friend's line in a duo ad)."""
     return (spread.alone < 0.5) & (spread.phones >= 2)
 
 
+def anchor_rows(frame: Frame, phones: Keys, side: np.ndarray) -> np.ndarray:
+    """Phone membership rows that anchor: a number that is no side line, or any number where it is
+    the only one on its ad (alone it answers; beside another number it only links weakly)."""
+    per_ad = np.bincount(phones.ad_pos[phones.live()], minlength=len(frame))
+    return ~side[phones.key_pos] | (per_ad[phones.ad_pos] == 1)
+
+
 def anchor_labels(frame: Frame, spreads: dict[str, Spread], settings: HubSettings,
-                  side: np.ndarray) -> np.ndarray:
-    """Components over anchor numbers (giant guard over numbers only); -1 for ads with none."""
+                  rows: np.ndarray) -> np.ndarray:
+    """Components over anchoring rows (giant guard over numbers only); -1 for ads with none.
+    Hub marks the giant guard adds are kept on the numbers (the arrays are shared)."""
     phones = frame.keys["phone"]
-    own = phones.hub.copy()
-    phones.hub = own | side
+    anchoring = subset(phones, np.nonzero(rows)[0], "phone")
+    frame.keys["phone"] = anchoring
     try:
         labels = break_giants(frame, spreads, settings, kinds=("phone",))
-        guarded = phones.hub & ~side
     finally:
-        phones.hub = own | guarded
+        frame.keys["phone"] = phones
     has = np.zeros(len(frame), dtype=bool)
-    live = phones.live() & ~side[phones.key_pos]
-    has[phones.ad_pos[live]] = True
+    has[anchoring.ad_pos[anchoring.live()]] = True
     return np.where(has, labels, -1)
 
 
@@ -205,10 +210,10 @@ def link(frame: Frame, spreads: dict[str, Spread], settings: HubSettings, min_we
     """Cluster labels per ad from anchor numbers and weak keys (see the module docstring)."""
     n = len(frame)
     phones = frame.keys["phone"]
-    side = side_lines(phones, spreads["phone"])
-    anchor = anchor_labels(frame, spreads, settings, side)
+    rows = anchor_rows(frame, phones, side_lines(phones, spreads["phone"]))
+    anchor = anchor_labels(frame, spreads, settings, rows)
     weak = {kind: frame.keys[kind] for kind in WEAK_KINDS if kind in frame.keys and len(frame.keys[kind])}
-    weak["side_line"] = subset(phones, np.nonzero(side[phones.key_pos])[0], "phone")
+    weak["side_line"] = subset(phones, np.nonzero(~rows)[0], "phone")
     weights = {kind: key_weights(frame, keys, anchor) for kind, keys in weak.items()}
     anchor = same_person_bridges(frame, anchor, weak, bridge_weight)
     u, v, w, ent, n_anchor = _bipartite(frame, anchor, weak, weights, min_weight)

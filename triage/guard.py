@@ -98,7 +98,9 @@ def hub_reasons(frame: Frame, keys: Keys, s: Spread, settings: HubSettings) -> l
     # far more names before it is a hub.
     booking = (keys.kind == "phone") & (s.alone >= 0.5)
     many_names = np.where(booking, s.names > settings.max_names_sole, wide)
-    many_cities = (s.cities > settings.max_cities) & (s.names > settings.max_names // 2)
+    # A booking line answers wherever its ads are: touring under several names is one hand (a
+    # ring moving women, a scam), not a footer; the name rule above still bounds it.
+    many_cities = (s.cities > settings.max_cities) & (s.names > settings.max_names // 2) & ~booking
     reasons = [""] * len(keys)
     for k in np.nonzero(site_wide | many_phones | many_names | many_cities)[0].tolist():
         if site_wide[k]:
