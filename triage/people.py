@@ -21,17 +21,22 @@ _JOINERS = re.compile(r"\s*(?:&|\+|/|,|;|\band\b|\boch\b|\bog\b|\bund\b|\bet\b|\
 # Sound-alike spellings of one name (applied after diacritics are gone and case folded).
 _SPELLINGS = (("ph", "f"), ("th", "t"), ("ck", "k"), ("w", "v"), ("y", "i"), ("z", "s"), ("c", "k"),
               ("q", "k"))
+_WORD = re.compile(r"[^\W_]+")
 MAX_PEOPLE_PER_AD = 2
-# Names at least this long may differ by one edit and still be one woman (inside one cluster).
+# Names at least this long may differ by one edit and still be one woman (inside one cluster)...
 VARIANT_MIN_LEN = 5
+# ... and a name this long that begins another is its short form ("Rub", "Ruby"; "Bian", "Bianka").
+PREFIX_MIN_LEN = 3
 # Beyond this many distinct names in one cluster, pairwise spelling checks are skipped.
 VARIANT_MAX_NAMES = 400
 
 
 def fold(name: str) -> str:
-    """A spelling-tolerant key of one name: no diacritics, letters and digits only, sound-alikes mapped,
-    repeated letters collapsed ("Fernánda", "FERNANDAA ❤" -> "fernanda")."""
-    plain = unicodedata.normalize("NFKD", name.casefold())
+    """A spelling-tolerant key of one name: its first word, no diacritics, letters and digits only,
+    sound-alikes mapped, repeated letters collapsed ("Fernánda", "FERNANDAA ❤", "~Fernanda~ xx"
+    -> "fernanda")."""
+    words = [w for w in _WORD.findall(name) if w.casefold().strip("x")]
+    plain = unicodedata.normalize("NFKD", (words[0] if words else "").casefold())
     letters = "".join(ch for ch in plain if ch.isalnum() and not unicodedata.combining(ch))
     for a, b in _SPELLINGS:
         letters = letters.replace(a, b)
@@ -61,8 +66,17 @@ def people_codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
     return out, list(index)
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two folded names of one woman: one edit apart (both long), or one the short form of the other."""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= PREFIX_MIN_LEN and long_.startswith(short):
+        return True
+    return (len(short) >= VARIANT_MIN_LEN and len(long_) - len(short) <= 1
+            and Levenshtein.distance(a, b, score_cutoff=1) <= 1)
+
+
 def variants(keys: list[str]) -> list[int]:
-    """Canonical index per key: keys one edit apart (both at least VARIANT_MIN_LEN long) are one.
+    """Canonical index per key: keys that are `same_name` are one.
 
     Called on the distinct names of one cluster; a union-find over the close pairs.
     """
@@ -75,10 +89,10 @@ def variants(keys: list[str]) -> list[int]:
         return i
 
     if len(keys) <= VARIANT_MAX_NAMES:
-        long = [i for i, k in enumerate(keys) if len(k) >= VARIANT_MIN_LEN]
+        long = [i for i, k in enumerate(keys) if len(k) >= PREFIX_MIN_LEN]
         for x, i in enumerate(long):
             for j in long[x + 1:]:
-                if abs(len(keys[i]) - len(keys[j])) <= 1 and Levenshtein.distance(keys[i], keys[j], score_cutoff=1) <= 1:
+                if same_name(keys[i], keys[j]):
                     a, b = root(i), root(j)
                     parent[max(a, b)] = min(a, b)
     return [root(i) for i in range(len(keys))]
@@ -95,7 +109,7 @@ def merge_variants(cluster: np.ndarray, person: np.ndarray, keys: list[str]) -> 
         return out
     pairs = np.unique((cluster.astype(np.int64) << 32) | person)
     c, p = pairs >> 32, pairs & 0xFFFFFFFF
-    long = np.array([len(keys[int(k)]) >= VARIANT_MIN_LEN for k in p.tolist()], dtype=bool)
+    long = np.array([len(keys[int(k)]) >= PREFIX_MIN_LEN for k in p.tolist()], dtype=bool)
     counts = np.bincount(np.unique(c[long], return_inverse=True)[1]) if long.any() else np.zeros(0, np.int64)
     busy = np.unique(c[long])[counts >= 2] if len(counts) else np.zeros(0, np.int64)
     if not len(busy):
