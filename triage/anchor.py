@@ -38,6 +38,8 @@ from videre.config import HubSettings
 WEAK_KINDS = ("photo", "template")
 LEIDEN_SEED = 17
 LEIDEN_ITERATIONS = 2
+# Components up to this many nodes with at most one anchor are taken whole, without Leiden.
+SMALL_COMPONENT = 64
 # Same-person bridges: a key under at most three names (1 / (1 + ln 3) = 0.48) ...
 BRIDGE_WEIGHT = 0.45
 # ... shared by at least this share of the smaller anchor's women.
@@ -192,17 +194,45 @@ def _bipartite(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys], weights:
 
 
 def communities(n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, n_fixed: int) -> np.ndarray:
-    """Leiden (modularity) with nodes 0..n_fixed-1 fixed, each in its own community."""
+    """Leiden (modularity) with nodes 0..n_fixed-1 fixed, each in its own community.
+
+    Only connected components with two or more anchors, or more than SMALL_COMPONENT nodes, have
+    anything to split; every other component is one community as it is (the same answer, at a
+    fraction of the cost). Community ids are node ids of a member.
+    """
+    member = np.arange(n_nodes)
     if not len(u):
-        return np.arange(n_nodes)
-    graph = igraph.Graph(n=n_nodes, edges=np.column_stack([u, v]).tolist())
+        return member
+    comp = components(n_nodes, u, v)
+    sizes = np.bincount(comp, minlength=n_nodes)
+    anchors = np.bincount(comp[:n_fixed], minlength=n_nodes)
+    hard = (anchors >= 2) | (sizes > SMALL_COMPONENT)
+    easy = ~hard[comp]
+    # An easy component is one community, named by its anchor if it has one (else its smallest node).
+    fixed_comp = comp[:n_fixed]
+    name_of_comp = np.arange(n_nodes)
+    name_of_comp[fixed_comp] = np.arange(n_fixed)
+    member[easy] = name_of_comp[comp[easy]]
+    nodes = np.nonzero(~easy)[0]
+    if not len(nodes):
+        return member
+    local = np.full(n_nodes, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    keep = local[u] >= 0
+    lu, lv, lw = local[u[keep]], local[v[keep]], w[keep]
+    graph = igraph.Graph(n=len(nodes), edges=np.column_stack([lu, lv]).tolist())
     partition = leidenalg.RBConfigurationVertexPartition(
-        graph, weights=w.tolist(), initial_membership=list(range(n_nodes)))
+        graph, weights=lw.tolist(), initial_membership=list(range(len(nodes))))
     optimiser = leidenalg.Optimiser()
     optimiser.set_rng_seed(LEIDEN_SEED)
-    fixed = [True] * n_fixed + [False] * (n_nodes - n_fixed)
-    optimiser.optimise_partition(partition, n_iterations=LEIDEN_ITERATIONS, is_membership_fixed=fixed)
-    return np.array(partition.membership, dtype=np.int64)
+    optimiser.optimise_partition(partition, n_iterations=LEIDEN_ITERATIONS,
+                                 is_membership_fixed=(nodes < n_fixed).tolist())
+    found = np.array(partition.membership, dtype=np.int64)
+    # Name each Leiden community by its anchor (fixed nodes come first in `nodes`), else a member.
+    label = np.full(int(found.max()) + 1, -1, dtype=np.int64)
+    label[found[::-1]] = nodes[::-1]
+    member[nodes] = label[found]
+    return member
 
 
 def link(frame: Frame, spreads: dict[str, Spread], settings: HubSettings, min_weight: float,
