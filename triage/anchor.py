@@ -85,7 +85,9 @@ def subset(keys: Keys, rows: np.ndarray, kind: str) -> Keys:
 def side_lines(phones: Keys, spread: Spread) -> np.ndarray:
     """Numbers that are side lines: never the only number on most of their ads, printed beside two
     or more other numbers (a shared switchboard, a friend's line in a duo ad)."""
-    return (spread.alone < 0.5) & (spread.phones >= 2)
+    vouched = np.array([o is False for o in phones.override], dtype=bool)
+    # A number an analyst vouched for links as a number.
+    return (spread.alone < 0.5) & (spread.phones >= 2) & ~vouched
 
 
 def anchor_rows(frame: Frame, phones: Keys, side: np.ndarray) -> np.ndarray:
