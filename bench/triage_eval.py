@@ -82,11 +82,12 @@ def load_evalworld(n_ads: int, seed: int, db: Database, settings: Settings) -> t
     t0 = time.perf_counter()
     records, truth = generate(n_ads, seed)
     gen = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     ads = bulk_load(records, settings, db)
     photos, links = load_photos(db, records)
     return truth, {"generate_s": round(gen, 1), "load_s": round(time.perf_counter() - t0, 1),
-                   "stored_ads": ads, "photos": photos, "ad_photos": links}
+                   "load_cpu_s": round(_cpu() - c0, 1), "stored_ads": ads, "photos": photos,
+                   "ad_photos": links}
 
 
 def load_demo(n_ads: int, seed: int, db: Database, settings: Settings, work: Path,
@@ -122,6 +123,7 @@ def evaluate_world(world: str, n_ads: int, seed: int, db_url: str | None, triage
     else:
         truth, load = load_demo(n_ads, seed, db, settings, work, photos)
     print(f"{world} seed {seed}: {load['stored_ads']} ads loaded in {load['load_s']} s "
+          f"({load.get('load_cpu_s', '?')} s CPU) "
           f"(generated in {load['generate_s']} s); re-scoring...", file=sys.stderr, flush=True)
     cost = run_rescore(db_url, triage, data_dir)
     with db.session() as s:

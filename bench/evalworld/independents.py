@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
+import random
+
 from bench.evalworld import vocab
 from bench.evalworld.numbers import national
 from bench.evalworld.texts import personal, rate_card, title_for
 from bench.evalworld.world import DAY, Site, Woman, World
 
 
-def name_variants(name: str, rng) -> list[str]:  # type: ignore[no-untyped-def]
+def name_variants(name: str, rng: random.Random) -> list[str]:
     """Spelling variants a reposter cycles through: Jessica, Jessika, Jesica, JESSICA, Jessi..."""
     out = [name]
     subs = (("ss", "s"), ("c", "k"), ("k", "c"), ("i", "y"), ("y", "i"), ("ph", "f"), ("a", "aa"),
@@ -89,7 +91,8 @@ def post_series(world: World, w: Woman, gid: str, number: str, times: list[int],
 
 
 def _times(world: World, n: int, start: int, end: int) -> list[int]:
-    return sorted(world.rng.randrange(start, max(start + 1, end)) for _ in range(n))
+    rand, span = world.rng.random, max(1, end - start)
+    return sorted(start + int(rand() * span) for _ in range(n))
 
 
 # Features every world shows at least once (the first independents are made with one each).

@@ -8,7 +8,7 @@ import tempfile
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from bench.evalworld.photos import fingerprint
 from bench.evalworld.world import picture_of
@@ -69,6 +69,9 @@ def load_photos(db: Database, records: list[dict[str, Any]]) -> tuple[int, int]:
         if len(links) >= CHUNK:
             flush()
     flush()
+    if ids and db.dialect == "postgresql":
+        with db.session() as s:  # ids were given explicitly: move the sequence past them
+            s.execute(text("SELECT setval(pg_get_serial_sequence('photos', 'id'), :n)"), {"n": len(ids)})
     return len(ids), n_links
 
 

@@ -20,6 +20,7 @@ Definitions (bench/README.md repeats them):
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -133,7 +134,6 @@ def evaluate_queue(session: Session, truth: dict[str, Any]) -> Metrics:
 
 def _codes(reasons: Any) -> list[str]:
     if isinstance(reasons, str):
-        import json
         reasons = json.loads(reasons or "[]")
     return [r.get("code", "") for r in reasons or [] if isinstance(r, dict)]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from bench.evalworld import vocab
 from bench.evalworld.numbers import national, written
 from bench.evalworld.texts import HouseTemplate, copy_house, new_house
-from bench.evalworld.world import DAY, World
+from bench.evalworld.world import DAY, Woman, World
 
 RING_NATS = ("ro", "ro", "bg", "hu", "ng", "pl", "th")
 FLAT_NATS = ("th", "th", "ro", "br", "bg")
@@ -46,7 +46,7 @@ def house(world: World, gid: str, kind: str) -> tuple[HouseTemplate, tuple[str, 
     return tpl, tags
 
 
-def _slots(w, city: str, nat: str, **extra: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _slots(w: Woman, city: str, nat: str, **extra: object) -> dict[str, object]:
     sv, en, country, _ = vocab.NATIONALITIES[nat]
     return {"name": w.name, "age": w.age, "city": city, "CITY": city.upper(), "nat_sv": sv,
             "nat_en": en, "nat_country": country, **extra}
@@ -144,13 +144,15 @@ def flat(world: World, gid: str) -> None:
                 copied_from=tpl.copied_from, rates_from=tpl.rates_from)
 
 
-def scam(world: World, gid: str, victim) -> None:  # type: ignore[no-untyped-def]
+def scam(world: World, gid: str, victim: Woman) -> None:
     """A scammer posting a real escort's photos under made-up names, one WhatsApp number."""
     rng = world.rng
     number = world.book.mobile(rng.choice(("+234", "+234", "+40", "+48", "+46")))
     names = [world.names.draw(rng) for _ in range(rng.randint(3, 8))]
     start, end = world.window(20, 120)
     n = rng.randint(8, 40)
+    title = rng.choice(("{name} {age} - real photos", "{name} ({age}) {city}", "Sweet {name} {age}",
+                        "{name}, {age}: WhatsApp only"))
     for t in sorted(rng.randrange(start, end) for _ in range(n)):
         name = rng.choice(names)
         city = world.city()
@@ -159,7 +161,7 @@ def scam(world: World, gid: str, victim) -> None:  # type: ignore[no-untyped-def
         body = " ".join([world.stock["en"].draw(rng)] + lines)
         body += f"\nWhatsApp {written(number, rng.choice(('plain', 'compact', 'spaced')), rng)}"
         pics = [p + f"#{rng.randint(0, 2)}" for p in rng.sample(victim.pictures, rng.randint(1, len(victim.pictures)))]
-        world.emit(t, rng.choice(world.sites), f"{name} {age} - real photos", body, name, age, city,
+        world.emit(t, rng.choice(world.sites), title.format(name=name, age=age, city=city), body, name, age, city,
                    national(number) if rng.random() < 0.5 else "", pics, gid, (), ("stolen_photos",))
     world.group(gid, "scam", [], [number], victim=f"ind-{victim.id}", names=names)
 

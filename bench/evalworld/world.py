@@ -167,17 +167,19 @@ class World:
         counter = {s.slug: self.rng.randrange(100_000, 900_000) for s in self.sites}
         records: list[dict[str, Any]] = []
         truth_ads: dict[str, dict[str, Any]] = {}
+        rand = self.rng.random
         for a in ads:
-            counter[a.site] += self.rng.randint(1, 9)
+            counter[a.site] += 1 + int(rand() * 9)
             url = pattern[a.site].format(n=counter[a.site])
             posted = START + timedelta(seconds=a.t)
-            scraped = posted + timedelta(seconds=self.rng.randint(600, 36 * 3600))
+            scraped = posted + timedelta(seconds=600 + int(rand() * 36 * 3600))
             records.append({"url": url, "site": a.site, "scraped_at": scraped.isoformat(),
                             "posted_at": posted.isoformat(), "title": a.title, "body": a.body,
                             "name": a.name, "age": a.age, "location": a.location, "phone": a.phone,
                             "images": [image_url(a.site, p) for p in a.images]})
             truth_ads[url] = {"group": a.group, "women": list(a.women), "tags": list(a.tags),
                               "pictures": list(a.images)}
+        self.ads = []
         used = {t["group"] for t in truth_ads.values()}
         truth = {"seed": self.seed, "n_ads": len(records), "sites": [s.slug for s in self.sites],
                  "start": START.isoformat(), "days": SPAN // DAY,

@@ -179,3 +179,17 @@ def test_loader_rescore_and_metrics_on_a_2k_world(tmp_path: Path) -> None:
     assert m.flagged == result.flagged > 0
     assert 0.0 <= m.precision_at_k <= 1.0 and 0.0 <= m.recall <= 1.0
     assert m.largest_cluster >= 2 and m.clusters == result.clusters
+
+
+@pytest.mark.postgres
+def test_loader_fills_postgresql_and_leaves_the_photo_sequence_usable(pg_url: str) -> None:
+    from sqlalchemy import text
+
+    records, truth = generate(300, 14)
+    counts = load(records, truth, pg_url)
+    db = Database(pg_url)
+    with db.session() as s:
+        assert s.execute(text("SELECT count(*) FROM ads")).scalar() == counts["ads"] == len(records)
+        assert s.execute(text("SELECT count(*) FROM photos")).scalar() == counts["photos"]
+        assert s.execute(text("SELECT nextval(pg_get_serial_sequence('photos', 'id'))")).scalar() == counts["photos"] + 1
+    db.dispose()
