@@ -32,8 +32,8 @@ from bench.evalworld import HELD_OUT_SEEDS, TUNING_SEEDS, generate  # noqa: E402
 from bench.evalworld.load import load_photos  # noqa: E402
 from bench.evalworld.metrics import demo_truth, evaluate_queue  # noqa: E402
 from bench.triage_load import bulk_load  # noqa: E402
-from videre.config import Settings, parse_settings  # noqa: E402
-from videre.db import Database  # noqa: E402
+from videre.core.config import Settings, parse_settings  # noqa: E402
+from videre.store.db import Database  # noqa: E402
 
 ADS_PER_SCALE = 300  # videre.demo.generate: scale 1.0 is about this many ads
 COLUMNS = (("world", 10), ("seed", 5), ("ads", 8), ("k", 5), ("flagged", 7), ("P@k", 6), ("recall", 6),
@@ -101,7 +101,7 @@ def load_demo(n_ads: int, seed: int, db: Database, settings: Settings, work: Pat
     gen = time.perf_counter() - t0
     t0 = time.perf_counter()
     if photos:
-        from videre.importer import import_files
+        from videre.store.jsonl_import import import_files
 
         out = world.write(work / "world", bases)
         ads = import_files([out / "ads.jsonl"], settings, db).lines

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from triage.anchor import link  # noqa: E402
 from triage.frame import Codes, Frame, Keys  # noqa: E402
-from triage.guard import mark_hubs  # noqa: E402
-from videre.config import HubSettings  # noqa: E402
+from triage.hubs import mark_hubs  # noqa: E402
+from videre.core.config import HubSettings  # noqa: E402
 
 
 def _keys(kind: str, ad: np.ndarray, key: np.ndarray) -> Keys:

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from videre.config import Settings, parse_settings
-from videre.db import Database
+from videre.core.config import Settings, parse_settings
+from videre.store.db import Database
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     data: dict[str, Any] = {"data_dir": str(tmp_path / "var"),
-                            "database": {"url": f"sqlite:///{tmp_path / 'videre.db'}"}}
+                            "database": {"url": f"sqlite:///{tmp_path / 'videre.store.db'}"}}
     data.update(overrides)
     return parse_settings(data, source=tmp_path / "config.yaml", env={})
 

@@ -31,9 +31,9 @@ import numpy as np
 from triage.cluster import canonical, components
 from triage.frame import Frame, Keys
 from triage.groupby import count_distinct, uniq
-from triage.guard import Spread, break_giants
+from triage.hubs import Spread, break_giants
 from triage.signals import FLAGS
-from videre.config import HubSettings
+from videre.core.config import HubSettings
 
 WEAK_KINDS = ("photo", "template")
 LEIDEN_SEED = 17

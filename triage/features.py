@@ -4,7 +4,7 @@ Each feature is an array with one value per cluster (`FeatureTable.cids` order).
 in their own modules: the women and their numbers (triage.features_people), time and place
 (triage.features_time), shared numbers, photos and templates (triage.features_links), and the
 wording shares here. Only clusters that reach the queue get their evidence spelled out
-(triage.evidence), so a million ads cost a few sorts, not a Python loop per ad.
+(triage.cluster_evidence), so a million ads cost a few sorts, not a Python loop per ad.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from triage.features_time import DAY, WEEK, time_features
 from triage.frame import Frame
 from triage.groupby import count_distinct
 from triage.signals import FLAGS, Signals
-from videre.config import ScoreRules
+from videre.core.config import ScoreRules
 
 __all__ = ["AGE_GAP", "DAY", "WEEK", "FeatureTable", "compute_features", "personas", "shared_keys"]
 

@@ -27,8 +27,8 @@ from triage.anchor import link
 from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
-from triage.guard import mark_hubs
-from triage.items import plan_items
+from triage.hubs import mark_hubs
+from triage.queue_items import plan_items
 from triage.persist import (analyst_touched, growth_warnings, digest_of, existing_items, row_hashes, write_clusters,
                             write_hubs, write_queue)
 from triage.photo_links import load_photo_keys
@@ -37,9 +37,9 @@ from triage.signals import SignalParams, refresh_signals
 from triage.template_store import assign_template_ids, write_templates
 from triage.templates import link_templates
 from triage.text import MinHashShape
-from videre.config import Settings
-from videre.db import Database
-from videre.runs import RunRecorder
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.store.run_record import RunRecorder
 
 Tick = Callable[..., None]
 # progress(label, total) -> context manager yielding tick(n=1, total=None); videre.cli.progress fits.

@@ -15,8 +15,8 @@ from bench.evalworld.world import picture_of
 from bench.triage_load import bulk_load
 from models.ads import Ad
 from models.entities import AdPhoto, Photo
-from videre.config import Settings, parse_settings
-from videre.db import Database
+from videre.core.config import Settings, parse_settings
+from videre.store.db import Database
 
 CHUNK = 20_000
 

@@ -16,7 +16,7 @@ import hashlib
 
 import numpy as np
 
-from crawler.normalise.photo_hashing import HASH_BYTES, SIG_PX, VIEWS, PhotoHashes
+from videre.extract.normalise.photo_hashing import HASH_BYTES, SIG_PX, VIEWS, PhotoHashes
 
 COPY_BITS = 6   # bits flipped per view in a re-encoded copy (PDQ matches within 31)
 _SIGNATURE = bytes(SIG_PX * SIG_PX)

@@ -3,7 +3,7 @@
 Every ad is emitted with the actor behind it (a group id) and the women it shows; the generator
 modules (independents, organisations) decide what they post. At the end ads are ordered by
 posting time, given per-site URLs (ids grow with time, as on real sites) and turned into
-DESIGN.md §1.1 records.
+docs/record.md records.
 """
 
 from __future__ import annotations

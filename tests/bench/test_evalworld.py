@@ -19,9 +19,9 @@ from bench.evalworld.load import settings_for  # noqa: E402
 from bench.evalworld.metrics import evaluate_queue  # noqa: E402
 from bench.evalworld.photos import fingerprint  # noqa: E402
 from bench.evalworld.world import picture_of  # noqa: E402
-from crawler.normalise.extract import extract  # noqa: E402
+from videre.extract.normalise.extract import extract  # noqa: E402
 from triage.photos import group_photos, placeholder_reason  # noqa: E402
-from videre.db import Database  # noqa: E402
+from videre.store.db import Database  # noqa: E402
 
 FAMILIES = ("repost", "name_variant", "tour", "shared_number", "duo", "stock_text", "site_template",
             "support_line", "switchboard", "stock_photo", "placeholder", "stolen_photos", "victim",

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from videre.config import Settings, load_settings
+from videre.core.config import Settings, load_settings
 from videre.demo import DemoSites, World, generate_world, serve_demo
 
 REPO = Path(__file__).resolve().parents[2]

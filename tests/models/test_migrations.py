@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import models
-from videre.db import Database
+from videre.store.db import Database
 
 
 def _diff(db: Database) -> list:

@@ -8,8 +8,8 @@ import numpy as np
 
 from triage.anchor import key_weights, link
 from triage.frame import Codes, Frame, Keys
-from triage.guard import mark_hubs
-from videre.config import HubSettings
+from triage.hubs import mark_hubs
+from videre.core.config import HubSettings
 
 HUBS = HubSettings()
 

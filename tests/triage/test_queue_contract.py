@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.triage.builders import add_ad, fiction
-from triage import items
+from triage import queue_items as items
 from triage.rescore import rescore
 from videre.cli.main import main
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 
 
 def test_jsonl_lists_every_ad_url_beyond_the_summary_cap(db: Database, settings: Settings, tmp_path: Path,

@@ -18,11 +18,11 @@ from tests.conftest import make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage.queue import list_items
 from triage.rescore import rescore
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.demo.generate import generate_world
 from videre.demo.world import SITES
-from videre.importer import import_files
+from videre.store.jsonl_import import import_files
 
 ORG = "Ny tjej i {c}! {n} är {a} år, rumänsk skönhet. Hon väntar på dig dygnet runt, alla tjänster."
 
@@ -155,7 +155,7 @@ def test_incremental_and_full_rescoring_give_the_same_result(tmp_path: Path) -> 
     rescore(a, db_a, full=True)
     db_a.dispose()
     (tmp_path / "b").mkdir()
-    shutil.copy(tmp_path / "a" / "videre.db", tmp_path / "b" / "videre.db")
+    shutil.copy(tmp_path / "a" / "videre.store.db", tmp_path / "b" / "videre.store.db")
     b = make_settings(tmp_path / "b")
     db_a, db_b = Database.from_settings(a), Database.from_settings(b)
     changed = dict(first[0], body=first[0]["body"] + " Ny vecka, nya tider.")

@@ -12,8 +12,8 @@ from models.review import QueueItem
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage.queue import list_items
 from triage.rescore import rescore
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 
 BRAND = ("Välkommen till Göteborgs bästa escortbyrå. Våra tjejer tar emot diskret i centrala "
          "Göteborg, dygnet runt. Ring eller skicka sms till vårt bokningsnummer.")

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from tests.conftest import make_settings
 from tests.videre.web.seed import PASSWORD, World, seed
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.web.app import create_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -26,7 +26,7 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     db = Database.from_settings(settings)
     world = seed(db)
     db.dispose()
-    return base / "videre.db", world
+    return base / "videre.store.db", world
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def world(seeded_file: tuple[Path, World]) -> World:
 
 @pytest.fixture
 def web_settings(tmp_path: Path, seeded_file: tuple[Path, World]) -> Settings:
-    shutil.copy(seeded_file[0], tmp_path / "videre.db")
+    shutil.copy(seeded_file[0], tmp_path / "videre.store.db")
     return make_settings(tmp_path, web={"page_size": 25, "login_max_failures": 3})
 
 

@@ -57,8 +57,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[Path, World]) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("serve")
-    shutil.copy(seeded_file[0], base / "videre.db")
-    (base / "config.yaml").write_text(f"data_dir: {base / 'var'}\ndatabase:\n  url: sqlite:///{base / 'videre.db'}\n")
+    shutil.copy(seeded_file[0], base / "videre.store.db")
+    (base / "config.yaml").write_text(f"data_dir: {base / 'var'}\ndatabase:\n  url: sqlite:///{base / 'videre.store.db'}\n")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIDERE_")}
     videre = Path(sys.executable).with_name("videre")
