@@ -26,6 +26,16 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return smallest[labels]
 
 
+def canonical(key: np.ndarray) -> np.ndarray:
+    """Relabel groups (equal values of `key`) by the smallest position in each, as `components`."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64)
+    _, group = np.unique(key, return_inverse=True)
+    smallest = np.full(group.max() + 1, len(key), dtype=np.int64)
+    np.minimum.at(smallest, group, np.arange(len(key), dtype=np.int64))
+    return smallest[group]
+
+
 def key_edges(keys: Keys, live: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A chain of edges through the ads that share each non-hub key (enough for connectivity)."""
     live = keys.live() if live is None else live

@@ -7,6 +7,7 @@ few clusters that reach the queue.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -47,6 +48,7 @@ class Evidence:
     names_per_phone: dict[str, list[str]] = field(default_factory=dict)
     route: list[tuple[str, str]] = field(default_factory=list)      # (city, first day there)
     cities: list[str] = field(default_factory=list)
+    main_city: str = ""
     sites: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     hubs: list[dict[str, object]] = field(default_factory=list)
@@ -98,6 +100,7 @@ class EvidenceBuilder:
             if not ev.route or ev.route[-1][0] != city:
                 ev.route.append((city, iso_day(t)))
         ev.cities = sorted({c for _, _, c in stops})
+        ev.main_city = Counter(c for _, _, c in stops).most_common(1)[0][0] if stops else ""
         ev.sites = sorted({f.site_slugs.get(int(f.site[p]), str(f.site[p])) for p in pos})
         ev.ages = sorted({int(f.ages[p]) for p in pos if f.ages[p] > 0})
         ev.nationalities = sorted({n for p in pos for n in self.nationalities[p].split(",") if n})

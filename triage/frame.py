@@ -15,6 +15,7 @@ import numpy as np
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from sqlalchemy.orm import Session
 
+from triage.people import ad_people
 from triage.rows import dialect, fetch_all, int_pairs, stream
 from triage.signals import Signals
 
@@ -95,6 +96,14 @@ class Frame:
     site_slugs: dict[int, str] = field(default_factory=dict)
     keys: dict[str, Keys] = field(default_factory=dict)
     signals: Signals = field(default_factory=lambda: Signals(*(np.zeros(0) for _ in range(4)), []))
+    _people: tuple[np.ndarray, list[str]] | None = field(default=None, repr=False)
+
+    def people(self) -> tuple[np.ndarray, list[str]]:
+        """Per ad, the codes of the women its name stands for (n, 2; -1 none), and each code's
+        folded name (triage.people: a duo is two women, spelling variants fold together)."""
+        if self._people is None:
+            self._people = ad_people(self.names.values, self.names.of_ad)
+        return self._people
 
     def __len__(self) -> int:
         return len(self.ad_ids)

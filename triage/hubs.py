@@ -49,7 +49,7 @@ def spread(frame: Frame, keys: Keys, phones: Keys) -> Spread:
     n = len(keys)
     ad_pos, key_pos = keys.ad_pos, keys.key_pos
     ads = count_distinct(key_pos, ad_pos, n)
-    names = count_distinct(key_pos, frame.names.of_ad[ad_pos], n)
+    names = count_distinct(key_pos, frame.people()[0][ad_pos, 0], n)
     cities = count_distinct(key_pos, frame.cities.of_ad[ad_pos], n)
     site = frame.site[ad_pos]
     sites = count_distinct(key_pos, site, n)
@@ -98,7 +98,9 @@ def hub_reasons(frame: Frame, keys: Keys, s: Spread, settings: HubSettings) -> l
     # far more names before it is a hub.
     booking = (keys.kind == "phone") & (s.alone >= 0.5)
     many_names = np.where(booking, s.names > settings.max_names_sole, wide)
-    many_cities = (s.cities > settings.max_cities) & (s.names > settings.max_names // 2)
+    # A booking line answers wherever its ads are: touring under several names is one hand (a
+    # ring moving women, a scam), not a footer; the name rule above still bounds it.
+    many_cities = (s.cities > settings.max_cities) & (s.names > settings.max_names // 2) & ~booking
     reasons = [""] * len(keys)
     for k in np.nonzero(site_wide | many_phones | many_names | many_cities)[0].tolist():
         if site_wide[k]:
@@ -134,16 +136,18 @@ def mark_hubs(frame: Frame, keys: Keys, settings: HubSettings) -> Spread:
     return s
 
 
-def break_giants(frame: Frame, spreads: dict[str, Spread], settings: HubSettings) -> np.ndarray:
-    """Mark as hubs the keys that make components with too many names; return final components.
+def break_giants(frame: Frame, spreads: dict[str, Spread], settings: HubSettings,
+                 kinds: tuple[str, ...] | None = None) -> np.ndarray:
+    """Mark as hubs the keys that make components with too many names; return final components
+    over the keys of `kinds` (all by default).
 
     Each round takes, in every giant component, the key used under the most names (never one an
     analyst has vouched for) and marks it.
     """
-    kinds = list(frame.keys)
+    kinds = list(kinds or frame.keys)
     labels = link_components(len(frame), [frame.keys[k] for k in kinds])
     for _ in range(GIANT_ROUNDS):
-        names = frame.names.of_ad
+        names = frame.people()[0][:, 0]
         known = names >= 0
         comp_names = count_distinct(labels[known], names[known], len(frame))
         giant = comp_names > settings.giant_names

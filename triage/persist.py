@@ -170,3 +170,19 @@ def write_queue(session: Session, items: dict[int, dict[str, Any]],
         session.execute(insert(QueueItem.__table__), inserts)
     update_by_id(session, QueueItem.__table__, updates + unflag)
     return len(inserts) + len(updates) + len(unflag)
+
+
+def growth_warnings(session: Session, labels: np.ndarray, linking: Any, growth: float) -> list[str]:
+    """Run-history warnings: the largest cluster grew unusually since the last run, or the giant
+    guard undid weak links (triage.anchor)."""
+    out = []
+    previous = session.execute(select(Cluster.size).where(Cluster.active.is_(True))
+                               .order_by(Cluster.size.desc()).limit(1)).scalar() or 0
+    largest = int(np.bincount(labels).max()) if len(labels) else 0
+    if previous and largest > previous * growth and largest - previous >= 100:
+        out.append(f"the largest cluster grew from {previous} to {largest} ads since the last "
+                   "re-score: check its links before trusting it")
+    if linking.guarded:
+        out.append(f"giant guard: {linking.guarded} cluster(s) joined too many names through photo "
+                   "or text links alone; those links were left out")
+    return out

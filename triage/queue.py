@@ -23,14 +23,33 @@ def _iso(t: datetime | None) -> str | None:
 REASON_FIELDS = ("code", "text", "weight")
 
 
-def item_summary(item: QueueItem) -> dict[str, Any]:
+# Clusters whose ad URLs are read in one statement.
+URL_CHUNK = 500
+
+
+def item_summary(item: QueueItem, urls: list[str] | None = None) -> dict[str, Any]:
+    """The `videre queue list` shape; `urls` are every ad URL of the item (the stored summary keeps
+    only the first few hundred, for the web UI)."""
     s = item.summary or {}
+    ads = s.get("ads", []) if urls is None else urls
     return {
         "id": item.id, "score": item.score, "status": item.status,
-        "reasons": [{k: r[k] for k in REASON_FIELDS if k in r} for r in item.reasons or []], "ads": s.get("ads", []), "phones": s.get("phones", []),
-        "cities": s.get("cities", []), "first_seen": _iso(item.first_seen),
-        "last_seen": _iso(item.last_seen),
+        "reasons": [{k: r[k] for k in REASON_FIELDS if k in r} for r in item.reasons or []],
+        "ads": ads, "ad_count": len(ads) if urls is not None else s.get("n_ads", len(ads)),
+        "phones": s.get("phones", []), "cities": s.get("cities", []),
+        "first_seen": _iso(item.first_seen), "last_seen": _iso(item.last_seen),
     }
+
+
+def ad_urls(session: Session, cluster_ids: list[int]) -> dict[int, list[str]]:
+    """Every ad URL of each cluster, in ad id order."""
+    out: dict[int, list[str]] = {c: [] for c in cluster_ids}
+    for start in range(0, len(cluster_ids), URL_CHUNK):
+        chunk = cluster_ids[start:start + URL_CHUNK]
+        for cid, url in session.execute(select(Ad.cluster_id, Ad.url).where(Ad.cluster_id.in_(chunk))
+                                        .order_by(Ad.cluster_id, Ad.id)):
+            out[cid].append(url)
+    return out
 
 
 def list_items(session: Session, limit: int | None = 50, status: str | None = None,
@@ -43,7 +62,9 @@ def list_items(session: Session, limit: int | None = 50, status: str | None = No
     q = q.order_by(QueueItem.score.desc(), QueueItem.id).offset(offset)
     if limit:
         q = q.limit(limit)
-    return [item_summary(i) for i in session.execute(q).scalars()]
+    items = list(session.execute(q).scalars())
+    urls = ad_urls(session, [i.cluster_id for i in items])
+    return [item_summary(i, urls[i.cluster_id]) for i in items]
 
 
 def show_item(session: Session, item_id: int) -> dict[str, Any]:

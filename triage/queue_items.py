@@ -37,7 +37,8 @@ def plan_items(session: Session, frame: Frame, table: FeatureTable, scores: Scor
                cluster_index: np.ndarray, nationalities: list[str], with_items: set[int],
                settings: TriageSettings) -> ItemPlan:
     """Evidence, reasons and summary for the clusters that are (or were) in the queue."""
-    rows = np.nonzero((scores.total >= settings.threshold) | np.isin(table.cids, list(with_items)))[0]
+    queued = scores.queued(settings.threshold)
+    rows = np.nonzero(queued | np.isin(table.cids, list(with_items)))[0]
     builder = EvidenceBuilder(frame, cluster_index, nationalities)
     evidence: dict[int, Evidence] = {i: builder.build(i) for i in rows.tolist()}
     urls = urls_of(session, sorted({int(frame.ad_ids[p]) for ev in evidence.values()
@@ -47,7 +48,7 @@ def plan_items(session: Session, frame: Frame, table: FeatureTable, scores: Scor
         reasons = reasons_for(table, scores, i, ev, settings.rules)
         shared = ev.shared("template", 2)
         plan.details[i] = ev.to_json()
-        flagged = bool(scores.total[i] >= settings.threshold and reasons)
+        flagged = bool(queued[i] and reasons)
         if flagged:
             plan.templates.update(lk.key for lk in ev.links if lk.kind == "template" and lk.key > 0)
         plan.items[int(table.cids[i])] = {

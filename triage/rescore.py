@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from models.entities import Cluster
 from models.review import WeightSetting
+from triage.anchor import link
 from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
-from triage.hubs import break_giants, mark_hubs
+from triage.hubs import mark_hubs
 from triage.queue_items import plan_items
-from triage.persist import (analyst_touched, digest_of, existing_items, row_hashes, write_clusters,
+from triage.persist import (analyst_touched, growth_warnings, digest_of, existing_items, row_hashes, write_clusters,
                             write_hubs, write_queue)
 from triage.photo_links import load_photo_keys
 from triage.score import effective_weights, score_all
@@ -63,6 +64,7 @@ class RescoreResult:
     seconds: float
     stages: dict[str, float] = field(default_factory=dict)     # wall-clock seconds per stage
     cpu: dict[str, float] = field(default_factory=dict)        # CPU seconds per stage
+    warnings: list[str] = field(default_factory=list)          # for the run history
 
 
 def _cpu() -> float:
@@ -100,7 +102,8 @@ def rescore(settings: Settings, db: Database, full: bool = False,
         result = _run(session, settings, full, _Stages(progress), started)
         run.update(ads_unchanged=result.ads - result.signals, ads_changed=result.signals,
                    message=(f"{result.mode}: {result.clusters} clusters, {result.flagged} flagged, "
-                            f"{result.hubs} hubs, {result.templates} templates"))
+                            f"{result.hubs} hubs, {result.templates} templates"),
+                   warnings=result.warnings)
     return result
 
 
@@ -123,7 +126,9 @@ def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
         frame.keys["template"] = links.keys
     with stage("guarding hubs and clustering"):
         spreads = {kind: mark_hubs(frame, keys, t.hubs) for kind, keys in frame.keys.items()}
-        labels = break_giants(frame, spreads, t.hubs)
+        linking = link(frame, spreads, t.hubs, t.min_link_weight)
+        labels = linking.labels
+        warnings = growth_warnings(session, labels, linking, t.giant_growth)
         next_id = (session.execute(select(func.max(Cluster.id))).scalar() or 0) + 1
         assignment = stable_ids(labels, frame.old_cluster, next_id, analyst_touched(session))
     with stage("scoring"):
@@ -150,4 +155,4 @@ def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
     hubs = int(sum(np.count_nonzero(k.hub) for k in frame.keys.values()))
     return RescoreResult("full" if full else "incremental", len(frame), recomputed, len(table.cids),
                          plan.flagged, hubs, n_templates, written, time.perf_counter() - started,
-                         stage.seconds, stage.cpu)
+                         stage.seconds, stage.cpu, warnings)

@@ -42,7 +42,18 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "several_sites": 0.25,
     "batch_posting": 1.0,            # different women's ads posted minutes apart
     "numbers_per_woman": 0.5,        # one woman behind several numbers (rotated phones)
+    "agency_roster": 2.5,            # a roster of women behind one booking line (koppleri)
+    "flat_rotation": 2.0,            # a few numbers rotated over several women in one place
+    "scam_pattern": 2.0,             # money first: its own shape, queued low and labelled scam
 }
+# Reasons that say "organised" only when a cluster has at least rules.organised_women women: two
+# women advertising together (a duo, sisters, flatmates) share photos, texts and post together.
+# Supporting signs (NIJ/JIRN wording, a foreign number, touring alone): they add to the score of a
+# cluster that shows organisation, but never put one woman's ads in the queue on their own.
+SUPPORTING = ("phone_obfuscated", "foreign_number", "stated_nationality", "third_person",
+              "several_women_wording", "youth", "trustworthy_provider", "several_sites",
+              "solo_movement", "numbers_per_woman")
+TOGETHER = ("shared_template", "shared_photos", "several_women_wording", "batch_posting", "several_sites")
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,36 @@ def _youth_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentenc
              "youth": percent(t.youth_language[i])})
 
 
+def _agency_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    phone, names = max(ev.names_per_phone.items(), key=lambda kv: (len(kv[1]), kv[0]), default=("?", []))
+    return (N_("A roster of {count} women behind one booking line, {phone}, the only number on "
+               "their ads, {share} of them in {city}: {names}."),
+            {"count": int(t.roster[i]), "phone": phone, "share": percent(t.city_share[i]),
+             "city": ev.main_city or "?", "names": listed(names)})
+
+
+def _flat_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    return (N_("{phones} numbers rotated over {women} women ({rotated} of them on several numbers), "
+               "{share} of the ads in {city}, posted in batches minutes apart {count} times."),
+            {"phones": int(t.phones[i]), "women": int(t.women[i]), "rotated": int(t.rotated[i]),
+             "share": percent(t.city_share[i]), "city": ev.main_city or "?", "count": int(t.batches[i])})
+
+
+def _scam_text(t: FeatureTable, i: int, ev: Evidence, r: ScoreRules) -> Sentence:
+    return (N_("Likely a scam, not an organisation: {share} of the ads ask for money before the "
+               "meeting, and {photos} photo(s) are shown elsewhere under other names."),
+            {"share": percent(t.deposit[i]), "photos": int(t.outside_photos[i])})
+
+
 RULES: list[Rule] = [
+    ("agency_roster",
+     lambda t, r: ((t.roster >= r.roster_women) & (t.city_share >= r.roster_city_share)).astype(float),
+     _agency_text),
+    ("flat_rotation",
+     lambda t, r: ((t.phones >= 2) & (t.phones <= r.flat_max_phones) & (t.women >= r.organised_women)
+                   & (t.rotated >= 2) & (t.city_share >= r.roster_city_share) & (t.batches >= 2)).astype(float),
+     _flat_text),
+    ("scam_pattern", lambda t, r: (t.deposit >= r.wording_share).astype(float), _scam_text),
     ("many_names_one_number",
      lambda t, r: np.where(t.women_per_number >= r.women_per_number,
                            1 + 0.25 * np.minimum(t.women_per_number - r.women_per_number, 4), 0),
@@ -169,6 +209,17 @@ class Scores:
     total: np.ndarray                       # per cluster row
     parts: dict[str, np.ndarray]            # reason code -> weight per cluster row (0: absent)
 
+    def structural(self) -> np.ndarray:
+        """Rows with at least one reason that is more than a supporting sign."""
+        out = np.zeros(len(self.total), dtype=bool)
+        for code, part in self.parts.items():
+            if code not in SUPPORTING:
+                out |= part > 0
+        return out
+
+    def queued(self, threshold: float) -> np.ndarray:
+        return (self.total >= threshold) & self.structural()
+
 
 def effective_weights(configured: Mapping[str, float], overrides: Mapping[str, float]) -> dict[str, float]:
     """The one weight precedence (docs/scoring.md): defaults, then config.yaml, then leads' overrides."""
@@ -179,6 +230,15 @@ def score_all(t: FeatureTable, rules: ScoreRules, weights: Mapping[str, float]) 
     """Scores with `weights` over the defaults; pass `effective_weights(...)` for a real re-score."""
     w = effective_weights(weights, {})
     parts = {code: np.round(cond(t, rules) * w[code], 3) for code, cond, _ in RULES}
+    pair = t.women < rules.organised_women
+    for code in TOGETHER:
+        parts[code] = np.where(pair, 0.0, parts[code])
+    # A scam is its own shape: what it shares with an organisation (many names on one number,
+    # photos under several names) is made up, so only the scam reason stands.
+    scam = parts["scam_pattern"] > 0
+    for code in parts:
+        if code != "scam_pattern":
+            parts[code] = np.where(scam, 0.0, parts[code])
     total = np.round(np.sum(list(parts.values()), axis=0), 3) if parts else np.zeros(len(t.cids))
     return Scores(total, parts)
 

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from triage.rows import dialect, executemany, fetch_all, fetch_by_keys, stream, to_epoch
 from triage.text import SIGNATURE_VERSION, MinHashShape, Vocabulary, clean_batch, place_words
+from triage.wording import deposit_first
 
 # Indicator codes of videre.extract.normalise.indicators that scoring reads, as bits. Movement wording is
 # kept for analysts but never scored (docs/scoring.md).
 FLAGS: dict[str, int] = {
     "phone_obfuscated": 1, "third_person": 2, "several_women": 4, "youth_language": 8,
     "nationality": 16, "trustworthy_provider": 32, "movement_wording": 64,
+    "deposit_first": 128,   # read by triage itself (triage.wording), not the extractor
 }
 # Template text longer than this is cut: an ad is a few hundred words; a novel is hostile input.
 MAX_TEXT_CHARS = 6_000
@@ -118,7 +120,9 @@ def compute(rows: list[tuple[Any, ...]], vocab: Vocabulary,
     # changed_at goes back exactly as the driver gave it, so the staleness test compares equals.
     signals = [(r[0], SIGNATURE_VERSION, r[1], r[10], tidy_name(r[4]),
                 r[11] if r[11] and 0 < r[11] < 120 else 0, r[6] or "", seen[i], r[13], r[14], keys[i],
-                counts[i], bands[i].tobytes(), flags_of(r[7], r[9]), nationalities_of(r[8]))
+                counts[i], bands[i].tobytes(),
+                flags_of(r[7], r[9]) | (FLAGS["deposit_first"] if deposit_first(texts[i]) else 0),
+                nationalities_of(r[8]))
                for i, r in enumerate(rows)]
     words = list({k: w[:MAX_WORDS_CHARS] for k, w in zip(keys, batch.cleaned(vocab))}.items())
     return signals, words

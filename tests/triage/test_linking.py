@@ -46,8 +46,9 @@ def test_the_same_photo_links_ads_even_after_edits(db: Database, settings: Setti
     edited = photo_row(4242, (("border", 24, (255, 255, 255)), ("jpeg", 60)))
     other = photo_row(777)
     add_ad(db, "1", name="Daria", phones=(fiction(3),), photos=(original,))
-    add_ad(db, "2", name="Ioana", phones=(fiction(4),), photos=(edited,))
-    add_ad(db, "3", name="Sara", phones=(fiction(5),), photos=(other,))
+    # Ads 2 and 3 show no number: a photo may place them (it never joins two numbers' groups).
+    add_ad(db, "2", name="Ioana", photos=(edited,))
+    add_ad(db, "3", name="Sara", photos=(other,))
     rescore(settings, db, full=True)
     c = clusters(db)
     assert c["1"] == c["2"] != c["3"]
@@ -62,8 +63,8 @@ def test_old_fingerprints_still_link_and_damaged_ones_are_reported(
     v2 = dataclasses.replace(cropped, fingerprint=old.pack())
     damaged = dataclasses.replace(photo_row(4242, (("jpeg", 50),)), fingerprint=b"VP\x03 broken")
     add_ad(db, "1", name="Daria", phones=(fiction(3),), photos=(original,))
-    add_ad(db, "2", name="Ioana", phones=(fiction(4),), photos=(v2,))
-    add_ad(db, "3", name="Sara", phones=(fiction(5),), photos=(damaged,))
+    add_ad(db, "2", name="Ioana", photos=(v2,))
+    add_ad(db, "3", name="Sara", photos=(damaged,))
     with caplog.at_level(logging.WARNING, logger="triage.photo_links"):
         rescore(settings, db, full=True)
     c = clusters(db)
@@ -75,7 +76,9 @@ def test_one_template_with_different_slots_links_ads(db: Database, settings: Set
     women = [("Alina", 19, "Borås", fiction(10)), ("Bianca", 21, "Kungälv", fiction(11)),
              ("Daria", 20, "Alingsås", fiction(12))]
     for i, (name, age, city, phone) in enumerate(women):
-        add_ad(db, f"t{i}", name=name, age=age, city=city, phones=(phone,), title=f"{name} {age} ny i {city}",
+        # Only the first shows a number: the template places the other two with it.
+        add_ad(db, f"t{i}", name=name, age=age, city=city, phones=(phone,) if i == 0 else (),
+               title=f"{name} {age} ny i {city}",
                body=ORGANISED.format(name=name, age=age, city=city, phone=phone.replace("+46", "0")))
     add_ad(db, "own-a", name="Emma", age=30, city="Göteborg", phones=(fiction(13),),
            body=OWN["a"].format(name="Emma", city="Göteborg", phone="0701740618"))

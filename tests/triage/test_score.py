@@ -53,7 +53,8 @@ def _one_row(**values: float) -> FeatureTable:
     fields = FeatureTable.__dataclass_fields__
     return FeatureTable(**{f: np.array([values.get(f, 0)], dtype=float if f in (
         "moves_per_week", "span_days", "template_share", "obfuscated", "third_person", "several_women",
-        "youth_language", "nationality", "trustworthy", "young", "ads_per_week") else np.int64)
+        "youth_language", "nationality", "trustworthy", "young", "ads_per_week", "city_share", "deposit")
+        else np.int64)
         for f in fields})
 
 
@@ -144,7 +145,8 @@ def test_every_rule_keeps_its_english_sentence_and_its_template_renders_to_it() 
     rules = ScoreRules(batch_minutes=20)
     organised, solo = _organised_reasons(rules), _solo_reasons(rules)
     assert {r.code for r in organised} == set(ENGLISH)
-    assert {r.code for r in organised + solo} == {code for code, _, _ in RULES}
+    shapes = {"agency_roster", "flat_rotation", "scam_pattern"}  # test_organised_shapes_* below
+    assert {r.code for r in organised + solo} == {code for code, _, _ in RULES} - shapes
     assert {r.code: r.text for r in organised} == ENGLISH
     assert {r.code: r.text for r in solo} == {
         "solo_movement": SOLO, "stated_nationality": "A nationality is stated in 50% of the ads: see the ads."}
@@ -153,3 +155,46 @@ def test_every_rule_keeps_its_english_sentence_and_its_template_renders_to_it() 
         assert set(stored) == {"code", "text", "weight", "template", "params"}
         assert "{" in stored["template"] and stored["template"] != stored["text"]
         assert render(stored["template"], stored["params"]) == stored["text"], r.code
+
+
+def _shape(rules: ScoreRules, **values: float) -> list[Reason]:
+    t = _one_row(**{"cids": 3, "n_ads": 10, **values})
+    ev = Evidence([0], names=NAMES[:5], phones=["+46701740605"], main_city="Göteborg",
+                  names_per_phone={"+46701740605": NAMES[:5]})
+    return reasons_for(t, score_all(t, rules, {}), 0, ev, rules)
+
+
+def test_organised_shapes_agency_and_flat_have_their_own_reasons() -> None:
+    rules = ScoreRules()
+    agency = {r.code: r for r in _shape(rules, women=5, women_per_number=5, roster=5, phones=1, city_share=0.9)}
+    assert agency["agency_roster"].text == (
+        "A roster of 5 women behind one booking line, +46701740605, the only number on their ads, "
+        "90% of them in Göteborg: Alina, Bianca, Daria, Elena, Ioana.")
+    assert agency["agency_roster"].weight == DEFAULT_WEIGHTS["agency_roster"]
+    # Spread over the country it is no roster in one place.
+    assert "agency_roster" not in {r.code for r in _shape(rules, women=5, roster=5, phones=1, city_share=0.3)}
+    flat = {r.code: r for r in _shape(rules, women=4, phones=2, rotated=3, city_share=1.0, batches=3)}
+    assert flat["flat_rotation"].text == (
+        "2 numbers rotated over 4 women (3 of them on several numbers), 100% of the ads in Göteborg, "
+        "posted in batches minutes apart 3 times.")
+    # Two women rotating two numbers are a pair, not a flat; posting apart is no batch.
+    assert "flat_rotation" not in {r.code for r in _shape(rules, women=2, phones=2, rotated=2, city_share=1.0, batches=3)}
+    assert "flat_rotation" not in {r.code for r in _shape(rules, women=4, phones=2, rotated=3, city_share=1.0)}
+
+
+def test_a_scam_is_labelled_as_such_and_scores_nothing_as_an_organisation() -> None:
+    rules = ScoreRules()
+    reasons = _shape(rules, women=5, women_per_number=5, phones=1, photo_reuse=2, outside_photos=3,
+                     deposit=0.8, city_share=0.2)
+    assert [r.code for r in reasons] == ["scam_pattern"]
+    assert reasons[0].text == ("Likely a scam, not an organisation: 80% of the ads ask for money before "
+                               "the meeting, and 3 photo(s) are shown elsewhere under other names.")
+    # Queued at the bottom, below every organisation, with its own label.
+    assert score(reasons) == DEFAULT_WEIGHTS["scam_pattern"] == make_settings(Path("/tmp")).triage.threshold
+
+
+def test_two_women_sharing_one_number_and_a_duo_photo_are_not_an_organisation() -> None:
+    rules = ScoreRules()
+    pair = _shape(rules, women=2, women_per_number=2, phones=1, photo_reuse=1, template_reuse=1,
+                  template_share=1.0, several_women=1.0, batches=4, city_share=1.0)
+    assert score(pair) < make_settings(Path("/tmp")).triage.threshold, pair

@@ -35,6 +35,8 @@ def queue() -> None:
 def list_(app: App, fmt: str, limit: int, status: str | None) -> None:
     """List flagged items, highest score first.
 
+    Each item lists every one of its ad URLs ("ads", uncapped) and their number ("ad_count").
+
     \b
     Example:
         videre queue list --format jsonl --limit 20 --status new

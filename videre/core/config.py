@@ -151,6 +151,10 @@ class ScoreRules(_Model):
     wording_share: float = Field(0.3, gt=0, le=1, description="share of a cluster's ads showing a wording indicator")
     young_age: int = Field(21, ge=18, description="stated ages up to this count as young")
     batch_minutes: int = Field(15, ge=1, description="ads of different women posted this close together")
+    organised_women: int = Field(3, ge=2, description="women before shared photos, texts or batches count")
+    roster_women: int = Field(4, ge=2, description="women behind one booking line for an agency")
+    roster_city_share: float = Field(0.6, gt=0, le=1, description="share of ads in the main city")
+    flat_max_phones: int = Field(4, ge=2, description="most numbers a flat rotates")
 
 
 class TriageSettings(_Model):
@@ -168,6 +172,11 @@ class TriageSettings(_Model):
     minhash_bands: int = Field(8, ge=1, le=64)
     minhash_rows: int = Field(4, ge=1, le=16)
     shingle_words: int = Field(3, ge=1, le=8)
+    # Photo and template links weaker than this (1 / (1 + ln spread), triage/anchor.py) are dropped.
+    min_link_weight: float = Field(0.3, ge=0, le=1)
+    # The largest cluster growing past this factor of the previous run's (and by 100 ads) is
+    # warned about in the run history.
+    giant_growth: float = Field(2.0, ge=1)
     # Threads for rapidfuzz verification.
     workers: int = Field(2, ge=1, le=64)
     # Weights learned from analysts' labels (triage/learned_weights.py) are fitted only from this

@@ -52,6 +52,9 @@ REASON_TITLES = {
     "several_sites": N_("Several sites"),
     "batch_posting": N_("Ads posted minutes apart"),
     "numbers_per_woman": N_("One woman behind several numbers"),
+    "agency_roster": N_("A roster behind one booking line"),
+    "flat_rotation": N_("A flat: numbers rotated over several women"),
+    "scam_pattern": N_("Scam: money first, stolen photos"),
 }
 
 AUDIT_ACTIONS = {
