@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "schedule": "videre.cli.schedule:schedule",
     "purge": "videre.cli.purge:purge",
     "runs": "videre.cli.runs:runs",
+    "worker": "videre.cli.worker:worker",
 }
 
 
