@@ -12,7 +12,7 @@ What keeps work from being lost or done twice:
 - a site is crawled by one worker at a time: a database lock per site (PostgreSQL advisory lock,
   gone with the connection of a killed worker); a job for a busy site waits and is retried.
 - what a killed worker stored stays; the next crawl of that site skips the ads already stored
-  (docs/operations.md, incremental crawling), so nothing is stored twice.
+  (README.md, incremental crawling), so nothing is stored twice.
 - a worker asked to stop (SIGTERM) lets its crawl close and puts the site back on the queue.
 """
 

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +21,8 @@ from videre.config import Settings
 from videre.errors import ConfigError
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+# pg_advisory_xact_lock key held while the schema is migrated ("videre-m" in ASCII).
+MIGRATION_LOCK_KEY = 0x7669646572652D6D
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -69,6 +71,12 @@ def migrate(engine: Engine) -> None:
     if current == head:
         return
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Workers started together on a new database would all create the schema at once;
+            # the first migrates, the others wait here and then find it done.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -31,7 +31,7 @@ from tests.conftest import pg_database
 from tests.crawler.conftest import demo_config
 from videre.config import Settings, load_settings
 from videre.db import Database
-from videre.demo import DemoSites, World
+from videre.demo import DemoSites, World, generate_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser, pytest.mark.slow]
 
@@ -39,6 +39,12 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 SITES = ("nattfjaril", "kvallsros", "vastkontakt")
 HEARTBEAT_S = 2.0
 WAIT_S = 240.0
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    """A smaller world than the other crawl tests' (about 90 ads): these crawl every site twice."""
+    return generate_world(11, 0.3)
 
 
 def config(tmp_path: Path, demo: DemoSites, db_url: str, prefix: str, **crawl: Any) -> Settings:
