@@ -203,7 +203,7 @@ class Worker:
         finally:
             self.heartbeat.sites.pop(slug, None)
             lock.release()
-        if self.stop.is_set():
+        if self.stop.is_set() and not result.ok:
             # Asked to stop mid-crawl: the site goes back for another worker, which crawls only
             # what this one did not store.
             self.queue.actor.send(slug, batch)
