@@ -50,7 +50,7 @@ def world() -> World:
 
 
 def config(tmp_path: Path, demo: DemoSites, db_url: str, prefix: str, **crawl: Any) -> Settings:
-    path = demo_config(tmp_path, demo, autothrottle=False, concurrency_per_site=4, **crawl)
+    path = demo_config(tmp_path, demo, **{"autothrottle": False, "concurrency_per_site": 4, **crawl})
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["database"] = {"url": db_url, "pool_size": 2, "max_overflow": 2}
     data["redis"] = {"url": REDIS_URL, "key_prefix": prefix, "heartbeat_timeout_s": HEARTBEAT_S}
