@@ -215,7 +215,7 @@ def test_a_killed_worker_leaves_its_site_to_the_others_and_nothing_is_lost(
 def _catch_a_worker_crawling(queue: Any, settings: Settings, world: World) -> tuple[int, str, int]:
     """(pid, site, ads stored so far) of a worker that has stored some, not all, of its site."""
     db = Database.from_settings(settings)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + WAIT_S
     try:
         while time.monotonic() < deadline:
             for key in queue.client.scan_iter(match=queue.key("worker", "*")):
@@ -226,7 +226,7 @@ def _catch_a_worker_crawling(queue: Any, settings: Settings, world: World) -> tu
                         continue  # Chromium's start-up makes its timing less certain
                     with db.session() as s:
                         n = s.scalar(select(func.count()).select_from(Ad).join(Site).where(Site.slug == site))
-                    if 3 <= n < world.truth()["sites"][site]["ads"] // 2:
+                    if 3 <= n <= world.truth()["sites"][site]["ads"] - 10:
                         return int(state["worker"].rsplit(":", 1)[1]), site, n
             time.sleep(0.05)
     finally:
