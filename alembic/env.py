@@ -6,14 +6,14 @@ from alembic import context
 from sqlalchemy import Connection
 
 import models
-from videre.config import load_settings
-from videre.db import make_engine
-from videre.schedule import JOBSTORE_TABLE
+from videre.core.config import load_settings
+from videre.store.db import make_engine
+from models.ops import SCHEDULER_JOBS_TABLE
 
 target_metadata = models.Base.metadata
 # Tables that live in the database but are not Videre's models: APScheduler's job store
-# (videre.schedule) creates and owns its table, so autogenerate must not offer to drop it.
-FOREIGN_TABLES = frozenset({JOBSTORE_TABLE})
+# (videre.services.schedule) creates and owns its table, so autogenerate must not offer to drop it.
+FOREIGN_TABLES = frozenset({SCHEDULER_JOBS_TABLE})
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:

@@ -32,7 +32,7 @@ import phonenumbers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.normalise.extract import extract  # noqa: E402
+from videre.extract.normalise.extract import extract  # noqa: E402
 
 Ad = dict[str, Any]
 

@@ -37,7 +37,7 @@ BASES = {"nattfjaril": "http://127.0.0.1:8701", "kvallsros": "http://127.0.0.1:8
 
 
 def _settings(db_url: str):  # type: ignore[no-untyped-def]
-    from videre.config import parse_settings
+    from videre.core.config import parse_settings
 
     return parse_settings({"database": {"url": db_url}, "data_dir": "/tmp/videre-bench-var"}, env={})
 
@@ -49,7 +49,7 @@ def _held_path(db_url: str) -> Path:
 def prepare(ads: int, db_url: str, seed: int) -> None:
     from triage_load import bulk_load
 
-    from videre.db import Database
+    from videre.store.db import Database
     from videre.demo.generate import generate_world
 
     settings = _settings(db_url)
@@ -85,7 +85,7 @@ def to_postgres(db_url: str, pg_url: str) -> None:
 def step(db_url: str, full: bool, load_held: bool) -> None:
     """One measured step, run in its own process; prints one JSON line."""
     from triage.rescore import rescore
-    from videre.db import Database
+    from videre.store.db import Database
 
     settings = _settings(db_url)
     db = Database.from_settings(settings)

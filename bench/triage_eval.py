@@ -23,11 +23,11 @@ from triage_load import bulk_load  # noqa: E402
 
 from triage.evaluate import evaluate  # noqa: E402
 from triage.rescore import rescore  # noqa: E402
-from videre.config import parse_settings  # noqa: E402
-from videre.db import Database  # noqa: E402
+from videre.core.config import parse_settings  # noqa: E402
+from videre.store.db import Database  # noqa: E402
 from videre.demo.generate import generate_world  # noqa: E402
 from videre.demo.world import SITES  # noqa: E402
-from videre.importer import import_files  # noqa: E402
+from videre.store.jsonl_import import import_files  # noqa: E402
 
 BASES = {slug: f"http://127.0.0.1:{8701 + i}" for i, slug in enumerate(SITES)}
 

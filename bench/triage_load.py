@@ -20,14 +20,14 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from crawler.items import parse_record
-from crawler.normalise.extract import extract
-from crawler.store import content_hash
+from videre.extract.records import parse_record
+from videre.extract.normalise.extract import extract
+from videre.store.ads import content_hash
 from models.ads import Ad, AdVersion, Site
 from models.entities import AdPhone, AdPlace, Phone, Place
-from videre.config import Settings
-from videre.db import Database
-from videre.ingest import record_fields
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.store.ingest import record_fields
 
 CHUNK = 5_000
 
@@ -123,7 +123,7 @@ class BulkLoader:
 
 def bulk_load(records: Iterable[dict[str, Any]], settings: Settings, db: Database,
               workers: int = 2, on_chunk: Any = None) -> int:
-    """Store ad records (DESIGN.md §1.1, no photos) as `videre import` would; returns ads written."""
+    """Store ad records (docs/record.md, no photos) as `videre import` would; returns ads written."""
     loader = BulkLoader(db)
     for ids in (loader.phones, loader.places):
         if ids and max(ids.values()) != len(ids):

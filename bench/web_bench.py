@@ -39,8 +39,8 @@ from models.ads import Ad, Site  # noqa: E402
 from models.entities import AdPhone, Cluster, Phone, Place  # noqa: E402
 from models.review import QueueFacet, QueueItem  # noqa: E402
 from models.users import User  # noqa: E402
-from videre.config import parse_settings  # noqa: E402
-from videre.db import Database  # noqa: E402
+from videre.core.config import parse_settings  # noqa: E402
+from videre.store.db import Database  # noqa: E402
 
 CHUNK = 20_000
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -124,7 +124,7 @@ def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7) -> dict
         s.execute(insert(Site), [{"slug": slug, "name": slug, "created_at": T0} for slug in SITES])
         s.execute(insert(Place), [{"name": n, "country": "SE", "lat": lat, "lon": lon} for n, lat, lon in places])
         for i in range(10):
-            from videre.web.accounts import HASHER
+            from videre.services.accounts import HASHER
 
             s.add(User(username=f"analyst{i}", password_hash=HASHER.hash(PASSWORD), role="analyst" if i else "lead",
                        language="sv", created_at=T0))
@@ -224,9 +224,9 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         reindex: bool = False) -> dict[str, Any]:
     from starlette.testclient import TestClient
 
-    from crawler.normalise.contacts import emails, handles
+    from videre.extract.normalise.contacts import emails, handles
     from videre.web.app import create_app
-    from videre.web.facets import refresh_queue_index
+    from videre.services.facets import refresh_queue_index
 
     settings = parse_settings({"database": {"url": db_url}, "data_dir": "/tmp/videre-web-bench-var"}, env={})
     db = Database.from_settings(settings)

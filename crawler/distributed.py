@@ -1,7 +1,7 @@
 """A crawl shared by worker processes on one machine or many: one job per site on a Redis queue.
 
 The queue is dramatiq's Redis broker (docs/deploy.md says why not scrapy-redis). A worker takes a
-site, crawls it with the ordinary single-site crawl (`crawler.run`, its own process, Playwright
+site, crawls it with the ordinary single-site crawl (`crawler.process`, its own process, Playwright
 included) into the one database, and reports the site's Run rows to the batch that enqueued it.
 
 What keeps work from being lost or done twice:
@@ -33,11 +33,11 @@ import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Retries
 
-from crawler.run import CrawlResult, crawl_in_subprocess, select_sites
-from videre.config import Settings
-from videre.db import Database
-from videre.errors import ConfigError, VidereError
-from videre.oplock import LockBusy, OpsLock
+from crawler.process import CrawlResult, crawl_in_subprocess, select_sites
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.core.errors import ConfigError, VidereError
+from videre.store.oplock import LockBusy, OpsLock
 
 QUEUE = "crawl"
 ACTOR = "crawl_site"

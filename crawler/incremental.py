@@ -23,7 +23,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler.page_memory import PageMemory
+from videre.store.page_memory import PageMemory
 
 DETAIL_META = "videre_detail"  # set by spiders on a request for one ad's page
 UNCHANGED_META = "videre_unchanged"  # set here when that page answered 304

@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.pipelines import PHOTO_META, REJECTED_META
-from videre.config import Settings
+from videre.core.config import Settings
 
 
 def host_listed(host: str, patterns: Sequence[str]) -> bool:

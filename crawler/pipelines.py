@@ -1,7 +1,7 @@
 """Item pipelines, in order: archive the page (WARC), fetch the photos, store the ad.
 
-Thin glue built in `from_crawler`; the work happens in crawler.archive, crawler.normalise and
-videre.ingest. Keys starting with `_` are private to the crawl and never reach the store.
+Thin glue built in `from_crawler`; the work happens in videre.store.archive, videre.extract.normalise and
+videre.store.ingest. Keys starting with `_` are private to the crawl and never reach the store.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, StopDownload
 from scrapy.http import Headers
 
-from crawler.archive import PAGE_KEY, WarcArchive
+from videre.store.archive import PAGE_KEY, WarcArchive
 from crawler.incremental import CHECKED_KEY, SEEN_KEY, VALIDATORS_KEY
-from crawler.items import FetchedPhoto, parse_record
-from crawler.normalise.images import PhotoLimits, check_download
-from crawler.page_memory import validators
-from crawler.runlog import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
+from videre.extract.records import FetchedPhoto, parse_record
+from videre.extract.normalise.images import PhotoLimits, check_download
+from videre.store.page_memory import validators
+from crawler.run_tracker import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
-from crawler.store import content_hash
-from videre.config import Settings
-from videre.db import Database
-from videre.errors import ImageRejected, InputError
-from videre.ingest import Ingestor
+from videre.store.ads import content_hash
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.core.errors import ImageRejected, InputError
+from videre.store.ingest import Ingestor
 
 PHOTOS_KEY = "_photos"
 PHOTO_META = "videre_photo"

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from videre.config import Settings
+from videre.core.config import Settings
 
 SCREENSHOT_DIR = "screenshots"
 SCREENSHOT_KEY = "_screenshot"  # an item's PNG bytes, from the browser, until the archive saves them

@@ -8,8 +8,8 @@ from typing import Any
 
 from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, RETRY_EXCEPTIONS
 
-from videre.config import CrawlSettings, Settings, SiteSettings
-from videre.errors import CrawlError
+from videre.core.config import CrawlSettings, Settings, SiteSettings
+from videre.core.errors import CrawlError
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -82,7 +82,7 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             "crawler.pipelines.PhotoPipeline": 200,
             "crawler.pipelines.StorePipeline": 300,
         },
-        "EXTENSIONS": {"crawler.runlog.CrawlRunLog": 0},
+        "EXTENSIONS": {"crawler.run_tracker.CrawlRunLog": 0},
         "DOWNLOADER_MIDDLEWARES": {
             # Scrapy's offsite filter, which also lets photos through from the site's photo_hosts.
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,

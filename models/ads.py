@@ -50,7 +50,7 @@ class Ad(Base):
     phone_raw: Mapped[str] = mapped_column(String(500), default="")
     region: Mapped[str] = mapped_column(String(2), default="SE")
 
-    # Extraction results (crawler.normalise); recomputed by `videre rescore --archive`.
+    # Extraction results (videre.extract.normalise); recomputed by `videre rescore --archive`.
     age: Mapped[int | None]
     city: Mapped[str | None] = mapped_column(String(200))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))

@@ -49,7 +49,7 @@ class Photo(HubMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     width: Mapped[int] = mapped_column(default=0)
     height: Mapped[int] = mapped_column(default=0)
-    # Packed perceptual hashes (crawler.normalise.images); never the photo itself.
+    # Packed perceptual hashes (videre.extract.normalise.images); never the photo itself.
     fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
     thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary)
     original_path: Mapped[str | None] = mapped_column(String(1024))

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
 
+# APScheduler creates and owns this table (videre.services.schedule); migrations must leave it alone.
+SCHEDULER_JOBS_TABLE = "videre_schedule_jobs"
+
 RUN_KINDS = ("crawl", "import", "rescore", "purge", "nightly")
 
 

@@ -42,7 +42,7 @@ class QueueItem(Base):
     label: Mapped[str | None] = mapped_column(String(32))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    # Filter index upkeep (videre.web.facets): when and from what content the facets were built.
+    # Filter index upkeep (videre.services.facets): when and from what content the facets were built.
     indexed_at: Mapped[datetime | None]
     index_digest: Mapped[str | None] = mapped_column(String(64))
 

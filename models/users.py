@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
-from videre.errors import AppendOnlyViolation
+from videre.core.errors import AppendOnlyViolation
 
 ROLES = ("analyst", "lead", "outreach", "admin")
 LANGUAGES = ("sv", "en")

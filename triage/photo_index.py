@@ -7,7 +7,7 @@ Two inverted indexes find candidates; `same_photo` then decides on each candidat
   copy PDQ matches at all, up to 31 bits, is found). The full distance is then checked
   vectorised, so only photos within MATCH_BITS reach `same_photo`. Chunks of 16 bits find a
   few more by luck, but at a million photos every 16-bit value is shared by ~30 of them;
-- window keys (crawler.normalise.photo_features): a cropped or mirrored copy shares several keys
+- window keys (videre.extract.normalise.photo_features): a cropped or mirrored copy shares several keys
   with its original. The query also tries each key with its least certain bits flipped; a key
   and its mirror are stored as one. Keys shared by very many photos say little (like stop words)
   and are skipped.
@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from crawler.normalise.photo_features import canonical, probe_keys
-from crawler.normalise.photo_hashing import HASH_BYTES, PhotoHashes
+from videre.extract.normalise.photo_features import canonical, probe_keys
+from videre.extract.normalise.photo_hashing import HASH_BYTES, PhotoHashes
 from triage.groupby import uniq
 from triage.photo_match import MATCH_BITS, PhotoMatch, same_photo
 

@@ -12,7 +12,7 @@ import logging
 import numpy as np
 from sqlalchemy.orm import Session
 
-from crawler.normalise.images import PhotoHashes
+from videre.extract.normalise.images import PhotoHashes
 from triage.frame import Frame, Keys, membership
 from triage.groupby import uniq
 from triage.photos import group_photos

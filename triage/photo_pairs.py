@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from crawler.normalise.photo_features import key_variants
-from crawler.normalise.photo_hashing import HASH_BYTES, VIEWS, PhotoHashes
+from videre.extract.normalise.photo_features import key_variants
+from videre.extract.normalise.photo_hashing import HASH_BYTES, VIEWS, PhotoHashes
 from triage.groupby import uniq
 from triage.photo_index import (CHUNKS, MAX_KEY_CANDIDATES, MAX_PDQ_BUCKET, MIN_VOTES, Tables,
                                 chunk_column, pdq_rows)

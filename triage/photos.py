@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from crawler.normalise.photo_hashing import PhotoHashes
+from videre.extract.normalise.photo_hashing import PhotoHashes
 from triage.photo_index import PhotoIndex, Tables, stop_count
 from triage.photo_match import MIN_QUALITY, PhotoMatch, same_photo
 from triage.photo_pairs import key_pairs, pdq_decided, pdq_pairs

@@ -1,4 +1,4 @@
-"""Reading the flagged queue: the shapes `videre queue` and the web UI show (DESIGN.md §1.2)."""
+"""Reading the flagged queue: the shapes `videre queue` and the web UI show (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.ads import Ad, Site
 from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Template
 from models.review import STATUSES, ItemChange, Note, QueueItem
-from videre.errors import InputError, NotFound
+from videre.core.errors import InputError, NotFound
 
 
 def _iso(t: datetime | None) -> str | None:

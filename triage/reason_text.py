@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from videre.errors import InputError
+from videre.core.errors import InputError
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

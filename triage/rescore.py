@@ -26,8 +26,8 @@ from models.review import WeightSetting
 from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
-from triage.guard import break_giants, mark_hubs
-from triage.items import plan_items
+from triage.hubs import break_giants, mark_hubs
+from triage.queue_items import plan_items
 from triage.persist import (analyst_touched, digest_of, existing_items, row_hashes, write_clusters,
                             write_hubs, write_queue)
 from triage.photo_links import load_photo_keys
@@ -36,9 +36,9 @@ from triage.signals import SignalParams, refresh_signals
 from triage.template_store import assign_template_ids, write_templates
 from triage.templates import link_templates
 from triage.text import MinHashShape
-from videre.config import Settings
-from videre.db import Database
-from videre.runs import RunRecorder
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.store.run_record import RunRecorder
 
 Tick = Callable[..., None]
 # progress(label, total) -> context manager yielding tick(n=1, total=None); videre.cli.progress fits.

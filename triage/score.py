@@ -6,7 +6,7 @@ clusters that reach the queue. The score is the sum of the weights of the reason
 sentence is an English msgid with parameters (triage.reason_text): its untranslated rendering is
 the stored English text, and the web UI renders it in the analyst's language.
 
-Evidence base (DESIGN.md §5): several women behind one number, observed movement of a group,
+Evidence base (docs/scoring.md): several women behind one number, observed movement of a group,
 shared photos and templates (InfoShield), a hidden number, youth language, stated ethnicity and
 "trustworthy provider" wording (NIJ/JIRN). Movement wording is never scored; one woman touring on
 her own scores little.
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triage.evidence import Evidence
+from triage.cluster_evidence import Evidence
 from triage.features import FeatureTable
 from triage.reason_text import N_, decimal, each, listed, percent, render, route
-from videre.config import ScoreRules
+from videre.core.config import ScoreRules
 
 # Defaults; config.yaml `triage.weights` overrides any of them. Chosen on the evaluation world
 # (bench/triage_eval.py); see bench/README.md for the figures behind each.

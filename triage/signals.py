@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from triage.rows import dialect, executemany, fetch_all, fetch_by_keys, stream, to_epoch
 from triage.text import SIGNATURE_VERSION, MinHashShape, Vocabulary, clean_batch, place_words
 
-# Indicator codes of crawler.normalise.indicators that scoring reads, as bits. Movement wording is
-# kept for analysts but never scored (DESIGN.md §5).
+# Indicator codes of videre.extract.normalise.indicators that scoring reads, as bits. Movement wording is
+# kept for analysts but never scored (docs/scoring.md).
 FLAGS: dict[str, int] = {
     "phone_obfuscated": 1, "third_person": 2, "several_women": 4, "youth_language": 8,
     "nationality": 16, "trustworthy_provider": 32, "movement_wording": 64,
@@ -147,7 +147,7 @@ def _compute_chunk(job: tuple[str, np.ndarray, bool, SignalParams]) -> tuple[lis
     """One batch read and computed in a worker process, on the worker's own connection."""
     url, ids, contiguous, params = job
     if _worker.get("url") != url:
-        from videre.db import make_engine
+        from videre.store.db import make_engine
 
         _worker.update(url=url, engine=make_engine(url), vocab=Vocabulary())
     with Session(_worker["engine"]) as session:

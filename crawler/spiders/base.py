@@ -13,13 +13,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.archive import PAGE_KEY, PageCapture
+from videre.store.archive import PAGE_KEY, PageCapture
 from crawler.incremental import seen_item
-from crawler.page_memory import PageMemory
-from crawler.pages.record import PageResult
-from crawler.runlog import PAGES_STAT, ROBOTS_STAT, crawl_problem
-from videre.config import Settings, SiteSettings
-from videre.db import Database
+from videre.store.page_memory import PageMemory
+from videre.extract.pages.record import PageResult
+from crawler.run_tracker import PAGES_STAT, ROBOTS_STAT, crawl_problem
+from videre.core.config import Settings, SiteSettings
+from videre.store.db import Database
 
 LISTING_META = "videre_listing"  # a listing (or API) page: one that failing leaves the walk incomplete
 

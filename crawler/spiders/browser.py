@@ -12,7 +12,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from crawler.pages.fields import browser_selector, is_xpath
+from videre.extract.pages.fields import browser_selector, is_xpath
 
 SHOWN = "shown"
 REVEALED = "revealed"

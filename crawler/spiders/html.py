@@ -11,8 +11,8 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
-from crawler.pages.html import parse_detail, parse_listing
-from crawler.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
+from videre.extract.pages.html import parse_detail, parse_listing
+from videre.extract.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
 from crawler.spiders import browser
 from crawler.spiders.base import LISTING_META, SiteSpider

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import fresh_database_url
-from videre.config import Settings, load_settings
+from videre.core.config import Settings, load_settings
 from videre.demo import DemoSites, World, generate_world, serve_demo
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.run import crawl_in_subprocess
-from videre.config import load_settings
+from crawler.process import crawl_in_subprocess
+from videre.core.config import load_settings
 
 PAGES = {
     "/": '<html><body><a class="ad" href="/annons/snabb">Snabb</a> <a class="ad" href="/annons/seg">Seg</a>'

@@ -17,15 +17,15 @@ import yaml
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from crawler.run import CrawlResult, crawl_in_subprocess
+from crawler.process import CrawlResult, crawl_in_subprocess
 from models.ads import Ad, AdVersion
 from models.crawl import PageState
 from models.entities import AdPhone, AdPhoto, Phone, Photo
 from models.ops import Run
 from tests.crawler.conftest import REPO, demo_config
 from videre.cli.main import main
-from videre.config import Settings, load_settings
-from videre.db import Database
+from videre.core.config import Settings, load_settings
+from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world, serve_demo
 
 SLUG = "nattfjaril"
@@ -73,7 +73,7 @@ def _count(db: Database, model: type) -> int:
 
 def _kill_when(settings: Settings, db: Database, stored: int) -> int:
     """Start a crawl, SIGKILL it once `stored` ads are in the store; return how many there were."""
-    child = subprocess.Popen([sys.executable, "-m", "crawler.run", "--config", str(settings.source),
+    child = subprocess.Popen([sys.executable, "-m", "crawler.process", "--config", str(settings.source),
                               "--site", SLUG], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              text=True)
     assert child.stdout is not None
@@ -164,7 +164,7 @@ def test_a_crawl_does_not_outlive_its_killed_parent(tmp_path: Path, demo: DemoSi
     settings = _settings(tmp_path / "orphan", demo)
     db = Database.from_settings(settings)
     parent = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from crawler.run import CrawlResult, crawl_in_subprocess; from videre.config import load_settings; "
+        "import sys; from crawler.process import CrawlResult, crawl_in_subprocess; from videre.core.config import load_settings; "
         f"crawl_in_subprocess(load_settings({str(settings.source)!r}), [{SLUG!r}])")], cwd=REPO)
     deadline = time.monotonic() + 120
     while _count(db, Ad) < 5 and time.monotonic() < deadline:

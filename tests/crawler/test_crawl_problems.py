@@ -23,11 +23,11 @@ import yaml
 from PIL import Image
 from sqlalchemy import select
 
-from crawler.run import crawl_in_subprocess
+from crawler.process import crawl_in_subprocess
 from models.ads import Ad
 from tests.crawler.loopback import LoopbackServer, Reply
-from videre.config import Settings, load_settings
-from videre.db import Database
+from videre.core.config import Settings, load_settings
+from videre.store.db import Database
 
 AD = """<!DOCTYPE html><html><body><h1 class="t">{title}</h1><div class="b"><p>{body}</p></div>
 <span class="p">{phone}</span>{photos}</body></html>"""
@@ -175,7 +175,7 @@ def test_a_crawl_stopped_by_sigterm_records_its_run_as_interrupted(tmp_path: Pat
     data = yaml.safe_load(settings.source.read_text())  # type: ignore[union-attr]
     data["crawl"].update(download_delay=2, autothrottle=False)
     settings.source.write_text(yaml.safe_dump(data))  # type: ignore[union-attr]
-    child = subprocess.Popen([sys.executable, "-m", "crawler.run", "--config", str(settings.source)],
+    child = subprocess.Popen([sys.executable, "-m", "crawler.process", "--config", str(settings.source)],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert child.stdout is not None
     started = json.loads(child.stdout.readline())

@@ -23,14 +23,14 @@ import yaml
 from sqlalchemy import func, select
 
 from crawler.distributed import open_queue
-from crawler.run import crawl_in_subprocess
+from crawler.process import crawl_in_subprocess
 from models.ads import Ad, AdVersion, Site
 from models.entities import AdPhoto
 from models.ops import Run
 from tests.conftest import pg_database
 from tests.crawler.conftest import demo_config
-from videre.config import Settings, load_settings
-from videre.db import Database
+from videre.core.config import Settings, load_settings
+from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world
 
 # Crawl processes start slowly on a loaded machine: the time limits are generous, the crawls short.

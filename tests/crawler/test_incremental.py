@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 import videre.demo.sites as demo_sites
-from crawler.run import CrawlResult, crawl_in_subprocess
+from crawler.process import CrawlResult, crawl_in_subprocess
 from models.ads import Ad, AdVersion, Site
 from models.crawl import PageState
 from tests.crawler.conftest import demo_config
-from videre.config import Settings, load_settings
-from videre.db import Database
+from videre.core.config import Settings, load_settings
+from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world, serve_demo
 
 

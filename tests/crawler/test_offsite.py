@@ -26,14 +26,14 @@ from sqlalchemy import select
 
 from crawler.offsite import SiteOffsiteMiddleware, host_listed
 from crawler.pipelines import PHOTO_META, REJECTED_META
-from crawler.run import crawl_in_subprocess
+from crawler.process import crawl_in_subprocess
 from crawler.spiders.base import SiteSpider
 from models.ads import Ad, Site
 from models.entities import AdPhoto, Photo
 from tests.crawler.conftest import demo_config
 from tests.crawler.loopback import LoopbackServer, Reply
-from videre.config import Settings, load_settings, parse_settings
-from videre.db import Database
+from videre.core.config import Settings, load_settings, parse_settings
+from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world
 from videre.demo.photos import render
 

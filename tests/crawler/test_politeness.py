@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 import videre.demo.sites as demo_sites
-from crawler.run import crawl_in_subprocess
+from crawler.process import crawl_in_subprocess
 from crawler.settings import site_settings
 from tests.conftest import make_settings
 from tests.crawler.conftest import demo_config
-from videre.config import Settings, load_settings
+from videre.core.config import Settings, load_settings
 from videre.demo import DemoSites, generate_world, serve_demo
-from videre.errors import ConfigError
+from videre.core.errors import ConfigError
 
 SITE = {"slug": "s", "start_urls": ["http://127.0.0.1:8799/"], "listing": {"links": "a"}, "fields": {"title": "h1"}}
 

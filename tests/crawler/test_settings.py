@@ -11,8 +11,8 @@ from crawler.spiders import check_site, spider_class
 from crawler.spiders.html import HtmlSiteSpider
 from crawler.spiders.json_api import JsonApiSpider
 from tests.conftest import make_settings
-from videre.config import CrawlSettings, Settings, SiteSettings
-from videre.errors import ConfigError, CrawlError
+from videre.core.config import CrawlSettings, Settings, SiteSettings
+from videre.core.errors import ConfigError, CrawlError
 
 
 def test_static_site_is_polite_and_quiet(shipped: Settings) -> None:

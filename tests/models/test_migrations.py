@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import models
-from videre.db import Database
+from videre.store.db import Database
 
 
 def _diff(db: Database) -> list:
@@ -52,7 +52,7 @@ def test_processes_opening_a_new_postgres_database_together_migrate_it_once(pg_u
     import subprocess
     import sys
 
-    code = "import sys; from videre.db import Database; Database(sys.argv[1]).dispose()"
+    code = "import sys; from videre.store.db import Database; Database(sys.argv[1]).dispose()"
     procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], stderr=subprocess.PIPE, text=True)
              for _ in range(3)]
     errors = [p.communicate(timeout=300)[1] for p in procs]

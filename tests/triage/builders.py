@@ -1,4 +1,4 @@
-"""Hand-built ads for triage tests, stored through the real store path (crawler.store.store_ad).
+"""Hand-built ads for triage tests, stored through the real store path (videre.store.ads.store_ad).
 
 The extraction is written by hand, so each test states exactly which numbers, places, ages and
 indicators an ad carries, independent of the extractor's rules. Phone numbers are fictional
@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-from crawler.items import parse_record
-from crawler.normalise.images import PhotoLimits, process_photo
-from crawler.store import PhotoRow, store_ad
-from videre.db import Database
+from videre.extract.records import parse_record
+from videre.extract.normalise.images import PhotoLimits, process_photo
+from videre.store.ads import PhotoRow, store_ad
+from videre.store.db import Database
 from videre.demo.photos import render
 from videre.demo.world import PhotoSpec
 

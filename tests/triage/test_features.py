@@ -10,7 +10,7 @@ import pytest
 from triage.features import DAY, FeatureTable, compute_features, personas
 from triage.frame import Codes, Frame, Keys
 from triage.signals import FLAGS, Signals
-from videre.config import ScoreRules
+from videre.core.config import ScoreRules
 
 HOUR = 3600
 

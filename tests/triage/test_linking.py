@@ -8,13 +8,13 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from crawler.normalise.images import PhotoHashes
+from videre.extract.normalise.images import PhotoHashes
 from models.ads import Ad
 from models.entities import AdTemplate, Template
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage.rescore import rescore
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 
 
 def clusters(db: Database) -> dict[str, int]:

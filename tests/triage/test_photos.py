@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from crawler.normalise.images import PhotoHashes, PhotoLimits, process_photo
+from videre.extract.normalise.images import PhotoHashes, PhotoLimits, process_photo
 from tests.triage.photo_samples import (FAMILIES, border, caption, chain, crop, jpeg, mirror,
                                         recompress, resize, scene)
 from triage.photo_index import Tables, stop_count

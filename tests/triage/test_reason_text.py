@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from triage.reason_text import Writer, decimal, each, listed, percent, render, route
-from videre.errors import InputError
+from videre.core.errors import InputError
 from videre.web.i18n import translations
 
 SWEDISH = Writer(tr=translations("sv").gettext)

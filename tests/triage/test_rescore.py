@@ -17,11 +17,11 @@ from tests.conftest import copy_database, make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage.queue import list_items
 from triage.rescore import rescore
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.demo.generate import generate_world
 from videre.demo.world import SITES
-from videre.importer import import_files
+from videre.store.jsonl_import import import_files
 
 ORG = "Ny tjej i {c}! {n} är {a} år, rumänsk skönhet. Hon väntar på dig dygnet runt, alla tjänster."
 

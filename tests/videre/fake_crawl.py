@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from crawler.run import CrawlResult, run_summary
+from crawler.process import CrawlResult, run_summary
 from models.ops import Run
-from videre.config import Settings
-from videre.db import Database
-from videre.runs import RunRecorder
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.store.run_record import RunRecorder
 
 
 @dataclass

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.items import AdRecord
-from crawler.store import PhotoRow, store_ad
+from videre.extract.records import AdRecord
+from videre.store.ads import PhotoRow, store_ad
 from models.ads import Ad
 from models.entities import Cluster
 from models.review import QueueItem

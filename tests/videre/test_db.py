@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from videre.config import parse_settings
-from videre.db import Database
+from videre.core.config import parse_settings
+from videre.store.db import Database
 
 
 @pytest.mark.postgres

@@ -13,7 +13,7 @@ from rich.table import Table
 from videre.cli.main import App, pass_app
 
 if TYPE_CHECKING:
-    from crawler.run import CrawlResult
+    from crawler.process import CrawlResult
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -97,9 +97,9 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
         return
     if no_wait:
         raise click.UsageError("--no-wait goes with --distributed")
-    from crawler.run import crawl_in_subprocess
-    from videre.oplock import OpsLock
-    from videre.run_history import close_dead_runs
+    from crawler.process import crawl_in_subprocess
+    from videre.store.oplock import OpsLock
+    from videre.services.run_history import close_dead_runs
 
     settings = app.settings
     # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).

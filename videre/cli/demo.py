@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import click
 
 from videre.cli.main import App, pass_app
-from videre.config import Settings
-from videre.errors import ConfigError
+from videre.core.config import Settings
+from videre.core.errors import ConfigError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -48,13 +48,13 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
         videre demo
         videre demo --seed 3 --no-serve
     """
-    from crawler.run import crawl_in_subprocess
+    from crawler.process import crawl_in_subprocess
     from triage.rescore import rescore
     from videre.cli.crawl import print_summary
     from videre.cli.queue import list_ as queue_list
     from videre.demo.generate import generate_world
     from videre.demo.sites import SITES, serve_demo
-    from videre.oplock import OpsLock
+    from videre.store.oplock import OpsLock
 
     settings = app.settings
     slugs = [s.slug for s in settings.sites if s.slug in SITES]
@@ -90,7 +90,7 @@ def _demo_account(app: App) -> None:
     from sqlalchemy import select
 
     from models.users import User
-    from videre.web.accounts import add_user, set_password
+    from videre.services.accounts import add_user, set_password
 
     password = secrets.token_urlsafe(12)
     minimum = app.settings.web.min_password_length

@@ -1,4 +1,4 @@
-"""`videre extract`: JSON Lines in, one extraction line out per input line (DESIGN.md §1.2).
+"""`videre extract`: JSON Lines in, one extraction line out per input line (docs/cli.md).
 
 Needs no database and no config file; a config, when present, only supplies the default region
 and the size limits. Kept light on purpose: it imports neither Scrapy nor the database layer.
@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from crawler.normalise.extract import DEFAULT_MAX_CHARS, extract as run_extract
+from videre.extract.normalise.extract import DEFAULT_MAX_CHARS, extract as run_extract
 from videre.cli.main import App
-from videre.errors import InputError
-from videre.jsonl import load_line, read_lines
+from videre.core.errors import InputError
+from videre.core.jsonl import load_line, read_lines
 
 STRING_KEYS = ("title", "body", "text", "phone", "name", "location", "url", "html")
 DEFAULT_REGION = "SE"
@@ -48,7 +48,7 @@ def check_record(obj: Mapping[str, Any]) -> str | None:
 
 
 def record_id(obj: Mapping[str, Any], number: int) -> Any:
-    """The input's `id`, else its url, else the line number (DESIGN.md §1.2)."""
+    """The input's `id`, else its url, else the line number (docs/cli.md)."""
     if obj.get("id") is not None:
         return obj["id"]
     if isinstance(obj.get("url"), str) and obj["url"]:

@@ -55,9 +55,9 @@ def dedupe(paths: tuple[Path, ...], explain: bool) -> None:
         videre images dedupe photos/ more-photos/
         videre images dedupe --explain photos/ | jq .
     """
-    from crawler.normalise.images import PhotoLimits, process_photo
+    from videre.extract.normalise.images import PhotoLimits, process_photo
     from triage.photos import group_photos, groups_from_pairs, matching_pairs
-    from videre.errors import ImageRejected
+    from videre.core.errors import ImageRejected
 
     limits = PhotoLimits()
     hashed = []

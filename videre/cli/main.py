@@ -10,14 +10,14 @@ from typing import Any
 
 import click
 
-from videre.config import Settings, load_settings
-from videre.errors import VidereError
+from videre.core.config import Settings, load_settings
+from videre.core.errors import VidereError
 
 # name -> "module:attribute". Loaded on use so that `videre extract` does not import Scrapy.
 COMMANDS: dict[str, str] = {
     "demo": "videre.cli.demo:demo",
     "crawl": "videre.cli.crawl:crawl",
-    "import": "videre.cli.importing:import_",
+    "import": "videre.cli.import_jsonl:import_",
     "extract": "videre.cli.extract:extract",
     "images": "videre.cli.images:images",
     "rescore": "videre.cli.rescore:rescore",
@@ -43,7 +43,7 @@ class App:
 
     @cached_property
     def db(self) -> Any:
-        from videre.db import Database
+        from videre.store.db import Database
 
         return Database.from_settings(self.settings)
 

@@ -31,7 +31,7 @@ def purge(app: App, dry_run: bool, fmt: str) -> None:
         videre purge --dry-run
         videre purge
     """
-    from videre.retention import purge as run, summary
+    from videre.services.retention import purge as run, summary
 
     report = run(app.settings, app.db, dry_run=dry_run)
     plan = report.plan

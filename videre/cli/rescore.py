@@ -30,17 +30,17 @@ def rescore(app: App, full: bool, archives: tuple[Path, ...]) -> None:
     Example:
         videre rescore
         videre rescore --full
-        videre rescore --archive var/warc/
+        videre rescore --archive var/archive/
     """
     from triage.rescore import rescore as run
     from videre.cli.progress import progress_bar
-    from videre.oplock import OpsLock
+    from videre.store.oplock import OpsLock
 
     # Not beside a crawl, the nightly run or a purge: a purge deletes template words and photos
     # that a re-score running at the same time may be about to use.
     with OpsLock(app.db, app.settings.path("locks"), purpose="rescore"):
         if archives:
-            from triage.replay import replay_archives
+            from videre.store.archive_replay import replay_archives
 
             report = replay_archives(list(archives), app.settings, app.db, progress=progress_bar)
             click.echo(report.summary())

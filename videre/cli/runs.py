@@ -13,7 +13,7 @@ from rich.table import Table
 
 from models.ops import RUN_KINDS
 from videre.cli.main import App, pass_app
-from videre.run_history import STATUS_MEANING, RunView
+from videre.services.run_history import STATUS_MEANING, RunView
 
 
 def _when(at: datetime | None, tz: ZoneInfo) -> str:
@@ -66,8 +66,8 @@ def runs(app: App, run_id: int | None, limit: int, site: str | None, kind: str |
         videre runs --kind crawl --site nattfjaril --format jsonl
         videre runs 42
     """
-    from videre.run_history import get_run, recent_runs
-    from videre.schedule import zone
+    from videre.services.run_history import get_run, recent_runs
+    from videre.services.schedule import zone
 
     tz = zone(app.settings)
     with app.db.session() as s:

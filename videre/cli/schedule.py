@@ -21,7 +21,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """SIGTERM and SIGINT set `stop` instead of killing the process, so work can end cleanly."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        logging.getLogger("videre.schedule").warning("%s received: stopping", signal.Signals(signum).name)
+        logging.getLogger("videre.services.schedule").warning("%s received: stopping", signal.Signals(signum).name)
         stop.set()
 
     old = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -53,7 +53,7 @@ def schedule(app: App, once: bool, sites: tuple[str, ...], list_only: bool) -> N
         videre schedule --list
         videre schedule --once --site nattfjaril
     """
-    from videre.schedule import Scheduler, describe
+    from videre.services.schedule import Scheduler, describe
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if sites and not once:
@@ -81,7 +81,7 @@ def schedule(app: App, once: bool, sites: tuple[str, ...], list_only: bool) -> N
 
 
 def _once(app: App, sites: list[str] | None) -> int:
-    from videre.nightly import nightly
+    from videre.services.nightly import nightly
 
     stop = threading.Event()
     with stop_on_signals(stop):

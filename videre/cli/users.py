@@ -43,7 +43,7 @@ def add(app: App, username: str, role: str, language: str, password_stdin: bool)
     Example:
         videre users add anna --role admin
     """
-    from videre.web.accounts import add_user
+    from videre.services.accounts import add_user
 
     password = _password(password_stdin)
     with app.db.session() as s:
@@ -62,7 +62,7 @@ def list_(app: App, fmt: str) -> None:
     Example:
         videre users list --format json
     """
-    from videre.web.accounts import list_users
+    from videre.services.accounts import list_users
 
     with app.db.session() as s:
         rows = [{"username": u.username, "role": u.role, "language": u.language, "disabled": u.disabled,
@@ -82,7 +82,7 @@ def list_(app: App, fmt: str) -> None:
 
 
 def _set_disabled(app: App, username: str, disabled: bool) -> None:
-    from videre.web.accounts import get_user, set_disabled
+    from videre.services.accounts import get_user, set_disabled
 
     with app.db.session() as s:
         set_disabled(s, get_user(s, username), disabled)
@@ -126,7 +126,7 @@ def reset_password(app: App, username: str, password_stdin: bool) -> None:
     Example:
         videre users reset-password bo
     """
-    from videre.web.accounts import get_user, set_password
+    from videre.services.accounts import get_user, set_password
 
     password = _password(password_stdin)
     with app.db.session() as s:

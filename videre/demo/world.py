@@ -164,7 +164,7 @@ class World:
     def iter_records(
         self, base_urls: dict[str, str], *, with_html: bool = False
     ) -> Iterator[dict[str, Any]]:
-        """Ad records (DESIGN.md §1.1) as the spiders would yield them from these base URLs."""
+        """Ad records (docs/record.md) as the spiders would yield them from these base URLs."""
         bases = {slug: base_urls[slug].rstrip("/") for slug in SITES if slug in base_urls}
 
         def image_url(ad: Ad, photo_id: str) -> str:

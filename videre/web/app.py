@@ -10,10 +10,10 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.web.context import HERE, Web
-from videre.web.guard import Guard
+from videre.web.access_guard import Guard
 from videre.web.headers import SecurityHeaders
 from videre.web.i18n import N_
 from videre.web.routes import admin, auth, hubs, items, outreach, queue, watch, weights

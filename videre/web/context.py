@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from models.review import Alert
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.web import bidi, i18n, labels, reasons
 from videre.web.permissions import can
-from videre.web.sessions import CurrentUser, load
+from videre.services.sessions import CurrentUser, load
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "videre_login"
@@ -50,7 +50,7 @@ class Web:
         self.env = self._environment()
         self.login_tokens = URLSafeTimedSerializer(settings.web.secret_key or secrets.token_hex(32),
                                                    salt="videre-login-form")
-        # One re-index of the queue facets at a time in this process (see videre.web.facets).
+        # One re-index of the queue facets at a time in this process (see videre.services.facets).
         self.index_lock = threading.Lock()
         self._cache: dict[str, tuple[float, Any]] = {}
 

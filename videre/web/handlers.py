@@ -11,10 +11,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from videre.errors import InputError, NotFound, PermissionDenied
+from videre.core.errors import InputError, NotFound, PermissionDenied
 from videre.web.context import Web, current
 from videre.web.permissions import require
-from videre.web.sessions import CurrentUser
+from videre.services.sessions import CurrentUser
 
 Handler = Callable[[Web, Request, CurrentUser], Response]
 MAX_ID = 2**31 - 1

@@ -12,15 +12,15 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.normalise.photo_hashing import PhotoHashes
+from videre.extract.normalise.photo_hashing import PhotoHashes
 from models.ads import Ad, Site
 from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Place, Template
 from models.review import ItemChange, Note, QueueItem
 from models.users import User
 from triage.photos import group_photos, same_photo
-from videre.errors import NotFound
+from videre.core.errors import NotFound
 from videre.web import charts
-from videre.web.evidence import highlight, spans_for
+from videre.web.marked_text import highlight, spans_for
 
 MAX_ADS = 200
 MAX_MATCHED_PHOTOS = 40

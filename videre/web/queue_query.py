@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from models.review import STATUSES, QueueFacet, QueueItem
 from models.users import User
-from videre.errors import InputError
-from videre.web.facets import query_terms
+from videre.core.errors import InputError
+from videre.services.facets import query_terms
 
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "closed")
 STATUS_CHOICES = ("open", "all", *STATUSES)

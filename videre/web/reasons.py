@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from markupsafe import Markup, escape
 
 from triage.reason_text import Writer, render
-from videre.errors import InputError
+from videre.core.errors import InputError
 from videre.web import bidi, i18n
 
 

@@ -1,4 +1,4 @@
-"""`videre extract` (DESIGN.md §1.2): JSON Lines in, one line out per input, bad lines reported."""
+"""`videre extract` (docs/cli.md): JSON Lines in, one line out per input, bad lines reported."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every command and sub-command has --help with an example (DESIGN.md §1.2)."""
+"""Every command and sub-command has --help with an example (docs/cli.md)."""
 
 from __future__ import annotations
 

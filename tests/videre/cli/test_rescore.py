@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from crawler.run import crawl_in_subprocess
+from crawler.process import crawl_in_subprocess
 from tests.crawler.conftest import demo_config
 from videre.cli.main import main
-from videre.config import Settings, load_settings
-from videre.db import Database
+from videre.core.config import Settings, load_settings
+from videre.store.db import Database
 from videre.demo import generate_world, serve_demo
 
 SITES = ["nattfjaril", "vastkontakt"]  # a detail-page site and an API site, no browser needed

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 from models.ops import Run
 from tests.videre.stored_ads import add_ad
 from videre.cli.main import main
-from videre.config import load_settings
-from videre.db import Database
+from videre.core.config import load_settings
+from videre.store.db import Database
 
 NIGHT = datetime(2026, 11, 27, 1, 15, tzinfo=timezone.utc)
 
@@ -98,7 +98,7 @@ def test_schedule_once_without_sites_says_so_and_fails(config: Path, db: Databas
 
 def test_rescore_and_import_refuse_to_run_beside_a_crawl(config: Path, db: Database,
                                                          tmp_path: Path) -> None:
-    from videre.oplock import OpsLock
+    from videre.store.oplock import OpsLock
 
     records = tmp_path / "ads.jsonl"
     records.write_text("")

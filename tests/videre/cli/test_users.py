@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.users import User
 from videre.cli.main import main
-from videre.db import Database
+from videre.store.db import Database
 
 PASSWORD = "ett långt lösenord 42"
 
@@ -62,7 +62,7 @@ def test_disable_enable_and_reset_password(tmp_path: Path) -> None:
     assert _run(tmp_path, "enable", "bo")[0] == 0
     code, out = _run(tmp_path, "reset-password", "bo", "--password-stdin", stdin="ett annat långt lösenord\n")
     assert code == 0 and "reset" in out
-    from videre.web.accounts import authenticate
+    from videre.services.accounts import authenticate
 
     db = Database(f"sqlite:///{tmp_path / 'v.db'}")
     with db.session() as s:

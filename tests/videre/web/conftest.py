@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 
 from tests.conftest import copy_database, make_settings
 from tests.videre.web.seed import PASSWORD, World, seed
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.web.app import create_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -8,8 +8,8 @@ from starlette.testclient import TestClient
 
 from tests.videre.web.conftest import csrf_of
 from tests.videre.web.seed import PASSWORD, World
-from videre.config import Settings
-from videre.db import Database
+from videre.core.config import Settings
+from videre.store.db import Database
 from videre.web.app import create_app
 
 PUBLIC = {"/login"}

@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 from models.users import AuditEvent, LoginAttempt, User, WebSession
 from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.seed import PASSWORD
-from videre.db import Database
-from videre.web import accounts
+from videre.store.db import Database
+from videre.services import accounts
 
 
 def _try(client: TestClient, username: str, password: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from videre.web.bidi import marked
-from videre.web.evidence import Span, find_all, highlight, spans_for
+from videre.web.marked_text import Span, find_all, highlight, spans_for
 
 
 def test_marks_are_added_and_everything_else_is_escaped() -> None:

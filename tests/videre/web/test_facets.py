@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from tests.videre.web.seed import XSS_TEXT
-from videre.web.facets import MAX_CONTACTS, MAX_VALUE, MAX_WORDS, contact_words, item_facets, query_terms
+from videre.services.facets import MAX_CONTACTS, MAX_VALUE, MAX_WORDS, contact_words, item_facets, query_terms
 
 SUMMARY = {"phones": ["+46701740605"], "cities": ["Göteborg"], "names": ["lina"], "n_ads": 3}
 BODY = ("Hej! Jag heter Lina, 23 år, rumänska tjej ny i Göteborg. Bor på Hotell Kungsträdgården nära "

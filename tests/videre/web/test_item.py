@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from models.review import ItemChange, Note, QueueItem
 from models.users import AuditEvent
 from tests.videre.web.seed import World
-from videre.db import Database
+from videre.store.db import Database
 from videre.web.item_view import load_item
 
 

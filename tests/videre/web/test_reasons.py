@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from models.review import QueueItem
 from tests.videre.web.seed import BIDI_CITY, XSS, World, reason
 from triage.reason_text import listed, route
-from videre.db import Database
+from videre.store.db import Database
 from videre.web import i18n
 from videre.web.reasons import sentence, sentence_plain
 

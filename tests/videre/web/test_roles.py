@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from models.review import ItemChange, QueueItem
 from models.users import AuditEvent
 from tests.videre.web.seed import SECRET_NAME, World
-from videre.db import Database
+from videre.store.db import Database
 
 
 def test_outreach_sees_area_time_languages_and_number_of_released_items_only(

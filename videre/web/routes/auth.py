@@ -11,14 +11,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from models.users import User
-from videre.errors import InputError, Throttled
-from videre.web import accounts, audit, sessions, throttle
+from videre.core.errors import InputError, Throttled
+from videre.services import accounts
+from videre.services import audit
+from videre.services import sessions
+from videre.services import throttle
 from videre.web.context import LANG_COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
-from videre.web.guard import safe_next
+from videre.web.access_guard import safe_next
 from videre.web.handlers import form, page
 from videre.web.i18n import N_, pick_language
 from videre.web.permissions import home_for
-from videre.web.sessions import COOKIE, CurrentUser
+from videre.services.sessions import COOKIE, CurrentUser
 
 
 ATTEMPTS_KEPT = timedelta(days=30)

@@ -14,15 +14,16 @@ from models.ads import Ad, AdVersion, Site
 from models.entities import Photo
 from models.review import LABELS, STATUSES, QueueItem, Watchlist
 from models.users import User
-from videre.errors import NotFound
-from videre.web import audit, review
+from videre.core.errors import NotFound
+from videre.services import audit
+from videre.services import review
 from videre.web.context import Web
 from videre.web.exports import item_csv, item_json
 from videre.web.handlers import form, int_param, page
 from videre.web.item_view import ItemView, load_item
 from videre.web.permissions import can
 from videre.web.routes.queue import COUNTS_KEY
-from videre.web.sessions import CurrentUser
+from videre.services.sessions import CurrentUser
 
 # Thumbnails are our own JPEGs, but the bytes are checked anyway before a type is claimed.
 IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -16,10 +16,10 @@ from starlette.routing import Route
 from models.ads import Ad
 from models.entities import AdPhone, Phone
 from models.review import QueueItem
-from videre.web import audit
+from videre.services import audit
 from videre.web.context import Web
 from videre.web.handlers import page
-from videre.web.sessions import CurrentUser
+from videre.services.sessions import CurrentUser
 
 MAX_ROWS = 500
 

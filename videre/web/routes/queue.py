@@ -14,13 +14,13 @@ from starlette.routing import Route
 from models.ads import Site
 from models.entities import Place
 from models.users import User
-from videre.web import audit
+from videre.services import audit
 from videre.web.context import Web
-from videre.web.facets import index_stale, refresh_queue_index
+from videre.services.facets import index_stale, refresh_queue_index
 from videre.web.handlers import page
 from videre.web.queue_query import STATUS_CHOICES, QueueFilter, fetch, status_counts
-from videre.web.sessions import CurrentUser
-from videre.web.weights import effective_weights
+from videre.services.sessions import CurrentUser
+from videre.services.weights import effective_weights
 
 log = logging.getLogger(__name__)
 CHOICES_SECONDS = 60.0

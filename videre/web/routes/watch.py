@@ -10,11 +10,12 @@ from starlette.routing import Route
 from models.ads import Ad, Site
 from models.review import WATCH_KINDS, Alert, QueueItem, Watchlist
 from models.users import User
-from videre.errors import InputError
-from videre.web import audit, watch
+from videre.core.errors import InputError
+from videre.services import audit
+from videre.services import watchlists as watch
 from videre.web.context import Web
 from videre.web.handlers import form, page
-from videre.web.sessions import CurrentUser
+from videre.services.sessions import CurrentUser
 
 MAX_ALERTS_SHOWN = 200
 

@@ -7,11 +7,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from triage.score import DEFAULT_WEIGHTS
-from videre.web import audit
+from videre.services import audit
 from videre.web.context import Web
 from videre.web.handlers import form, page
-from videre.web.sessions import CurrentUser
-from videre.web.weights import effective_weights, set_weight, weight_overrides
+from videre.services.sessions import CurrentUser
+from videre.services.weights import effective_weights, set_weight, weight_overrides
 
 
 @page("weights")

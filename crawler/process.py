@@ -1,0 +1,277 @@
+"""Run a crawl in its own process: `python -m crawler.process --config PATH [--site SLUG ...]`.
+
+A Twisted reactor cannot be restarted, so every crawl gets a fresh process. The child prints one
+JSON line per event on stdout (`started` as each site's Run row opens, `summary` at the end) and
+logs on stderr. `crawl_in_subprocess` is the parent's side: it starts the child, enforces the time
+limit, and closes any Run row a killed child left open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import ctypes.util
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from sqlalchemy import select
+
+from models.ops import Run
+from videre.core.config import Settings, SiteSettings, load_settings
+from videre.store.db import Database
+from videre.core.errors import ConfigError, CrawlError, VidereError
+from videre.store.run_record import RunRecorder
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# After the time limit, or when asked to stop, the child gets SIGTERM (Scrapy closes cleanly and
+# records the runs); if it has not gone schedule.stop_grace_s later, it is killed.
+# The child closes its spiders at crawl.run_timeout_s itself; the parent waits this much longer.
+START_SLACK_S = 60.0
+POLL_S = 1.0
+PR_SET_PDEATHSIG = 1
+OK_STATUSES = ("ok", "partial")
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and all(r["status"] in OK_STATUSES for r in self.runs)
+
+
+def select_sites(settings: Settings, slugs: Sequence[str]) -> list[SiteSettings]:
+    """The named sites (even if disabled), or every enabled site."""
+    if slugs:
+        return [settings.site(slug) for slug in dict.fromkeys(slugs)]
+    sites = [s for s in settings.sites if s.enabled]
+    if not sites:
+        raise ConfigError("no sites to crawl: add some under `sites:` in config.yaml")
+    return sites
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """A Run row as the crawl command prints and returns it."""
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    return {
+        "run_id": run.id, "site": run.site, "status": run.status, "pages": run.pages,
+        "ads_new": run.ads_new, "ads_changed": run.ads_changed, "ads_unchanged": run.ads_unchanged,
+        "ads_gone": run.ads_gone, "photos": run.photos, "errors": dict(run.errors or {}),
+        "error_samples": list(run.error_samples or []), "warnings": list(run.warnings or []),
+        "message": run.message, "seconds": round(seconds, 2) if seconds is not None else None,
+    }
+
+
+def runs_summary(db: Database, run_ids: Sequence[int]) -> list[dict[str, Any]]:
+    with db.session() as s:
+        runs = s.scalars(select(Run).where(Run.id.in_(list(run_ids))).order_by(Run.id)).all()
+        return [run_summary(r) for r in runs]
+
+
+def mark_unfinished(db: Database, run_ids: Sequence[int], status: str, message: str) -> None:
+    """Close the rows a crawl process left "running" because it was killed."""
+    now = datetime.now(timezone.utc)
+    with db.session() as s:
+        for run in s.scalars(select(Run).where(Run.id.in_(list(run_ids)), Run.status == "running")):
+            run.status = status
+            run.message = message
+            run.finished_at = now
+
+
+def _emit(event: dict[str, Any], out: IO[str]) -> None:
+    # ASCII whatever the locale: the parent reads these lines back.
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
+               log_level: str = "WARNING", out: IO[str] = sys.stdout,
+               timeout_s: float | None = None) -> list[int]:
+    """Crawl the sites side by side in this process; return the ids of their Run rows.
+
+    Only call this in a process of its own (it installs and runs the reactor).
+    """
+    from scrapy.crawler import AsyncCrawlerProcess, Crawler
+
+    from crawler.run_tracker import run_started
+    from crawler.settings import process_settings, site_settings
+    from crawler.spiders import spider_class
+
+    run_ids: list[int] = []
+
+    def started(site: str, run_id: int) -> None:
+        run_ids.append(run_id)
+        _emit({"event": "started", "site": site, "run_id": run_id}, out)
+
+    process = AsyncCrawlerProcess(process_settings(log_level))
+    crawlers = 0
+    for site in sites:
+        try:
+            crawler = Crawler(spider_class(site), site_settings(settings, site, log_level, timeout_s))
+        except VidereError as exc:
+            # A site that cannot even start still gets its Run row, so operators see why.
+            with RunRecorder(db, "crawl", site.slug) as recorder:
+                recorder.update(status="failed", message=str(exc)[:2000])
+            started(site.slug, recorder.run_id or 0)
+            continue
+        crawler.signals.connect(started, signal=run_started)
+        process.crawl(crawler, site=site)
+        crawlers += 1
+    if crawlers:
+        process.start()
+    return run_ids
+
+
+def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
+                        timeout_s: float | None = None, log_level: str = "WARNING",
+                        stderr: IO[str] | int | None = None,
+                        stop: threading.Event | None = None) -> CrawlResult:
+    """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
+
+    Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
+    limit does; what it stored stays, and the next crawl fetches only what is left.
+    """
+    if settings.source is None:
+        raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
+    select_sites(settings, slugs)  # fail here, not in the child, on an unknown site
+    run_timeout = timeout_s if timeout_s is not None else settings.crawl.run_timeout_s
+    cmd = [sys.executable, "-m", "crawler.process", "--config", str(settings.source),
+           "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
+    for slug in slugs:
+        cmd += ["--site", slug]
+    err_target, copy_to = _stderr_target(stderr)
+    begun = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_target, text=True,
+                            encoding="utf-8", errors="replace")
+    grace = float(settings.schedule.stop_grace_s)
+    try:
+        out, err, timed_out = _wait(proc, begun + run_timeout + START_SLACK_S, stop, grace)
+    except KeyboardInterrupt:
+        # Ctrl-C reached the child too; let it close its spiders and record its runs.
+        (out, err), timed_out = _wind_down(proc, grace), False
+    if copy_to is not None and err:
+        copy_to.write(err)
+    events = _events(out)
+    summary = next((e for e in events if e.get("event") == "summary"), None)
+    runs = summary["runs"] if summary else []
+    if summary is None:
+        run_ids = [e["run_id"] for e in events if e.get("event") == "started"]
+        db = Database.from_settings(settings)
+        try:
+            why = "killed at the crawl time limit" if timed_out else f"crawl process ended ({proc.returncode})"
+            mark_unfinished(db, run_ids, "killed", why)
+            runs = runs_summary(db, run_ids)
+        finally:
+            db.dispose()
+    return CrawlResult(proc.returncode, runs, round(time.monotonic() - begun, 2), timed_out)
+
+
+def _wait(proc: subprocess.Popen[str], deadline: float, stop: threading.Event | None,
+          grace: float) -> tuple[str, str, bool]:
+    """The child's output once it ends; at the deadline or on `stop` it is asked to end.
+    Returns (stdout, stderr, whether the deadline was reached)."""
+    while True:
+        try:
+            out, err = proc.communicate(timeout=max(0.0, min(POLL_S, deadline - time.monotonic())))
+            return out, err, False
+        except subprocess.TimeoutExpired:
+            timed_out = time.monotonic() >= deadline
+            if timed_out or (stop is not None and stop.is_set()):
+                proc.send_signal(signal.SIGTERM)
+                out, err = _wind_down(proc, grace)
+                return out, err, timed_out
+
+
+def _wind_down(proc: subprocess.Popen[str], grace: float) -> tuple[str, str]:
+    """Wait a little for a child that was asked to stop, then kill it."""
+    try:
+        return proc.communicate(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: get SIGTERM when the parent dies, so a crawl never outlives a killed scheduler and
+    runs beside the next one. Elsewhere a no-op."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _events(out: str) -> list[dict[str, Any]]:
+    """The child's event lines; anything else a library printed on stdout is skipped."""
+    events = []
+    for line in out.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and "event" in event:
+            events.append(event)
+    return events
+
+
+def _stderr_target(stderr: IO[str] | int | None) -> tuple[IO[str] | int | None, IO[str] | None]:
+    """Where the child's stderr goes; a stream without a file descriptor gets a copy at the end."""
+    if stderr is None or isinstance(stderr, int):
+        return stderr, None
+    try:
+        stderr.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return subprocess.PIPE, stderr
+    return stderr, None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.process", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="config.yaml with the sites")
+    parser.add_argument("--site", action="append", default=[], help="site slug (repeatable; default all)")
+    parser.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS)
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="close the spiders after this many seconds (default: crawl.run_timeout_s)")
+    parser.add_argument("--parent", type=int, default=None, help="stop when this process dies")
+    args = parser.parse_args(argv)
+    if args.parent:
+        _die_with_parent(args.parent)
+    try:
+        settings = load_settings(args.config)
+        sites = select_sites(settings, args.site)
+        db = Database.from_settings(settings)
+    except VidereError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout)
+        # A signal that came before a spider got going stops the reactor without closing it.
+        mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
+        runs = runs_summary(db, run_ids)
+    except CrawlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    _emit({"event": "summary", "runs": runs}, sys.stdout)
+    return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

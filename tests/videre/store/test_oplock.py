@@ -1,0 +1,83 @@
+"""The ops lock keeps processes apart on SQLite and PostgreSQL, and dies with its holder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_settings
+from videre.core.config import Settings
+from videre.store.db import Database
+from videre.store.oplock import LockBusy, OpsLock
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Settings, Database]]:
+    if request.param == "postgres":
+        settings = make_settings(tmp_path, database={"url": request.getfixturevalue("pg_url")})
+    else:
+        settings = make_settings(tmp_path)
+    db = Database.from_settings(settings)
+    yield settings, db
+    db.dispose()
+
+
+def _holder(settings: Settings) -> subprocess.Popen[str]:
+    """A child process that takes the lock, says so, and holds it until killed."""
+    code = textwrap.dedent(f"""
+        import sys, time
+        from videre.core.config import parse_settings
+        from videre.store.db import Database
+        from videre.store.oplock import OpsLock
+        from pathlib import Path
+        settings = parse_settings({{"data_dir": {str(settings.path())!r},
+                                   "database": {{"url": {settings.database.url!r}}}}}, env={{}})
+        lock = OpsLock(Database.from_settings(settings), settings.path("locks"), purpose="crawl")
+        lock.acquire()
+        print("locked", flush=True)
+        time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_second_holder_is_refused_until_the_first_releases(any_db: tuple[Settings, Database]) -> None:
+    settings, db = any_db
+    first = OpsLock(db, settings.path("locks"), purpose="nightly run")
+    first.acquire()
+    with pytest.raises(LockBusy, match="another Videre process"):
+        OpsLock(db, settings.path("locks")).acquire()
+    first.release()
+    with OpsLock(db, settings.path("locks")) as again:
+        assert again.held
+    assert not again.held
+
+
+def test_a_lock_held_by_another_process_dies_with_it(any_db: tuple[Settings, Database]) -> None:
+    settings, db = any_db
+    holder = _holder(settings)
+    try:
+        with pytest.raises(LockBusy) as busy:
+            OpsLock(db, settings.path("locks")).acquire()
+        if db.dialect == "sqlite":
+            assert f"pid {holder.pid}" in str(busy.value) and "crawl" in str(busy.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    # SIGKILL leaves no stale lock behind.
+    with OpsLock(db, settings.path("locks")) as lock:
+        assert lock.held
+
+
+def test_sqlite_lock_file_sits_beside_the_database(settings: Settings, db: Database) -> None:
+    with OpsLock(db, settings.path("locks")):
+        pass
+    assert (Path(db.engine.url.database or "").parent / "videre.store.db.videre-ops.lock").exists()

@@ -1,0 +1,1 @@
+"""The base every layer may use: typed settings, the exception hierarchy, JSON Lines."""

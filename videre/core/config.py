@@ -1,0 +1,374 @@
+"""Typed settings: config.yaml plus a few environment overrides, loaded once and passed down.
+
+This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from videre.core.errors import ConfigError
+
+ENV_CONFIG = "VIDERE_CONFIG"
+ENV_DATABASE_URL = "VIDERE_DATABASE_URL"
+ENV_REDIS_URL = "VIDERE_REDIS_URL"
+DEFAULT_CONFIG = Path("config.yaml")
+
+
+# One label of a host name (LDH rule), after IDNA encoding.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _photo_host(value: str) -> str:
+    """A `photo_hosts` entry, lower-cased and IDNA-encoded as a crawler sees it in a URL; or why not."""
+    host = value.strip().lower()
+    example = "give the host name only, e.g. cdn.example.com or *.example.com"
+    if "://" in host or host.startswith("//"):
+        raise ValueError(f"{value!r} has a scheme: {example}")
+    if any(c in host for c in "/?#"):
+        raise ValueError(f"{value!r} has a path: {example}")
+    if ":" in host or "@" in host:
+        raise ValueError(f"{value!r} has a port or user: {example} (any port of the host is allowed)")
+    wildcard = host.startswith("*.")
+    name = host[2:] if wildcard else host
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{value!r} is not a host name: {example}") from None
+    labels = name.split(".")
+    if not all(_HOST_LABEL.fullmatch(label) for label in labels) or len(name) > 253:
+        raise ValueError(f"{value!r} is not a host name: {example}")
+    if wildcard and len(labels) < 2:
+        # "*.se" would let photos come from anywhere under a top-level domain.
+        raise ValueError(f"{value!r} is too broad: a wildcard needs a domain of two labels or more")
+    return f"*.{name}" if wildcard else name
+
+
+def _region_code(value: object) -> object:
+    # YAML 1.1 reads a bare NO (Norway) as false; take it back as the country code it was meant as.
+    if value is False:
+        return "NO"
+    return value.upper() if isinstance(value, str) else value
+
+
+class _Model(BaseModel):
+    # A typo in config.yaml should fail loudly, not be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Model):
+    url: str = "sqlite:///videre.store.db"
+    echo: bool = False
+    # PostgreSQL connection pool per process (SQLAlchemy QueuePool): connections kept open, and
+    # how many more a burst may open. Size the server's max_connections from these (docs/deploy.md).
+    pool_size: int = Field(5, ge=1, le=200)
+    max_overflow: int = Field(10, ge=0, le=200)
+
+
+class RedisSettings(_Model):
+    """The distributed crawl's job queue (`videre worker`, `videre crawl --distributed`)."""
+
+    url: str = "redis://127.0.0.1:6379/0"
+    # Every key Videre writes starts with this, so several installations can share one Redis.
+    key_prefix: str = Field("videre", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+    # A worker silent this long counts as dead: the site it was crawling goes back on the queue.
+    heartbeat_timeout_s: float = Field(60, ge=1, le=3600)
+
+
+class SiteCheckSettings(_Model):
+    """When a crawl is flagged "site changed?": broken selectors must not pass silently."""
+
+    # Compare with the median of this many earlier finished crawls of the same site.
+    history_runs: int = Field(5, ge=1, le=50)
+    # Flag when the ads seen fall below this share of that median.
+    min_count_share: float = Field(0.5, gt=0, le=1)
+    # Flag a key field left empty in at least this share of the ads parsed in the run...
+    empty_share: float = Field(0.5, gt=0, le=1)
+    # ...when the site's stored ads had it empty at most this much less often.
+    empty_jump: float = Field(0.3, gt=0, le=1)
+    # Below this many parsed ads a run says too little about empty fields.
+    min_parsed: int = Field(5, ge=1)
+
+
+class CrawlSettings(_Model):
+    user_agent: str = "Videre/0.1 (research crawler; +mailto:ops@videre.example)"
+    contact: str = "ops@videre.example"
+    obey_robots: bool = True
+    concurrency_per_site: int = Field(2, ge=1, le=32)
+    download_delay: float = Field(0.25, ge=0)
+    autothrottle: bool = True
+    page_max_bytes: int = Field(5_000_000, ge=10_000)
+    page_timeout_s: float = Field(30, gt=0)
+    run_timeout_s: float = Field(3600, gt=0)
+    # Pages (listing and detail) one crawl of a site may request; 0 means no budget.
+    max_pages_per_site: int = Field(0, ge=0, description="0 means no budget")
+    # Listing pages followed from each start URL; 0 means no limit.
+    max_depth: int = Field(0, ge=0, description="0 means no limit")
+    # An ad page checked less than this long ago is not requested again (the listing still shows
+    # the ad); an older one is asked for conditionally (ETag / Last-Modified). Below a day, so that
+    # a nightly crawl re-checks every page each night. 0: ask every time.
+    recheck_after_hours: float = Field(20, ge=0)
+    chromium: str = Field("auto", description="path to a Chromium binary, or auto")
+    browser_max_pages: int = Field(4, ge=1)
+    screenshots: bool = False
+    site_check: SiteCheckSettings = SiteCheckSettings()
+
+
+class PhotoSettings(_Model):
+    max_bytes: int = Field(8_000_000, ge=1_000)
+    max_pixels: int = Field(40_000_000, ge=10_000)
+    max_side: int = Field(12_000, ge=16)
+    thumbnail_px: int = Field(160, ge=16, le=1024)
+    keep_originals: bool = False
+    hub_min_ads: int = Field(8, ge=2)
+
+
+class ImportSettings(_Model):
+    max_line_bytes: int = Field(4_000_000, ge=1_000)
+
+
+class ExtractSettings(_Model):
+    max_text_chars: int = Field(100_000, ge=1_000)
+
+
+class HubSettings(_Model):
+    """When a phone, photo or template is a hub (kept out of linking); see triage/hubs.py."""
+
+    # Used under more than this many distinct names...
+    max_names: int = Field(12, ge=2)
+    # ...unless it is the only number on most of its ads (an agency's booking line): then this many.
+    max_names_sole: int = Field(40, ge=2)
+    # Printed on more than this share of one site's ads (a support line), on sites this big.
+    max_site_share: float = Field(0.2, gt=0, le=1)
+    min_site_ads: int = Field(20, ge=1)
+    # Next to more than this many other phone numbers (a placeholder photo, a stock text).
+    max_phones: int = Field(8, ge=1)
+    # In more than this many cities while used under more than half of max_names names.
+    max_cities: int = Field(12, ge=2)
+    # No cluster may hold more names than this through one key: the widest key is cut.
+    giant_names: int = Field(60, ge=2)
+
+
+class ScoreRules(_Model):
+    """The thresholds at which a feature becomes a reason; weights are in `triage.weights`."""
+
+    women_per_number: int = Field(3, ge=2, description="women behind one number")
+    shared_by_women: int = Field(2, ge=2, description="women sharing a photo or template")
+    movement_cities: int = Field(3, ge=2, description="distinct cities seen over time")
+    wording_share: float = Field(0.3, gt=0, le=1, description="share of a cluster's ads showing a wording indicator")
+    young_age: int = Field(21, ge=18, description="stated ages up to this count as young")
+    batch_minutes: int = Field(15, ge=1, description="ads of different women posted this close together")
+
+
+class TriageSettings(_Model):
+    # Clusters scoring at least this are queued for analysts.
+    threshold: float = 2.0
+    # Reason code -> weight; any code left out keeps its default (triage/score.py DEFAULT_WEIGHTS).
+    weights: dict[str, float] = Field(default_factory=dict)
+    rules: ScoreRules = ScoreRules()
+    hubs: HubSettings = HubSettings()
+    # Template links: rapidfuzz similarity of the template words a candidate pair must reach.
+    template_threshold: float = Field(0.85, gt=0, le=1)
+    # Ads with fewer template words than this are not template-linked (too little to go on).
+    template_min_words: int = Field(10, ge=3)
+    # MinHash LSH: `bands` groups of `rows` hashes over word shingles of `shingle` words.
+    minhash_bands: int = Field(8, ge=1, le=64)
+    minhash_rows: int = Field(4, ge=1, le=16)
+    shingle_words: int = Field(3, ge=1, le=8)
+    # Threads for rapidfuzz verification.
+    workers: int = Field(2, ge=1, le=64)
+
+
+class WebSettings(_Model):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    session_minutes: int = Field(60, ge=1, description="idle time before a sign-in expires")
+    session_max_hours: int = Field(12, ge=1, description="a sign-in expires this long after it began")
+    # Signs the sign-in form's token. Empty: a random key per server start (forms then expire on restart).
+    secret_key: str = ""
+    page_size: int = Field(50, ge=1, le=500)
+    # Set when served behind HTTPS, so that cookies are never sent in clear.
+    secure_cookies: bool = False
+    login_max_failures: int = Field(5, ge=1, description="failures per account or address per window")
+    login_window_minutes: int = Field(15, ge=1)
+    min_password_length: int = Field(12, ge=8)
+
+
+class RetentionSettings(_Model):
+    days: int = Field(180, ge=1)
+    # Data attached to a queue item in one of these states is kept whatever its age.
+    keep_statuses: list[str] = Field(default_factory=lambda: ["in_review", "escalated"])
+
+
+class ScheduleSettings(_Model):
+    timezone: str = "Europe/Stockholm"
+    crawl_cron: str = "15 2 * * *"
+    retention_cron: str = "30 4 * * *"
+    misfire_grace_s: int = Field(6 * 3600, ge=1)
+    site_crons: dict[str, str] = Field(default_factory=dict)
+    # After SIGTERM, how long a running crawl gets to close (and save its job state) before SIGKILL.
+    stop_grace_s: int = Field(60, ge=1)
+
+
+class ListingSelectors(_Model):
+    links: str = ""
+    next: str = ""
+    # Set when the listing itself holds every field (cards) and there are no detail pages.
+    cards: str = ""
+
+
+class RevealSettings(_Model):
+    click: str
+    wait_for: str
+    timeout_ms: int = Field(5_000, ge=100)
+
+
+class SiteSettings(_Model):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    name: str = ""
+    kind: Literal["html", "json_api"] = "html"
+    region: str | None = None
+    start_urls: list[str]
+    render: bool = False
+    obey_robots: bool | None = None
+    robots_reason: str = ""
+    concurrency: int | None = Field(None, ge=1, le=32)
+    download_delay: float | None = Field(None, ge=0)
+    max_pages: int | None = Field(None, ge=0)
+    listing: ListingSelectors = ListingSelectors()
+    # Field name -> CSS/XPath selector (html) or dotted path (json_api).
+    fields: dict[str, str] = Field(default_factory=dict)
+    reveal: RevealSettings | None = None
+    enabled: bool = True
+    # Hosts the site serves its photos from besides its own (a CDN); "*.example.com" for any
+    # subdomain. Only photos are fetched from them: pages there are never followed.
+    photo_hosts: list[str] = Field(default_factory=list)
+
+    _region = field_validator("region", mode="before")(lambda v: _region_code(v))
+
+    @field_validator("photo_hosts")
+    @classmethod
+    def _photo_hosts(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(_photo_host(v) for v in value))
+
+
+class Settings(_Model):
+    region: str = "SE"
+    data_dir: Path = Path("var")
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    crawl: CrawlSettings = CrawlSettings()
+    photos: PhotoSettings = PhotoSettings()
+    imports: ImportSettings = Field(ImportSettings(), alias="import")
+    extract: ExtractSettings = ExtractSettings()
+    triage: TriageSettings = TriageSettings()
+    web: WebSettings = WebSettings()
+    retention: RetentionSettings = RetentionSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    sites: list[SiteSettings] = Field(default_factory=list)
+    _region = field_validator("region", mode="before")(lambda v: _region_code(v))
+    # Where the file came from; relative paths in it are resolved against its folder.
+    source: Path | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _robots_reasons(self) -> "Settings":
+        # Not obeying a site's robots.txt is a decision someone must be able to account for.
+        silent = [s.slug for s in self.sites if not (self.crawl.obey_robots if s.obey_robots is None
+                                                     else s.obey_robots) and not s.robots_reason.strip()]
+        if silent:
+            raise ValueError(f"robots.txt is not obeyed for {', '.join(silent)}: give each site a "
+                             "robots_reason (it is recorded in every run)")
+        return self
+
+    def site(self, slug: str) -> SiteSettings:
+        for s in self.sites:
+            if s.slug == slug:
+                return s
+        raise ConfigError(f"no site {slug!r} in config; known: {', '.join(self.site_slugs) or 'none'}")
+
+    @property
+    def site_slugs(self) -> list[str]:
+        return [s.slug for s in self.sites]
+
+    def region_for(self, site_slug: str | None) -> str:
+        if site_slug:
+            for s in self.sites:
+                if s.slug == site_slug and s.region:
+                    return s.region
+        return self.region
+
+    def path(self, *parts: str) -> Path:
+        """A path under data_dir, made absolute against the config file's folder."""
+        base = self.data_dir
+        if not base.is_absolute() and self.source is not None:
+            base = self.source.parent / base
+        return base.joinpath(*parts)
+
+
+def _anchor_sqlite(url: str, base: Path) -> str:
+    """A relative SQLite path in config.yaml means relative to that file, not to the cwd."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return url
+    rest = url[len(prefix):]
+    if not rest or rest.startswith(("/", ":memory:")) or rest.startswith("file:"):
+        return url
+    return prefix + str((base / rest).resolve())
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if explicit:
+        return Path(explicit)
+    if env.get(ENV_CONFIG):
+        return Path(env[ENV_CONFIG])
+    return DEFAULT_CONFIG
+
+
+def parse_settings(data: Mapping[str, Any], source: Path | None = None,
+                   env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data = dict(data)
+    if source is not None:
+        db = dict(data.get("database") or {})
+        db["url"] = _anchor_sqlite(str(db.get("url", DatabaseSettings().url)), source.parent)
+        data["database"] = db
+    if env.get(ENV_DATABASE_URL):
+        data["database"] = {**dict(data.get("database") or {}), "url": env[ENV_DATABASE_URL]}
+    if env.get(ENV_REDIS_URL):
+        data["redis"] = {**dict(data.get("redis") or {}), "url": env[ENV_REDIS_URL]}
+    try:
+        return Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        where = f" in {source}" if source else ""
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration{where}: {problems}") from None
+
+
+def load_settings(path: str | os.PathLike[str] | None = None,
+                  env: Mapping[str, str] | None = None) -> Settings:
+    """Read config.yaml (or the file named by --config / VIDERE_CONFIG) and the env overrides."""
+    p = config_path(path, env)
+    if not p.exists():
+        if path is None and p == DEFAULT_CONFIG:
+            # No file at all is allowed: defaults plus environment.
+            return parse_settings({}, None, env)
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {p} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {p} must hold a mapping at the top level")
+    return parse_settings(data, p.resolve(), env)

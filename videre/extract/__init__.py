@@ -1,0 +1,1 @@
+"""Pure extraction: the ad record, page parsers and normalisers. No database, no Scrapy."""

@@ -1,0 +1,1 @@
+"""Domain services over the store: review, watchlists, accounts, audit, retention, jobs."""
