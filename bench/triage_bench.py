@@ -2,6 +2,10 @@
 
     python bench/triage_bench.py prepare --ads 1000000 --db sqlite:////tmp/videre-1m.db
     python bench/triage_bench.py run --db sqlite:////tmp/videre-1m.db
+    # the same world on PostgreSQL (an empty database of that name must exist):
+    python bench/triage_bench.py to-postgres --db sqlite:////tmp/videre-1m.db \
+        --pg postgresql+psycopg://postgres@127.0.0.1:5432/videre_1m
+    python bench/triage_bench.py run --db postgresql+psycopg://postgres@127.0.0.1:5432/videre_1m
 
 `prepare` generates a world without photos (videre.demo) and stores all but the last 1 % of its
 ads with the bulk loader (the rows `videre import` makes); the held-back 1 % is written next to the
@@ -11,7 +15,8 @@ database as JSON Lines. `run` then times, each in a fresh process so that peak m
 2. a second full re-score (every signal recomputed; nothing to write);
 3. the held-back 1 % loaded, then an incremental re-score.
 
-and prints ads per second and peak resident memory (ru_maxrss) for each.
+and prints ads per second and peak resident memory (ru_maxrss) for each. `to-postgres` copies a
+prepared SQLite database (and its held-back ads) into PostgreSQL, so both are timed on one world.
 """
 
 from __future__ import annotations
@@ -66,6 +71,17 @@ def prepare(ads: int, db_url: str, seed: int) -> None:
     print(f"\nstored {n} ads in {time.perf_counter() - t0:.0f}s; held back {held}")
 
 
+def to_postgres(db_url: str, pg_url: str) -> None:
+    import shutil
+
+    from triage_load import copy_sqlite_to_postgres
+
+    t0 = time.perf_counter()
+    copy_sqlite_to_postgres(db_url.removeprefix("sqlite:///"), pg_url)
+    shutil.copy(_held_path(db_url), _held_path(pg_url))
+    print(f"copied into {pg_url} in {time.perf_counter() - t0:.0f}s; held back {_held_path(pg_url)}")
+
+
 def step(db_url: str, full: bool, load_held: bool) -> None:
     """One measured step, run in its own process; prints one JSON line."""
     from triage.rescore import rescore
@@ -112,6 +128,9 @@ def main() -> None:
     p.add_argument("--ads", type=int, required=True)
     p.add_argument("--db", required=True)
     p.add_argument("--seed", type=int, default=11)
+    c = sub.add_parser("to-postgres")
+    c.add_argument("--db", required=True, help="a prepared SQLite database")
+    c.add_argument("--pg", required=True, help="an empty PostgreSQL database")
     r = sub.add_parser("run")
     r.add_argument("--db", required=True)
     s = sub.add_parser("step")
@@ -121,6 +140,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.cmd == "prepare":
         prepare(args.ads, args.db, args.seed)
+    elif args.cmd == "to-postgres":
+        to_postgres(args.db, args.pg)
     elif args.cmd == "run":
         run(args.db)
     else:

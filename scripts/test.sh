@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything, make sure PostgreSQL is up on 127.0.0.1:5432, and run the whole test suite.
+# Install everything, make sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are up, and
+# run the whole test suite twice: on SQLite, then on PostgreSQL (README.md, Tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -13,4 +14,20 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 (trust auth, database test)"; exit 1; }
 
-exec .venv/bin/python -m pytest -q "$@"
+redis_up() { .venv/bin/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=2).ping()" 2>/dev/null; }
+if ! redis_up && command -v redis-server >/dev/null; then
+  echo "== starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+fi
+redis_up || { echo "Redis is not reachable on 127.0.0.1:6379 (apt-get install -y redis-server)"; exit 1; }
+
+status=0
+echo "== pass 1: the whole suite on SQLite (and the tests written for PostgreSQL and Redis)"
+.venv/bin/python -m pytest -q "$@" || status=$?
+# Every test on the shared `settings`/`db` fixtures, the web fixtures and the crawl configs gets a
+# PostgreSQL database of its own. Browser tests and those marked `postgres` ran against their own
+# backends in pass 1 already.
+echo "== pass 2: the suite again on PostgreSQL (VIDERE_TEST_DATABASE=postgres)"
+VIDERE_TEST_DATABASE=postgres .venv/bin/python -m pytest -q -m "not browser and not postgres" "$@" || status=$?
+exit "$status"

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.conftest import fresh_database_url
 from videre.core.config import Settings, load_settings
 from videre.demo import DemoSites, World, generate_world, serve_demo
 
@@ -55,7 +56,7 @@ def demo_config(tmp_path: Path, demo: DemoSites, edit: Callable[[dict[str, Any]]
         if edit is not None:
             edit(site)
     data["data_dir"] = str(tmp_path / "var")
-    data["database"] = {"url": f"sqlite:///{tmp_path / 'crawl.db'}"}
+    data["database"] = {"url": fresh_database_url(tmp_path)}
     data["crawl"] = {**data.get("crawl", {}), "download_delay": 0, "run_timeout_s": 600, **crawl}
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -44,3 +44,21 @@ def test_second_open_does_not_migrate_again(tmp_path: Path) -> None:
         versions = conn.execute(sa.text("select version_num from alembic_version")).scalars().all()
     assert len(versions) == 1
     db.dispose()
+
+
+@pytest.mark.postgres
+def test_processes_opening_a_new_postgres_database_together_migrate_it_once(pg_url: str) -> None:
+    # As N workers do when they start at the same time on a new installation.
+    import subprocess
+    import sys
+
+    code = "import sys; from videre.store.db import Database; Database(sys.argv[1]).dispose()"
+    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    db = Database(pg_url)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from alembic_version")).scalar_one() == 1
+    assert _diff(db) == []
+    db.dispose()

@@ -4,7 +4,6 @@ and an incremental re-score giving exactly what a full one gives."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy import select, update
 from models.ads import Ad
 from models.entities import Cluster, ClusterEvent
 from models.review import Note, QueueItem
-from tests.conftest import make_settings
+from tests.conftest import copy_database, make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage.queue import list_items
 from triage.rescore import rescore
@@ -155,8 +154,7 @@ def test_incremental_and_full_rescoring_give_the_same_result(tmp_path: Path) -> 
     rescore(a, db_a, full=True)
     db_a.dispose()
     (tmp_path / "b").mkdir()
-    shutil.copy(tmp_path / "a" / "videre.db", tmp_path / "b" / "videre.db")
-    b = make_settings(tmp_path / "b")
+    b = make_settings(tmp_path / "b", database={"url": copy_database(a.database.url, tmp_path / "b")})
     db_a, db_b = Database.from_settings(a), Database.from_settings(b)
     changed = dict(first[0], body=first[0]["body"] + " Ny vecka, nya tider.")
     for settings, db in ((a, db_a), (b, db_b)):

@@ -103,8 +103,12 @@ class LiveProgress:
               help="stop after this many seconds (default: crawl.run_timeout_s)")
 @click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False), default="WARNING",
               show_default=True, help="Scrapy's log on stderr")
+@click.option("--distributed", is_flag=True,
+              help="put the sites on the Redis queue for `videre worker`s instead of crawling here")
+@click.option("--no-wait", is_flag=True, help="with --distributed: return once the sites are queued")
 @pass_app
-def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: str) -> None:
+def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: str, distributed: bool,
+          no_wait: bool) -> None:
     """Crawl the configured sites (all enabled ones by default) in a separate
     process: store new and changed ads, fetch and hash their photos, and archive
     every response as WARC under data_dir/archive. Each site's run is recorded
@@ -113,13 +117,24 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
     date. Ad pages stored before and unchanged since are not downloaded again, so a crawl that was killed is
     resumed by running it again. It never runs beside the nightly run.
 
+    With --distributed, each site becomes a job on the Redis queue (config
+    `redis:`) that one of the running `videre worker`s takes; the command waits
+    for them (at most --timeout, default crawl.run_timeout_s per round of
+    sites) and prints the same summary. See docs/deploy.md.
+
     The exit status is 1 when a site failed (nothing stored, or stopped early).
 
     \b
     Example:
         videre crawl
         videre crawl nattfjaril kvallsros --log-level INFO
+        videre crawl --distributed
     """
+    if distributed:
+        _crawl_distributed(app, sites, timeout_s, no_wait)
+        return
+    if no_wait:
+        raise click.UsageError("--no-wait goes with --distributed")
     from crawler.process import crawl_in_subprocess
     from videre.store.oplock import OpsLock
     from videre.services.run_history import close_dead_runs
@@ -135,5 +150,33 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
             result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
                                          stderr=sys.stderr, on_progress=live.update)
     print_summary(result)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _crawl_distributed(app: App, sites: tuple[str, ...], timeout_s: float | None, no_wait: bool) -> None:
+    import time
+
+    from crawler.distributed import batch_result, open_queue
+
+    queue = open_queue(app.settings)
+    try:
+        begun = time.monotonic()
+        batch, slugs = queue.enqueue(sites)
+        click.echo(f"queued {len(slugs)} site(s) as batch {batch}: {', '.join(slugs)}", err=True)
+        if no_wait:
+            return
+        # Sites wait for a free worker, so the time limit counts a full crawl per site.
+        limit = timeout_s if timeout_s is not None else app.settings.crawl.run_timeout_s * len(slugs)
+        reports, missing = queue.wait(batch, slugs, limit)
+    finally:
+        queue.close()
+    result = batch_result(reports, missing, time.monotonic() - begun)
+    print_summary(result)
+    for report in reports:
+        click.echo(f"  {report['site']}: crawled by worker {report['worker']}", err=True)
+    if missing:
+        click.echo(f"not finished within the time limit (still queued or crawling): {', '.join(missing)}",
+                   err=True)
     if not result.ok:
         sys.exit(1)

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "purge": "videre.cli.purge:purge",
     "runs": "videre.cli.runs:runs",
     "site": "videre.cli.site:site",
+    "worker": "videre.cli.worker:worker",
 }
 
 

@@ -19,6 +19,7 @@ from videre.core.errors import ConfigError
 
 ENV_CONFIG = "VIDERE_CONFIG"
 ENV_DATABASE_URL = "VIDERE_DATABASE_URL"
+ENV_REDIS_URL = "VIDERE_REDIS_URL"
 DEFAULT_CONFIG = Path("config.yaml")
 
 
@@ -66,6 +67,20 @@ class _Model(BaseModel):
 class DatabaseSettings(_Model):
     url: str = "sqlite:///videre.db"
     echo: bool = False
+    # PostgreSQL connection pool per process (SQLAlchemy QueuePool): connections kept open, and
+    # how many more a burst may open. Size the server's max_connections from these (docs/deploy.md).
+    pool_size: int = Field(5, ge=1, le=200)
+    max_overflow: int = Field(10, ge=0, le=200)
+
+
+class RedisSettings(_Model):
+    """The distributed crawl's job queue (`videre worker`, `videre crawl --distributed`)."""
+
+    url: str = "redis://127.0.0.1:6379/0"
+    # Every key Videre writes starts with this, so several installations can share one Redis.
+    key_prefix: str = Field("videre", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+    # A worker silent this long counts as dead: the site it was crawling goes back on the queue.
+    heartbeat_timeout_s: float = Field(60, ge=1, le=3600)
 
 
 class SiteCheckSettings(_Model):
@@ -423,6 +438,7 @@ class Settings(_Model):
     region: str = "SE"
     data_dir: Path = Path("var")
     database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
     crawl: CrawlSettings = CrawlSettings()
     photos: PhotoSettings = PhotoSettings()
     imports: ImportSettings = Field(ImportSettings(), alias="import")
@@ -503,6 +519,8 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None,
         data["database"] = db
     if env.get(ENV_DATABASE_URL):
         data["database"] = {**dict(data.get("database") or {}), "url": env[ENV_DATABASE_URL]}
+    if env.get(ENV_REDIS_URL):
+        data["redis"] = {**dict(data.get("redis") or {}), "url": env[ENV_REDIS_URL]}
     try:
         return Settings.model_validate({**data, "source": source})
     except ValidationError as exc:

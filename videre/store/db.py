@@ -36,7 +36,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -49,7 +49,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=max_overflow)
 
 
 def alembic_config(url: str) -> AlembicConfig:
@@ -116,16 +117,18 @@ def migrate(engine: Engine) -> None:
 class Database:
     """An engine plus a session factory; `session()` is one unit of work that commits at the edge."""
 
-    def __init__(self, url: str, echo: bool = False, auto_migrate: bool = True) -> None:
+    def __init__(self, url: str, echo: bool = False, auto_migrate: bool = True,
+                 pool_size: int = 5, max_overflow: int = 10) -> None:
         self.url = url
-        self.engine = make_engine(url, echo)
+        self.engine = make_engine(url, echo, pool_size, max_overflow)
         if auto_migrate:
             migrate(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Database":
-        return cls(settings.database.url, settings.database.echo)
+        d = settings.database
+        return cls(d.url, d.echo, pool_size=d.pool_size, max_overflow=d.max_overflow)
 
     @cached_property
     def dialect(self) -> str:

@@ -83,3 +83,23 @@ def test_photo_hosts_are_lower_cased_idna_encoded_and_deduplicated(tmp_path: Pat
 def test_a_photo_host_that_is_not_a_bare_host_name_is_refused(tmp_path: Path, entry: str, why: str) -> None:
     with pytest.raises(ConfigError, match=rf"sites\.0\.photo_hosts: .*{why}"):
         load_settings(_site_with_photo_hosts(tmp_path, f"['{entry}']"), env={})
+
+
+def test_redis_section_pool_sizes_and_redis_env_override(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("database:\n  pool_size: 3\n  max_overflow: 0\n"
+                   "redis:\n  url: redis://q.internal:6379/2\n  key_prefix: region-vast\n")
+    s = load_settings(cfg, env={})
+    assert (s.database.pool_size, s.database.max_overflow) == (3, 0)
+    assert (s.redis.url, s.redis.key_prefix, s.redis.heartbeat_timeout_s) == (
+        "redis://q.internal:6379/2", "region-vast", 60)
+    assert load_settings(cfg, env={"VIDERE_REDIS_URL": "redis://other:6379/0"}).redis.url == "redis://other:6379/0"
+
+
+@pytest.mark.parametrize("bad", ["redis:\n  key_prefix: 'a b*'\n", "database:\n  pool_size: 0\n",
+                                 "redis:\n  heartbeat_timeout_s: 0\n"])
+def test_bad_redis_or_pool_settings_are_named(tmp_path: Path, bad: str) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(bad)
+    with pytest.raises(ConfigError, match=r"redis\.|database\.pool_size"):
+        load_settings(cfg, env={})

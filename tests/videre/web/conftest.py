@@ -1,16 +1,15 @@
-"""Fixtures for the web tests: a seeded SQLite database (built once, copied per test) and signed-in clients."""
+"""Fixtures for the web tests: a seeded database (built once, copied per test) and signed-in clients."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import copy_database, make_settings
 from tests.videre.web.seed import PASSWORD, World, seed
 from videre.core.config import Settings
 from videre.store.db import Database
@@ -20,24 +19,25 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, World]:
+    """The seeded database's URL (a SQLite file, or PostgreSQL with VIDERE_TEST_DATABASE)."""
     base = tmp_path_factory.mktemp("seeded")
     settings = make_settings(base)
     db = Database.from_settings(settings)
     world = seed(db)
     db.dispose()
-    return base / "videre.db", world
+    return settings.database.url, world
 
 
 @pytest.fixture
-def world(seeded_file: tuple[Path, World]) -> World:
+def world(seeded_file: tuple[str, World]) -> World:
     return seeded_file[1]
 
 
 @pytest.fixture
-def web_settings(tmp_path: Path, seeded_file: tuple[Path, World]) -> Settings:
-    shutil.copy(seeded_file[0], tmp_path / "videre.db")
-    return make_settings(tmp_path, web={"page_size": 25, "login_max_failures": 3})
+def web_settings(tmp_path: Path, seeded_file: tuple[str, World]) -> Settings:
+    return make_settings(tmp_path, database={"url": copy_database(seeded_file[0], tmp_path)},
+                         web={"page_size": 25, "login_max_failures": 3})
 
 
 @pytest.fixture

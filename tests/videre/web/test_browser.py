@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from tests.conftest import copy_database
 from tests.videre.web.seed import BIDI_NUMBER, PASSWORD, SECRET_NAME, XSS, World
 from videre.web.bidi import CONTROLS
 
@@ -55,10 +55,10 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[Path, World]) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[str, World]) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("serve")
-    shutil.copy(seeded_file[0], base / "videre.db")
-    (base / "config.yaml").write_text(f"data_dir: {base / 'var'}\ndatabase:\n  url: sqlite:///{base / 'videre.db'}\n")
+    db_url = copy_database(seeded_file[0], base)
+    (base / "config.yaml").write_text(f"data_dir: {base / 'var'}\ndatabase:\n  url: {db_url}\n")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIDERE_")}
     videre = Path(sys.executable).with_name("videre")
