@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import Connection
 
 import models
+from alembic import context
+from models.ops import SCHEDULER_JOBS_TABLE
 from videre.core.config import load_settings
 from videre.store.db import make_engine
-from models.ops import SCHEDULER_JOBS_TABLE
 
 target_metadata = models.Base.metadata
 # Tables that live in the database but are not Videre's models: APScheduler's job store

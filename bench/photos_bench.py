@@ -20,9 +20,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from videre.extract.normalise.images import PhotoHashes, PhotoLimits, process_photo  # noqa: E402
 from tests.triage.photo_samples import FAMILIES, crop, jpeg, scene  # noqa: E402
 from triage.photos import PhotoIndex, group_photos, matching_pairs, same_photo  # noqa: E402
+from videre.extract.normalise.images import PhotoHashes, PhotoLimits, process_photo  # noqa: E402
 
 LIMITS = PhotoLimits()
 SEED = 20_000

@@ -28,9 +28,9 @@ PAGES_PER_FILE = 2_000
 
 def write_archives(folder: Path, pages: int, seed: int) -> int:
     """Detail pages of the demo site, each with its ad record, as a crawl archives them."""
-    from videre.store.archive import PageCapture, WarcArchive
     from videre.demo.generate import generate_world
     from videre.demo.pages import nattfjaril_detail
+    from videre.store.archive import PageCapture, WarcArchive
 
     world = generate_world(seed, pages / ADS_PER_SCALE * 6, with_photos=False)
     _BY_PATH.update({a.path: a for a in world.site_ads(SITE)})

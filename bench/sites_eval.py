@@ -23,8 +23,8 @@ from sqlalchemy import select
 from crawler.process import crawl_in_subprocess
 from models.ads import Ad
 from videre.core.config import load_settings
-from videre.store.db import Database
 from videre.demo.gated import GatedSite
+from videre.store.db import Database
 
 REPO = Path(__file__).resolve().parents[1]
 FIELDS = (("title", "title"), ("name", "name"), ("age", "age_raw"), ("location", "location_raw"),

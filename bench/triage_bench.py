@@ -49,8 +49,8 @@ def _held_path(db_url: str) -> Path:
 def prepare(ads: int, db_url: str, seed: int) -> None:
     from triage_load import bulk_load
 
-    from videre.store.db import Database
     from videre.demo.generate import generate_world
+    from videre.store.db import Database
 
     settings = _settings(db_url)
     db = Database.from_settings(settings)

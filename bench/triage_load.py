@@ -12,8 +12,8 @@ handled: benchmark worlds have none. tests/bench/test_triage_load.py checks the 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
 from itertools import islice
@@ -21,12 +21,12 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from videre.extract.records import parse_record
-from videre.extract.normalise.extract import extract
-from videre.store.ads import content_hash
 from models.ads import Ad, AdVersion, Site
 from models.entities import AdPhone, AdPlace, Phone, Place
 from videre.core.config import Settings
+from videre.extract.normalise.extract import extract
+from videre.extract.records import parse_record
+from videre.store.ads import content_hash
 from videre.store.db import Database
 from videre.store.ingest import record_fields
 

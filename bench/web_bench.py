@@ -242,8 +242,8 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
     from starlette.testclient import TestClient
 
     from videre.extract.normalise.contacts import emails, handles
-    from videre.web.app import create_app
     from videre.services.facets import refresh_queue_index
+    from videre.web.app import create_app
 
     settings = parse_settings({"database": {"url": db_url}, "data_dir": "/tmp/videre-web-bench-var"}, env={})
     db = Database.from_settings(settings)

@@ -35,8 +35,8 @@ from dramatiq.middleware import Retries
 
 from crawler.process import CrawlResult, crawl_in_subprocess, select_sites
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import ConfigError, VidereError
+from videre.store.db import Database
 from videre.store.oplock import LockBusy, OpsLock
 
 QUEUE = "crawl"

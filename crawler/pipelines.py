@@ -19,19 +19,19 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, StopDownload
 from scrapy.http import Headers, Response
 
-from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
 from crawler.incremental import CHECKED_KEY, SEEN_KEY, VALIDATORS_KEY
-from videre.extract.records import AdRecord, FetchedPhoto, parse_record
-from videre.extract.normalise.images import PhotoLimits, check_download
-from videre.store.page_memory import validators
 from crawler.run_tracker import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
-from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
-from videre.store.ads import content_hash
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import ImageRejected, InputError
-from videre.store.ingest import IngestOutcome, Ingestor, PrepareConfig, prepare
+from videre.extract.normalise.images import PhotoLimits, check_download
+from videre.extract.records import AdRecord, FetchedPhoto, parse_record
+from videre.store.ads import content_hash
+from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
+from videre.store.db import Database
+from videre.store.ingest import Ingestor, IngestOutcome, PrepareConfig, prepare
+from videre.store.page_memory import validators
+from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
 from videre.store.process_pool import worker_count
 
 PHOTOS_KEY = "_photos"

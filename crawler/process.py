@@ -18,9 +18,9 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +32,8 @@ from sqlalchemy import select
 
 from models.ops import Run
 from videre.core.config import Settings, SiteSettings, load_settings
-from videre.store.db import Database, assume_current
 from videre.core.errors import ConfigError, CrawlError, VidereError
+from videre.store.db import Database, assume_current
 from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
 from videre.store.run_record import RunRecorder
 

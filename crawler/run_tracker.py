@@ -19,14 +19,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 from twisted.python.failure import Failure
 
-from videre.store.page_memory import mark_gone
 from crawler.settings import obeys_robots
+from crawler.site_check import check_crawl_run, expected_fields
 from models.ops import Run
 from videre.core.config import Settings
 from videre.store.db import Database
 from videre.store.ingest import IngestTally
+from videre.store.page_memory import mark_gone
 from videre.store.run_record import RunRecorder
-from crawler.site_check import check_crawl_run, expected_fields
 
 logger = logging.getLogger(__name__)
 

@@ -17,14 +17,14 @@ from urllib.robotparser import RobotFileParser
 
 from parsel import Selector
 
+from crawler.settings import obeys_robots
+from videre.core.config import Settings, SiteSettings
+from videre.core.errors import CrawlError, InputError
 from videre.extract.pages.fields import select, url_values
 from videre.extract.pages.gate import gate_on_page, looks_like_gate
 from videre.extract.pages.html import parse_detail, parse_listing, read_fields
 from videre.extract.pages.json_api import load_json, parse_api_page, resolve
 from videre.extract.pages.record import strip_params
-from crawler.settings import obeys_robots
-from videre.core.config import Settings, SiteSettings
-from videre.core.errors import CrawlError, InputError
 
 MAX_BYTES = 5_000_000
 

@@ -15,12 +15,21 @@ fi
 pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 (trust auth, database test)"; exit 1; }
 
 redis_up() { .venv/bin/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=2).ping()" 2>/dev/null; }
+if ! redis_up && ! command -v redis-server >/dev/null && command -v apt-get >/dev/null; then
+  echo "== installing Redis"
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null || true
+fi
 if ! redis_up && command -v redis-server >/dev/null; then
   echo "== starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 1 30); do redis_up && break; sleep 1; done
 fi
 redis_up || { echo "Redis is not reachable on 127.0.0.1:6379 (apt-get install -y redis-server)"; exit 1; }
+
+echo "== lint: ruff and the layer contracts (docs/architecture.md)"
+.venv/bin/ruff check .
+.venv/bin/lint-imports
 
 status=0
 echo "== pass 1: the whole suite on SQLite (and the tests written for PostgreSQL and Redis)"

@@ -87,7 +87,7 @@ def link_graph(session: Session, cluster_id: int, item_id: int | None = None) ->
             label = short_label(pid)
             _node(g, f"photo:{label}", "photo", label, stamp, sha256=sha, hub=bool(hub))
             _link(g, key, f"photo:{label}", "photo", stamp, url)
-        for ad_id, tid, sim in session.execute(
+        for ad_id, tid, _sim in session.execute(
                 select(AdTemplate.ad_id, AdTemplate.template_id, AdTemplate.similarity).where(AdTemplate.ad_id.in_(chunk))):
             key, stamp, url = ads[ad_id]
             _node(g, f"template:T{tid}", "template", f"T{tid}", stamp)

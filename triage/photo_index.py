@@ -23,10 +23,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from videre.extract.normalise.photo_features import canonical, probe_keys
-from videre.extract.normalise.photo_hashing import HASH_BYTES, PhotoHashes
 from triage.groupby import uniq
 from triage.photo_match import MATCH_BITS, PhotoMatch, same_photo
+from videre.extract.normalise.photo_features import canonical, probe_keys
+from videre.extract.normalise.photo_hashing import HASH_BYTES, PhotoHashes
 
 # (shift, width) of the chunks cut from each 64-bit word of a PDQ hash.
 CHUNK_LAYOUT = ((43, 21), (22, 21), (0, 22))

@@ -12,11 +12,11 @@ import logging
 import numpy as np
 from sqlalchemy.orm import Session
 
-from videre.extract.normalise.images import PhotoHashes
 from triage.frame import Frame, Keys, membership
 from triage.groupby import uniq
 from triage.photos import group_photos
 from triage.rows import fetch_all
+from videre.extract.normalise.images import PhotoHashes
 
 log = logging.getLogger(__name__)
 

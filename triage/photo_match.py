@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from videre.extract.normalise.photo_hashing import COLOUR_PX, HASH_BYTES, SIG_PX, VIEW_NAMES, VIEWS, PhotoHashes
 from triage.reason_text import N_, decimal, each, percent, render
+from videre.extract.normalise.photo_hashing import COLOUR_PX, HASH_BYTES, SIG_PX, VIEW_NAMES, VIEWS, PhotoHashes
 
 MATCH_BITS = 31  # PDQ's authors' threshold; the nearest distinct pair in bench/ was at 52
 MIN_QUALITY = 50  # below this PDQ calls its own hash unreliable (flat pictures)

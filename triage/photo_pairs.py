@@ -21,12 +21,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from triage.groupby import uniq
+from triage.photo_index import CHUNKS, MAX_KEY_CANDIDATES, MAX_PDQ_BUCKET, MIN_VOTES, Tables, chunk_column, pdq_rows
+from triage.photo_match import MATCH_BITS, MIN_QUALITY
 from videre.extract.normalise.photo_features import key_variants
 from videre.extract.normalise.photo_hashing import HASH_BYTES, VIEWS, PhotoHashes
-from triage.groupby import uniq
-from triage.photo_index import (CHUNKS, MAX_KEY_CANDIDATES, MAX_PDQ_BUCKET, MIN_VOTES, Tables,
-                                chunk_column, pdq_rows)
-from triage.photo_match import MATCH_BITS, MIN_QUALITY
 
 MAX_RUN = 64
 KEY_BLOCK = 1 << 15  # photos whose probes are looked up together

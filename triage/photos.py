@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from videre.extract.normalise.photo_hashing import PhotoHashes
 from triage.photo_index import PhotoIndex, Tables, stop_count
 from triage.photo_match import MIN_QUALITY, PhotoMatch, same_photo
 from triage.photo_pairs import key_pairs, pdq_decided, pdq_pairs
+from videre.extract.normalise.photo_hashing import PhotoHashes
 
 __all__ = ["PhotoIndex", "PhotoMatch", "group_photos", "groups_from_pairs", "matching_pairs", "placeholder_reason",
            "photo_hubs", "same_photo"]

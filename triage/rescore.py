@@ -28,10 +28,18 @@ from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
 from triage.hubs import mark_hubs
-from triage.queue_items import plan_items
-from triage.persist import (analyst_touched, growth_warnings, digest_of, existing_items, row_hashes, write_clusters,
-                            write_hubs, write_queue)
+from triage.persist import (
+    analyst_touched,
+    digest_of,
+    existing_items,
+    growth_warnings,
+    row_hashes,
+    write_clusters,
+    write_hubs,
+    write_queue,
+)
 from triage.photo_links import load_photo_keys
+from triage.queue_items import plan_items
 from triage.score import effective_weights, score_all
 from triage.signals import SignalParams, refresh_signals
 from triage.template_store import assign_template_ids, write_templates

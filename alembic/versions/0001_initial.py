@@ -6,10 +6,10 @@ Create Date: 2026-11-28 13:38:55.629992
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import models.base
 
+import models.base
+from alembic import op
 
 revision = '0001'
 down_revision = None

@@ -6,10 +6,10 @@ Create Date: 2026-12-07 01:30:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import models.base
 
+import models.base
+from alembic import op
 
 revision = '0002_throttles'
 down_revision = '0001'

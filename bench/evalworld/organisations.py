@@ -123,7 +123,7 @@ def flat(world: World, gid: str) -> None:
     sites = world.site_sample(rng.randint(1, 2))
     women = [world.woman(city, age=(20, 38), photos=(1, 3)) for _ in range(rng.randint(3, 7))]
     stays = []
-    for w in women:
+    for _ in women:
         a = rng.randrange(start, max(start + 1, end - 14 * DAY))
         stays.append((a, min(end, a + rng.randint(14, 50) * DAY)))
     t, batch = start, 0

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from bench.evalworld import vocab
-from bench.evalworld.numbers import NumberBook, national, written, HIDDEN_STYLES
+from bench.evalworld.numbers import HIDDEN_STYLES, NumberBook, national, written
 from bench.evalworld.texts import StockBank, Zipf
 
 START = datetime(2026, 5, 4, tzinfo=timezone.utc)

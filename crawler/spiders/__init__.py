@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from videre.extract.pages.fields import check_selector
 from crawler.spiders.base import SiteSpider
 from videre.core.config import SiteSettings
 from videre.core.errors import ConfigError
+from videre.extract.pages.fields import check_selector
 
 
 def spider_class(site: SiteSettings) -> type[SiteSpider]:

@@ -13,13 +13,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from videre.store.archive import PAGE_KEY, capture
 from crawler.incremental import seen_item
-from videre.store.page_memory import PageMemory
-from videre.extract.pages.record import PageResult
 from crawler.run_tracker import PAGES_STAT, ROBOTS_STAT, crawl_problem
 from videre.core.config import Settings, SiteSettings
+from videre.extract.pages.record import PageResult
+from videre.store.archive import PAGE_KEY, capture
 from videre.store.db import Database
+from videre.store.page_memory import PageMemory
 
 LISTING_META = "videre_listing"  # a listing (or API) page: one that failing leaves the walk incomplete
 

@@ -9,18 +9,18 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 import scrapy
-from scrapy.http import Response
 from parsel import Selector
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.incremental import DETAIL_META, UNCHANGED_META
-from videre.extract.pages.gate import gate_on_page, looks_like_gate
-from videre.extract.pages.html import parse_detail, parse_listing
-from videre.extract.pages.json_api import load_json, resolve
-from videre.extract.pages.record import URL_FIELD, LIST_FIELD, TIME_FIELD
 from crawler.screenshots import SCREENSHOT_KEY
 from crawler.spiders.base import LISTING_META, SiteSpider
 from videre.core.errors import InputError
+from videre.extract.pages.gate import gate_on_page, looks_like_gate
+from videre.extract.pages.html import parse_detail, parse_listing
+from videre.extract.pages.json_api import load_json, resolve
+from videre.extract.pages.record import LIST_FIELD, TIME_FIELD, URL_FIELD
 
 
 class HtmlSiteSpider(SiteSpider):

@@ -8,9 +8,9 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from videre.extract.pages.json_api import parse_api_page
 from crawler.spiders.base import LISTING_META, SiteSpider
 from videre.core.errors import InputError
+from videre.extract.pages.json_api import parse_api_page
 
 
 class JsonApiSpider(SiteSpider):

@@ -19,8 +19,8 @@ from bench.evalworld.load import settings_for  # noqa: E402
 from bench.evalworld.metrics import evaluate_queue  # noqa: E402
 from bench.evalworld.photos import fingerprint  # noqa: E402
 from bench.evalworld.world import picture_of  # noqa: E402
-from videre.extract.normalise.extract import extract  # noqa: E402
 from triage.photos import group_photos, placeholder_reason  # noqa: E402
+from videre.extract.normalise.extract import extract  # noqa: E402
 from videre.store.db import Database  # noqa: E402
 
 FAMILIES = ("repost", "name_variant", "tour", "shared_number", "duo", "stock_text", "site_template",
@@ -116,9 +116,10 @@ def test_a_picture_links_its_copies_and_nothing_else(world: Any) -> None:
 
 def _perfect_queue(db: Database, truth: dict[str, Any], merge: tuple[str, str] | None = None) -> None:
     """Clusters exactly as the truth groups (optionally two merged), organised ones flagged."""
+    from sqlalchemy import text
+
     from models.entities import Cluster
     from models.review import QueueItem
-    from sqlalchemy import text
 
     groups = sorted(truth["groups"])
     cid = {g: i + 1 for i, g in enumerate(groups)}

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from tests.conftest import make_settings
-from videre.store.db import Database
 from videre.demo.generate import generate_world
+from videre.store.db import Database
 from videre.store.jsonl_import import import_files
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,8 +25,8 @@ from models.ops import Run
 from tests.crawler.conftest import REPO, demo_config
 from videre.cli.main import main
 from videre.core.config import Settings, load_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world, serve_demo
+from videre.store.db import Database
 
 SLUG = "nattfjaril"
 TABLES = (Ad, AdVersion, AdPhone, AdPhoto, Phone, Photo, PageState)

@@ -14,15 +14,15 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from videre.store.archive import replay
 from crawler.process import CrawlResult, crawl_in_subprocess
 from models.ads import Ad, Site
 from models.entities import AdPhoto
 from models.ops import Run
 from tests.crawler.conftest import demo_config
 from videre.core.config import Settings, load_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, World
+from videre.store.archive import replay
+from videre.store.db import Database
 
 COMPARED = ("title", "body", "name", "age_raw", "location_raw", "phone_raw")
 

@@ -20,16 +20,16 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from videre.store.archive import read_archive
 from crawler.process import crawl_in_subprocess
 from models.ads import Ad, Site
 from models.entities import AdPhoto
 from models.ops import Run
 from tests.crawler.conftest import REPO
-from videre.store.archive_replay import replay_archives
 from videre.core.config import DatabaseSettings, Settings, load_settings
-from videre.store.db import Database
 from videre.demo.gated import GatedSite
+from videre.store.archive import read_archive
+from videre.store.archive_replay import replay_archives
+from videre.store.db import Database
 
 SLUG = "nattljus"
 

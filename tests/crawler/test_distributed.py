@@ -30,8 +30,8 @@ from models.ops import Run
 from tests.conftest import pg_database
 from tests.crawler.conftest import demo_config
 from videre.core.config import Settings, load_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world
+from videre.store.db import Database
 
 # Crawl processes start slowly on a loaded machine: the time limits are generous, the crawls short.
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser, pytest.mark.slow,

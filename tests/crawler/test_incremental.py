@@ -18,8 +18,8 @@ from models.ads import Ad, AdVersion, Site
 from models.crawl import PageState
 from tests.crawler.conftest import demo_config
 from videre.core.config import Settings, load_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world, serve_demo
+from videre.store.db import Database
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 
 from crawler.incremental import DETAIL_META, PROBE_META, UNCHANGED_META, IncrementalMiddleware
-from videre.store.page_memory import KnownPage, PageMemory, mark_gone, mark_seen, remember_page, validators
 from models.ads import Ad
 from models.crawl import PageState
 from tests.videre.stored_ads import add_ad
 from videre.store.db import Database
+from videre.store.page_memory import KnownPage, PageMemory, mark_gone, mark_seen, remember_page, validators
 
 NOW = datetime(2026, 11, 28, 2, 30, tzinfo=timezone.utc)
 URL = "http://127.0.0.1:8701/annons/a1b2c3"

@@ -33,9 +33,9 @@ from models.entities import AdPhoto, Photo
 from tests.crawler.conftest import demo_config
 from tests.crawler.loopback import LoopbackServer, Reply
 from videre.core.config import Settings, load_settings, parse_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, World, generate_world
 from videre.demo.photos import render
+from videre.store.db import Database
 
 SITE = "nattfjaril"
 OPEN_ROBOTS = "User-agent: *\nAllow: /\n"

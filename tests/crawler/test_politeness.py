@@ -15,8 +15,8 @@ from crawler.settings import site_settings
 from tests.conftest import make_settings
 from tests.crawler.conftest import demo_config
 from videre.core.config import Settings, load_settings
-from videre.demo import DemoSites, generate_world, serve_demo
 from videre.core.errors import ConfigError
+from videre.demo import DemoSites, generate_world, serve_demo
 
 SITE = {"slug": "s", "start_urls": ["http://127.0.0.1:8799/"], "listing": {"links": "a"}, "fields": {"title": "h1"}}
 

@@ -10,8 +10,8 @@ from crawler.process import mark_unfinished, runs_summary, select_sites
 from crawler.run_tracker import merge, run_outcome
 from tests.conftest import make_settings
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import ConfigError
+from videre.store.db import Database
 from videre.store.ingest import IngestTally
 from videre.store.run_record import RunRecorder
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from videre.extract.records import AdRecord
-from videre.store.ads import store_ad
+from crawler.site_check import CrawlSnapshot, SiteHistory, check_crawl_run, expected_fields, site_change_warnings
 from models.ops import Run
 from tests.videre.stored_ads import add_ad
 from videre.core.config import SiteCheckSettings
+from videre.extract.records import AdRecord
+from videre.store.ads import store_ad
 from videre.store.db import Database
-from crawler.site_check import CrawlSnapshot, SiteHistory, check_crawl_run, expected_fields, site_change_warnings
 
 CHECK = SiteCheckSettings()
 FULL = {"title": 0, "body": 0, "name": 0, "age": 0, "location": 0, "phone": 0, "photos": 0}

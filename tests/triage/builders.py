@@ -11,12 +11,12 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-from videre.extract.records import parse_record
-from videre.extract.normalise.images import PhotoLimits, process_photo
-from videre.store.ads import PhotoRow, store_ad
-from videre.store.db import Database
 from videre.demo.photos import render
 from videre.demo.world import PhotoSpec
+from videre.extract.normalise.images import PhotoLimits, process_photo
+from videre.extract.records import parse_record
+from videre.store.ads import PhotoRow, store_ad
+from videre.store.db import Database
 
 T0 = datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc)
 

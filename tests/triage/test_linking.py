@@ -8,12 +8,12 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from videre.extract.normalise.images import PhotoHashes
 from models.ads import Ad
 from models.entities import AdTemplate, Template
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage.rescore import rescore
 from videre.core.config import Settings
+from videre.extract.normalise.images import PhotoHashes
 from videre.store.db import Database
 
 

@@ -8,14 +8,20 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from videre.extract.normalise.images import PhotoHashes, PhotoLimits, process_photo
-from tests.triage.photo_samples import (FAMILIES, border, caption, chain, crop, jpeg, mirror,
-                                        recompress, resize, scene)
+from tests.triage.photo_samples import FAMILIES, border, caption, chain, crop, jpeg, mirror, recompress, resize, scene
 from triage.photo_index import Tables, stop_count
 from triage.photo_match import MIN_QUALITY
 from triage.photo_pairs import key_pairs, pdq_decided, pdq_pairs
-from triage.photos import (EXHAUSTIVE_UP_TO, PhotoIndex, group_photos, matching_pairs, photo_hubs,
-                           placeholder_reason, same_photo)
+from triage.photos import (
+    EXHAUSTIVE_UP_TO,
+    PhotoIndex,
+    group_photos,
+    matching_pairs,
+    photo_hubs,
+    placeholder_reason,
+    same_photo,
+)
+from videre.extract.normalise.images import PhotoHashes, PhotoLimits, process_photo
 
 LIMITS = PhotoLimits()
 SCENES = (3, 17, 29)

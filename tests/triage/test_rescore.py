@@ -18,9 +18,9 @@ from tests.triage.builders import add_ad, fiction, photo_row
 from triage.queue import list_items
 from triage.rescore import rescore
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.demo.generate import generate_world
 from videre.demo.world import SITES
+from videre.store.db import Database
 from videre.store.jsonl_import import import_files
 
 ORG = "Ny tjej i {c}! {n} är {a} år, rumänsk skönhet. Hon väntar på dig dygnet runt, alla tjänster."

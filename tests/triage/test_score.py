@@ -10,16 +10,16 @@ import numpy as np
 import pytest
 
 from tests.conftest import make_settings
-from triage.evaluate import evaluate
 from triage.cluster_evidence import Evidence, Link
+from triage.evaluate import evaluate
 from triage.features import FeatureTable
 from triage.reason_text import render
 from triage.rescore import rescore
 from triage.score import DEFAULT_WEIGHTS, RULES, Reason, reasons_for, score, score_all
 from videre.core.config import ScoreRules
-from videre.store.db import Database
 from videre.demo.generate import generate_world
 from videre.demo.world import SITES
+from videre.store.db import Database
 from videre.store.jsonl_import import import_files
 
 BASES = {slug: f"http://127.0.0.1:{8701 + i}" for i, slug in enumerate(SITES)}

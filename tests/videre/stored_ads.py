@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from videre.extract.records import AdRecord
-from videre.store.ads import PhotoRow, store_ad
 from models.ads import Ad
 from models.entities import Cluster
 from models.review import QueueItem
+from videre.extract.records import AdRecord
+from videre.store.ads import PhotoRow, store_ad
 
 
 def photo_row(name: str, url: str) -> PhotoRow:

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 import models
-from videre.store.db import Database, alembic_config
 from videre.core.errors import ConfigError
+from videre.store.db import Database, alembic_config
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

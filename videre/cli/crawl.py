@@ -136,8 +136,8 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
     if no_wait:
         raise click.UsageError("--no-wait goes with --distributed")
     from crawler.process import crawl_in_subprocess
-    from videre.store.oplock import OpsLock
     from videre.services.run_history import close_dead_runs
+    from videre.store.oplock import OpsLock
 
     settings = app.settings
     # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).

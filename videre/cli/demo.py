@@ -63,7 +63,7 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
     if not slugs:
         raise ConfigError("config.yaml lists none of the demo sites (nattfjaril, kvallsros, vastkontakt)")
     ports = demo_ports(settings, slugs)
-    app.db  # create or migrate the schema before the crawler processes start
+    app.db  # noqa: B018  (opening it creates or migrates the schema before the crawl processes start)
     click.echo(f"Generating the demo world (seed {seed}) and serving {len(slugs)} sites on 127.0.0.1 …")
     world = generate_world(seed)
     with serve_demo(world, ports) as sites:

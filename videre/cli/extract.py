@@ -14,10 +14,11 @@ from typing import Any
 
 import click
 
-from videre.extract.normalise.extract import DEFAULT_MAX_CHARS, Extraction, extract as run_extract
 from videre.cli.main import App
 from videre.core.errors import InputError
 from videre.core.jsonl import load_line, read_lines
+from videre.extract.normalise.extract import DEFAULT_MAX_CHARS, Extraction
+from videre.extract.normalise.extract import extract as run_extract
 from videre.extract.records import check_extract_input
 
 DEFAULT_REGION = "SE"

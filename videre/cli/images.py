@@ -55,9 +55,9 @@ def dedupe(paths: tuple[Path, ...], explain: bool) -> None:
         videre images dedupe photos/ more-photos/
         videre images dedupe --explain photos/ | jq .
     """
-    from videre.extract.normalise.images import PhotoLimits, process_photo
     from triage.photos import group_photos, groups_from_pairs, matching_pairs
     from videre.core.errors import ImageRejected
+    from videre.extract.normalise.images import PhotoLimits, process_photo
 
     limits = PhotoLimits()
     hashed = []

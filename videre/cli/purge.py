@@ -31,7 +31,8 @@ def purge(app: App, dry_run: bool, fmt: str) -> None:
         videre purge --dry-run
         videre purge
     """
-    from videre.services.retention import purge as run, summary
+    from videre.services.retention import purge as run
+    from videre.services.retention import summary
 
     report = run(app.settings, app.db, dry_run=dry_run)
     plan = report.plan

@@ -6,9 +6,9 @@ whether it comes from a crawl, a JSONL import or an archive.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Mapping
 from typing import Any
 
 from videre.core.errors import InputError

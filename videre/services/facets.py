@@ -21,9 +21,9 @@ import phonenumbers
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from videre.extract.normalise.contacts import emails, handles
 from models.ads import Ad, Site
 from models.review import QueueFacet, QueueItem
+from videre.extract.normalise.contacts import emails, handles
 
 BATCH = 1000
 MAX_VALUE = 200

@@ -22,16 +22,15 @@ from sqlalchemy.orm import Session
 
 from crawler.screenshots import url_key
 from models.ads import Ad, AdVersion
-from models.entities import (AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template,
-                             TemplateWords)
+from models.entities import AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template, TemplateWords
 from models.ops import Run
 from models.review import STATUSES, ItemChange, Note, QueueItem, Watchlist
 from models.users import AuditEvent
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import ConfigError
-from videre.store.oplock import OpsLock
 from videre.services.retention_files import FilePlan, plan_archives, plan_screenshots, remove, trim_archive
+from videre.store.db import Database
+from videre.store.oplock import OpsLock
 from videre.store.run_record import RunRecorder
 
 # SQLite allows a few thousand bound parameters per statement; stay well below.

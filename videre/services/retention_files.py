@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from videre.store.archive import copy_archive, read_archive
 from crawler.screenshots import SCREENSHOT_DIR, key_of
 from videre.core.config import Settings
+from videre.store.archive import copy_archive, read_archive
 
 ARCHIVE_DIR = "archive"
 WARC_SUFFIXES = (".warc.gz", ".warc")

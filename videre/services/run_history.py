@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.ops import Run
-from videre.store.db import Database
 from videre.core.errors import NotFound
+from videre.store.db import Database
 from videre.store.run_record import RunRecorder
 
 # What each status tells an operator.

@@ -27,9 +27,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from models.ops import SCHEDULER_JOBS_TABLE
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import ConfigError, VidereError
 from videre.services.run_history import record_skipped
+from videre.store.db import Database
 
 if TYPE_CHECKING:
     from videre.services.nightly import CrawlStep
@@ -154,8 +154,8 @@ def run_job(task: str, site: str | None = None) -> None:
         report = nightly(ctx.settings, ctx.db, sites, stop=ctx.stop, crawl=ctx.crawl)
         log.info("nightly run #%s %s: %s", report.run_id, report.status, report.message)
     elif task == "retention":
-        from videre.store.oplock import LockBusy
         from videre.services.retention import purge, summary
+        from videre.store.oplock import LockBusy
 
         try:
             done = purge(ctx.settings, ctx.db)

@@ -17,12 +17,12 @@ import phonenumbers
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from videre.extract.normalise.photo_hashing import PhotoHashes
 from models.ads import Ad
 from models.entities import AdPhone, AdPhoto, AdTemplate, Phone, Photo, Template
 from models.review import Alert, Watchlist
 from triage.photos import same_photo
 from videre.core.errors import InputError, NotFound
+from videre.extract.normalise.photo_hashing import PhotoHashes
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

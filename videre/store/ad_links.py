@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from videre.store.photo_rows import PhotoRow
 from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
+from videre.store.photo_rows import PhotoRow
 
 # Bound parameters per IN list: far below SQLite's 32 766 and PostgreSQL's 65 535.
 IN_CHUNK = 2_000

@@ -13,11 +13,11 @@ from typing import Any, Literal
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from models.ads import Ad, AdVersion, Site
 from videre.extract.records import AdRecord
+from videre.store.ad_links import AdLinks, insert_missing, insert_rows, link_ads, place_ids, place_key, rows_where_in
 from videre.store.page_memory import remember_pages
 from videre.store.photo_rows import PhotoRow
-from videre.store.ad_links import AdLinks, insert_missing, insert_rows, link_ads, place_ids, place_key, rows_where_in
-from models.ads import Ad, AdVersion, Site
 
 __all__ = ["PhotoRow", "StoreItem", "StoreOutcome", "content_hash", "refresh_ads", "refresh_extraction",
            "site_ids", "store_ad", "store_ads"]

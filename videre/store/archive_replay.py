@@ -22,16 +22,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from videre.store.archive import read_archive
-from videre.extract.records import parse_record
+from videre.core.config import Settings, SiteSettings
+from videre.core.errors import InputError
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.json_api import parse_api_page
-from videre.core.config import Settings, SiteSettings
+from videre.extract.records import parse_record
+from videre.store.archive import read_archive
 from videre.store.db import Database
-from videre.core.errors import InputError
 from videre.store.ingest import Ingestor, PrepareConfig, Prepared, prepare
-from videre.store.run_record import RunRecorder
 from videre.store.process_pool import ordered_map, worker_count
+from videre.store.run_record import RunRecorder
 
 MAX_PAGE_BYTES = 20_000_000
 MAX_PROBLEMS = 200

@@ -91,8 +91,9 @@ def migrate(engine: Engine) -> None:
     key = engine.url.render_as_string(hide_password=False)
     if key in _AT_HEAD:
         return
-    from alembic import command
     from alembic.script import ScriptDirectory
+
+    from alembic import command
 
     cfg = alembic_config(key)
     head = ScriptDirectory.from_config(cfg).get_current_head()

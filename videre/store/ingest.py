@@ -15,15 +15,15 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from videre.extract.records import AdRecord, FetchedPhoto
-from videre.extract.normalise.extract import extract
-from videre.extract.normalise.images import PhotoLimits
-from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
-from videre.store.page_memory import mark_seen
-from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
 from models.ads import Ad
 from videre.core.config import Settings
+from videre.extract.normalise.extract import extract
+from videre.extract.normalise.images import PhotoLimits
+from videre.extract.records import AdRecord, FetchedPhoto
+from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
 from videre.store.db import Database
+from videre.store.page_memory import mark_seen
+from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
 
 MAX_ERROR_SAMPLES = 50
 

@@ -17,15 +17,15 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from videre.extract.records import FetchedPhoto, parse_record
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import InputError
-from videre.store.ingest import Ingestor, PrepareConfig, Prepared, prepare
 from videre.core.jsonl import load_line, needs_scrub, read_lines, scrub_text
+from videre.extract.records import FetchedPhoto, parse_record
+from videre.store.db import Database
+from videre.store.ingest import Ingestor, PrepareConfig, Prepared, prepare
 from videre.store.photo_files import read_photo_file
-from videre.store.run_record import RunRecorder
 from videre.store.process_pool import ordered_map, worker_count
+from videre.store.run_record import RunRecorder
 
 # Lines per chunk: one worker task, and one transaction when it is written.
 CHUNK_LINES = 500

@@ -20,8 +20,8 @@ from typing import IO
 
 from sqlalchemy import Connection, text
 
-from videre.store.db import Database
 from videre.core.errors import VidereError
+from videre.store.db import Database
 
 # One name for everything that writes ads in bulk: crawls, imports, re-scores, the nightly
 # sequence, purges.

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from videre.extract.records import FetchedPhoto
-from videre.extract.normalise.images import PhotoLimits, process_photo
 from videre.core.errors import ImageRejected
+from videre.extract.normalise.images import PhotoLimits, process_photo
+from videre.extract.records import FetchedPhoto
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from videre.services.sessions import COOKIE
 from videre.web.context import LOGIN_COOKIE, Web
 from videre.web.i18n import N_
 from videre.web.params import BadText, check_request, decode_pairs
-from videre.services.sessions import COOKIE
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 PUBLIC_PATHS = frozenset({"/login"})

@@ -12,8 +12,8 @@ from starlette.staticfiles import StaticFiles
 
 from videre.core.config import Settings, WebSettings
 from videre.store.db import Database
-from videre.web.context import HERE, Web
 from videre.web.access_guard import Guard
+from videre.web.context import HERE, Web
 from videre.web.headers import SecurityHeaders
 from videre.web.i18n import N_
 from videre.web.routes import admin, auth, hubs, items, outreach, queue, watch, weights

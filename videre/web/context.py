@@ -19,10 +19,10 @@ from starlette.responses import HTMLResponse
 
 from models.review import Alert
 from videre.core.config import Settings
+from videre.services.sessions import CurrentUser, load
 from videre.store.db import Database
 from videre.web import bidi, i18n, labels, reasons
 from videre.web.permissions import can
-from videre.services.sessions import CurrentUser, load
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "videre_login"

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from videre.core.errors import InputError, NotFound, PermissionDenied
+from videre.services.sessions import CurrentUser
 from videre.web.context import Web, current
 from videre.web.permissions import require
-from videre.services.sessions import CurrentUser
 
 Handler = Callable[[Web, Request, CurrentUser], Response]
 MAX_ID = 2**31 - 1

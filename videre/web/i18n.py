@@ -27,7 +27,7 @@ DEFAULT_LANGUAGE = "sv"
 CATALOGUES = Path(__file__).parent / "translations"
 DOMAIN = "messages"
 
-_current: ContextVar[NullTranslations] = ContextVar("videre_translations", default=NullTranslations())
+_current: ContextVar[NullTranslations] = ContextVar("videre_translations", default=NullTranslations())  # noqa: B039  (never mutated)
 
 
 def po_path(language: str) -> Path:

@@ -12,7 +12,6 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from videre.extract.normalise.photo_hashing import PhotoHashes
 from models.ads import Ad, Site
 from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Place, Template
 from models.review import ItemChange, Note, QueueItem
@@ -20,6 +19,7 @@ from models.users import User
 from triage.photo_labels import photo_ids, photo_shas, short_label
 from triage.photos import group_photos, same_photo
 from videre.core.errors import NotFound
+from videre.extract.normalise.photo_hashing import PhotoHashes
 from videre.web import charts
 from videre.web.marked_text import highlight, spans_for
 from videre.web.route_map import RouteMap, route_map
@@ -243,7 +243,7 @@ def _photo_groups(session: Session, ads: list[AdView]) -> tuple[list[PhotoGroup]
     for pid, gid in group_of.items():
         members[gid].append(pid)
     out = []
-    for gid, pids in members.items():
+    for pids in members.values():
         group = PhotoGroup([(pid, users[pid]) for pid in sorted(pids)], "")
         if group.n_ads < 2:
             continue

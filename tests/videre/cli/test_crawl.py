@@ -19,8 +19,8 @@ from models.ops import Run
 from tests.crawler.conftest import demo, demo_config, world  # noqa: F401 (the demo fixtures)
 from videre.cli.main import main
 from videre.core.config import load_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, World
+from videre.store.db import Database
 from videre.store.oplock import LockBusy, OpsLock
 
 

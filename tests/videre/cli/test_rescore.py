@@ -14,8 +14,8 @@ from crawler.process import crawl_in_subprocess
 from tests.crawler.conftest import demo_config
 from videre.cli.main import main
 from videre.core.config import Settings, load_settings
-from videre.store.db import Database
 from videre.demo import generate_world, serve_demo
+from videre.store.db import Database
 
 SITES = ["nattfjaril", "vastkontakt"]  # a detail-page site and an API site, no browser needed
 

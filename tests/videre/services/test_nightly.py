@@ -14,10 +14,10 @@ from crawler.process import CrawlResult
 from models.ops import Run
 from tests.conftest import make_settings
 from tests.videre.fake_crawl import FakeCrawl
-from videre.services import nightly as nightly_module
 from videre.core.config import Settings
-from videre.store.db import Database
+from videre.services import nightly as nightly_module
 from videre.services.nightly import nightly
+from videre.store.db import Database
 from videre.store.oplock import OpsLock
 
 SITES = [{"slug": slug, "start_urls": [f"http://127.0.0.1:{port}/"]}

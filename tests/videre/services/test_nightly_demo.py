@@ -15,8 +15,8 @@ from models.ops import Run
 from tests.crawler.conftest import demo_config
 from videre.cli.main import main
 from videre.core.config import load_settings
-from videre.store.db import Database
 from videre.demo import DemoSites, generate_world, serve_demo
+from videre.store.db import Database
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from videre.store.archive import PageCapture, WarcArchive, replay
 from crawler.screenshots import save_screenshot
 from models.ads import Ad, AdVersion
-from models.entities import (AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template,
-                             TemplateWords)
+from models.entities import AdPhone, AdPhoto, AdSignal, AdTemplate, Cluster, Phone, Photo, Template, TemplateWords
 from models.ops import Run
 from models.review import ItemChange, Note, QueueItem, Watchlist
 from models.users import AuditEvent
@@ -25,10 +23,11 @@ from tests.videre.stored_ads import add_ad, attach, edit_ad
 from triage.rescore import signal_params
 from triage.signals import refresh_signals
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import ConfigError
-from videre.store.oplock import LockBusy, OpsLock
 from videre.services.retention import purge, summary
+from videre.store.archive import PageCapture, WarcArchive, replay
+from videre.store.db import Database
+from videre.store.oplock import LockBusy, OpsLock
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 OLD = datetime(2026, 3, 1, 21, 30, tzinfo=timezone.utc)  # well before the 180-day cutoff (June 1)

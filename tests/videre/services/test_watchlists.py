@@ -12,9 +12,9 @@ from models.entities import AdTemplate, Template
 from models.review import Alert, Watchlist
 from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import T0, TEMPLATE, Builder, World, make_photo
-from videre.store.db import Database
 from videre.core.errors import InputError, NotFound
 from videre.services.watchlists import check_watchlists, watch_phone, watch_photo, watch_template
+from videre.store.db import Database
 
 LATER = T0 + timedelta(days=60)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from videre.store.archive import AD_RECORD_TYPE, PageCapture, WarcArchive, replay
 from tests.crawler.conftest import page
+from videre.store.archive import AD_RECORD_TYPE, PageCapture, WarcArchive, replay
 
 DETAIL_URL = "http://127.0.0.1:8701/annons/a1b2c3"
 

@@ -14,9 +14,9 @@ from models.ads import Ad, AdVersion
 from models.entities import AdPhone, AdPhoto, Phone
 from models.ops import Run
 from videre.core.config import Settings
+from videre.core.jsonl import read_lines
 from videre.store.db import Database
 from videre.store.jsonl_import import import_files
-from videre.core.jsonl import read_lines
 
 
 def _jpeg(path: Path, colour: tuple[int, int, int]) -> None:

@@ -22,15 +22,15 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from videre.extract.normalise.images import PhotoLimits, process_photo
 from models.ads import Ad, Site
 from models.entities import AdPhone, AdPhoto, AdPlace, AdTemplate, Cluster, Phone, Photo, Place, Template
 from models.review import QueueItem
 from triage.reason_text import decimal, each, listed, percent, render
 from triage.score import Reason
 from triage.templates import template_display
-from videre.store.db import Database
+from videre.extract.normalise.images import PhotoLimits, process_photo
 from videre.services.accounts import add_user
+from videre.store.db import Database
 
 PASSWORD = "Lösenord-för-test-2024"
 USERS = {"anna.analyst": "analyst", "lars.lead": "lead", "olga.outreach": "outreach", "adam.admin": "admin"}

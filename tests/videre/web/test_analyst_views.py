@@ -18,6 +18,7 @@ from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import WOMEN, World, add_big_item
 from videre.store.db import Database
 
+
 @pytest.fixture
 def big_item(web_db: Database) -> int:
     return add_big_item(web_db)

@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 from models.users import AuditEvent, LoginThrottle, User, WebSession
 from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.seed import PASSWORD
-from videre.store.db import Database
 from videre.core.errors import InputError
 from videre.services import accounts
+from videre.store.db import Database
 
 
 def _try(client: TestClient, username: str, password: str) -> int:

@@ -17,8 +17,16 @@ import networkx as nx
 import pytest
 
 from tests.videre.web.seed import World, add_big_item
-from tests.videre.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, Server, Watcher, sign_in, sync_api
-from tests.videre.web.test_browser import server  # noqa: F401  (the fixture, serving our seeded_file)
+from tests.videre.web.test_browser import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    Server,
+    Watcher,
+    server,  # noqa: F401  (the fixture, serving our seeded_file)
+    sign_in,
+    sync_api,
+)
 from videre.core.config import parse_settings
 from videre.store.db import Database
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from videre.web.charts import MAX_GRAPH, graph, timeline
 
+
 def test_timeline_rows_are_cities_in_order_of_first_visit() -> None:
     t0 = datetime(2024, 5, 1, tzinfo=timezone.utc)
     t = timeline([(t0 + timedelta(days=7), "Lund", "b", 1), (t0, "Malmö", "a", 2), (t0 + timedelta(days=14), "Malmö", "c", 1)],

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from models.users import AuditEvent
 from tests.videre.web.seed import FORMULAS, World
-from videre.store.db import Database
 from videre.core.errors import AppendOnlyViolation
+from videre.store.db import Database
 from videre.web.exports import cell
 
 

@@ -11,9 +11,9 @@ from starlette.testclient import TestClient
 from tests.conftest import make_settings
 from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import seed
+from videre.services.watchlists import check_watchlists, watch_phone, watch_photo, watch_template
 from videre.store.db import Database
 from videre.web.app import create_app
-from videre.services.watchlists import check_watchlists, watch_phone, watch_photo, watch_template
 
 pytestmark = pytest.mark.postgres
 

@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 from models.review import QueueFacet, QueueItem
 from models.users import AuditEvent
 from tests.videre.web.seed import T0, TEMPLATE, Builder, World
-from videre.store.db import Database
 from videre.services.facets import MAX_BODY, MAX_WORDS, TITLES_PER_ITEM, index_stale, refresh_queue_index
+from videre.store.db import Database
 from videre.web.queue_query import phone_term
 
 ROW = re.compile(r'<tr data-href="/items/(\d+)"')

@@ -8,15 +8,15 @@ from pathlib import Path
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from videre.extract.records import parse_record
 from models.review import QueueItem
 from tests.conftest import make_settings
 from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import PASSWORD
 from triage.rescore import rescore
+from videre.extract.records import parse_record
+from videre.services.accounts import add_user
 from videre.store.db import Database
 from videre.store.ingest import Ingestor
-from videre.services.accounts import add_user
 from videre.web.app import create_app
 
 T0 = datetime(2024, 6, 1, 10, 0, tzinfo=timezone.utc)

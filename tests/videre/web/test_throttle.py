@@ -19,10 +19,9 @@ from tests.videre.web.conftest import csrf_of, sign_in
 from tests.videre.web.live import live_server
 from tests.videre.web.seed import PASSWORD
 from videre.core.config import Settings
-from videre.store.db import Database
 from videre.core.errors import Throttled
-from videre.services import accounts
-from videre.services import throttle
+from videre.services import accounts, throttle
+from videre.store.db import Database
 
 GUESSES = 40
 LIMIT = 5

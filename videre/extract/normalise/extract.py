@@ -15,7 +15,7 @@ from videre.extract.normalise.languages import detect_languages
 from videre.extract.normalise.phones import find_link_phones, find_phones
 from videre.extract.normalise.places import place_from_field, place_in_text
 from videre.extract.normalise.prices import price_sek_per_hour
-from videre.extract.normalise.results import Evidence, Extraction, Indicator, Place, PhoneHit
+from videre.extract.normalise.results import Evidence, Extraction, Indicator, PhoneHit, Place
 from videre.extract.normalise.wording import PhraseIndex, Words, words
 
 __all__ = ["Evidence", "Extraction", "Indicator", "Place", "PhoneHit", "extract"]

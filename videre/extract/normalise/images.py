@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageOps
 
-from videre.extract.normalise.photo_hashing import PhotoHashes, compute_hashes
 from videre.core.errors import ImageRejected
+from videre.extract.normalise.photo_hashing import PhotoHashes, compute_hashes
 
 if TYPE_CHECKING:
     from videre.core.config import PhotoSettings

@@ -15,13 +15,32 @@ from functools import cache, lru_cache
 
 from videre.extract.normalise import numerals
 from videre.extract.normalise.phone_mixed import find_mixed, merge_mixed
-from videre.extract.normalise.phone_plain import (DATE_OR_TIME, MARKS, MAX_WINDOW_DIGITS, PLAIN_MAX,
-                                           VALIDATE_CACHE, international_length, plain_field,
-                                           plain_span, readings, start_digits, validate)
+from videre.extract.normalise.phone_plain import (
+    DATE_OR_TIME,
+    MARKS,
+    MAX_WINDOW_DIGITS,
+    PLAIN_MAX,
+    VALIDATE_CACHE,
+    international_length,
+    plain_field,
+    plain_span,
+    readings,
+    start_digits,
+    validate,
+)
 from videre.extract.normalise.phone_segments import loose_edge, resolve, runs, segments, stands_apart
-from videre.extract.normalise.phone_tokens import (HAS_DIGIT, LETTERS, MIN_WINDOW_DIGITS, SPELLED_MIN_WORDS,
-                                            Token, clusters, count_digit_words, lowered_scan, pieces,
-                                            tokenize)
+from videre.extract.normalise.phone_tokens import (
+    HAS_DIGIT,
+    LETTERS,
+    MIN_WINDOW_DIGITS,
+    SPELLED_MIN_WORDS,
+    Token,
+    clusters,
+    count_digit_words,
+    lowered_scan,
+    pieces,
+    tokenize,
+)
 from videre.extract.normalise.results import PhoneHit
 
 __all__ = ["find_link_phones", "find_phones", "validate"]
@@ -338,7 +357,8 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field,
                     and not stands_apart(seg, i, j, ctx.scan)):
                 continue
             digits = "".join(t.digits for t in seg[i:j + 1])
-            for candidate in readings(digits, intl, lambda: bare_cc or ctx.bare_cc_ok(first.start),
+            # The lambda runs inside this iteration (readings asks at most once), never later.
+            for candidate in readings(digits, intl, lambda: bare_cc or ctx.bare_cc_ok(first.start),  # noqa: B023
                                       ctx.region):
                 number = validate(candidate, ctx.region)
                 if number is not None:

@@ -193,8 +193,8 @@ def _pdq_views(grey: np.ndarray) -> tuple[bytes, bytes, int, np.ndarray]:
     out, mirror, images = [], [], []
     quality = 0
     h, w = grey.shape
-    for i, (_, (l, t, r, b)) in enumerate(VIEWS):
-        region = grey[round(t * h):round(b * h), round(l * w):round(r * w)]
+    for i, (_, (left, t, r, b)) in enumerate(VIEWS):
+        region = grey[round(t * h):round(b * h), round(left * w):round(r * w)]
         small = cv2.resize(region, (HASH_PX, HASH_PX), interpolation=cv2.INTER_AREA)
         # pdqhash takes RGB; equal channels give back the same luma.
         coefs, q = pdqhash.compute_float(np.repeat(small[:, :, None], 3, axis=2))

@@ -10,8 +10,8 @@ import re
 
 from parsel import Selector
 
-from videre.extract.pages.fields import select, element_text
 from videre.core.config import SiteSettings
+from videre.extract.pages.fields import element_text, select
 
 _AGE = re.compile(r"\b(18\s*år|över\s*18|arton\s*år|åldersgräns|ålderskontroll|myndig|"
                   r"18\s*years|over\s*18|are\s*you\s*18|age\s*verification|adults?\s*only)",

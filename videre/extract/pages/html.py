@@ -10,13 +10,19 @@ from datetime import datetime, timezone
 
 from parsel import Selector
 
+from videre.core.config import SiteSettings
 from videre.extract.pages.fields import select, url_values, values
 from videre.extract.pages.post import apply_post, joined
 from videre.extract.pages.record import (
-    LIST_FIELD, URL_FIELD, PageResult, absolute_url, absolute_urls, has_content, make_record,
+    LIST_FIELD,
+    URL_FIELD,
+    PageResult,
+    absolute_url,
+    absolute_urls,
+    has_content,
+    make_record,
     strip_params,
 )
-from videre.core.config import SiteSettings
 
 MAX_LINKS = 500
 MAX_CARDS = 500

@@ -12,12 +12,17 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from videre.extract.pages.post import apply_post, joined
-from videre.extract.pages.record import (
-    LIST_FIELD, URL_FIELD, PageResult, absolute_url, has_content, make_record,
-)
 from videre.core.config import SiteSettings
 from videre.core.errors import InputError
+from videre.extract.pages.post import apply_post, joined
+from videre.extract.pages.record import (
+    LIST_FIELD,
+    URL_FIELD,
+    PageResult,
+    absolute_url,
+    has_content,
+    make_record,
+)
 
 MAX_ADS = 500
 _MISSING = object()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from fnmatch import fnmatchcase
 from dataclasses import dataclass, field
 from datetime import datetime
+from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from videre.extract.records import MAX_IMAGES, MAX_URL_CHARS
-from videre.extract.pages.times import parse_site_time
 from videre.core.config import SiteSettings
 from videre.core.errors import InputError
+from videre.extract.pages.times import parse_site_time
+from videre.extract.records import MAX_IMAGES, MAX_URL_CHARS
 
 # Fields with a meaning of their own; every other configured field is text, kept under its name.
 URL_FIELD = "url"

@@ -15,13 +15,12 @@ from models.ads import Ad
 from models.ops import Run
 from models.users import AuditEvent, User
 from videre.core.errors import InputError, NotFound
-from videre.services import accounts
-from videre.services import audit
+from videre.services import accounts, audit
+from videre.services.sessions import CurrentUser
 from videre.web.context import Web
 from videre.web.exports import AUDIT_COLUMNS, rows_csv, rows_jsonl
 from videre.web.handlers import form, int_param, page
 from videre.web.queue_query import parse_day
-from videre.services.sessions import CurrentUser
 
 AUDIT_PAGE = 100
 RUNS_SHOWN = 100

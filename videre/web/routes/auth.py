@@ -12,16 +12,13 @@ from starlette.routing import Route
 
 from models.users import User
 from videre.core.errors import InputError, Throttled
-from videre.services import accounts
-from videre.services import audit
-from videre.services import sessions
-from videre.services import throttle
-from videre.web.context import LANG_COOKIE, client_ip, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, current
+from videre.services import accounts, audit, sessions, throttle
+from videre.services.sessions import COOKIE, CurrentUser
 from videre.web.access_guard import safe_next
+from videre.web.context import LANG_COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECONDS, Web, client_ip, current
 from videre.web.handlers import form, page
 from videre.web.i18n import N_, pick_language
 from videre.web.permissions import home_for
-from videre.services.sessions import COOKIE, CurrentUser
 
 
 def _cookie_args(web: Web) -> dict[str, object]:

@@ -9,9 +9,9 @@ from starlette.routing import Route
 from models.entities import Phone, Photo, Template
 from videre.core.errors import InputError, NotFound
 from videre.services import audit
+from videre.services.sessions import CurrentUser
 from videre.web.context import Web
 from videre.web.handlers import form, page
-from videre.services.sessions import CurrentUser
 
 HUB_MODELS = {"phone": Phone, "photo": Photo, "template": Template}
 CHOICES: dict[str, bool | None] = {"hub": True, "not_hub": False, "auto": None}

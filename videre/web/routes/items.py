@@ -14,17 +14,16 @@ from models.ads import Ad, AdVersion, Site
 from models.entities import Photo
 from models.review import LABELS, STATUSES, QueueItem, Watchlist
 from models.users import User
-from videre.core.errors import InputError, NotFound
-from videre.services import audit
-from videre.services import review
-from videre.web.context import Web
 from triage.link_graph import link_graph
+from videre.core.errors import InputError, NotFound
+from videre.services import audit, review
+from videre.services.sessions import CurrentUser
+from videre.web.context import Web
 from videre.web.exports import graph_csv, graph_xml, item_csv, item_json
 from videre.web.handlers import form, int_param, page
 from videre.web.item_view import ItemView, load_item
 from videre.web.permissions import can
 from videre.web.routes.queue import COUNTS_KEY
-from videre.services.sessions import CurrentUser
 
 MAX_NAME = 200
 # Thumbnails are our own JPEGs, but the bytes are checked anyway before a type is claimed.

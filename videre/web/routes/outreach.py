@@ -17,9 +17,9 @@ from models.ads import Ad
 from models.entities import AdPhone, Phone
 from models.review import QueueItem
 from videre.services import audit
+from videre.services.sessions import CurrentUser
 from videre.web.context import Web
 from videre.web.handlers import page
-from videre.services.sessions import CurrentUser
 
 MAX_ROWS = 500
 

@@ -15,12 +15,12 @@ from models.ads import Site
 from models.entities import Place
 from models.users import User
 from videre.services import audit
-from videre.web.context import Web
 from videre.services.facets import index_stale, refresh_queue_index
-from videre.web.handlers import page
-from videre.web.queue_query import STATUS_CHOICES, QueueFilter, fetch, status_counts
 from videre.services.sessions import CurrentUser
 from videre.services.weights import weights_in_force
+from videre.web.context import Web
+from videre.web.handlers import page
+from videre.web.queue_query import STATUS_CHOICES, QueueFilter, fetch, status_counts
 
 log = logging.getLogger(__name__)
 CHOICES_SECONDS = 60.0

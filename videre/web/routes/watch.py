@@ -13,9 +13,9 @@ from models.users import User
 from videre.core.errors import InputError
 from videre.services import audit
 from videre.services import watchlists as watch
+from videre.services.sessions import CurrentUser
 from videre.web.context import Web
 from videre.web.handlers import form, page
-from videre.services.sessions import CurrentUser
 
 MAX_ALERTS_SHOWN = 200
 

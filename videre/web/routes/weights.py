@@ -9,10 +9,10 @@ from starlette.routing import Route
 from triage.learned_weights import adoptable, learn
 from triage.score import DEFAULT_WEIGHTS
 from videre.services import audit
+from videre.services.sessions import CurrentUser
+from videre.services.weights import set_weight, weight_overrides, weights_in_force
 from videre.web.context import Web
 from videre.web.handlers import form, page
-from videre.services.sessions import CurrentUser
-from videre.services.weights import weights_in_force, set_weight, weight_overrides
 
 
 @page("weights")

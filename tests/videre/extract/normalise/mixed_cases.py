@@ -192,7 +192,7 @@ HOMOPHONE = {"0": ["o", "oh", "O"], "1": ["won"], "2": ["to", "too"], "4": ["for
 
 def homophones(g: Gen) -> Iterator[dict[str, object]]:
     """Sound-alike words and look-alike letters glued in: "o7o won7for o6 3o"."""
-    for k in range(60):
+    for _k in range(60):
         e164, nat = g.number("SE")
         while sum(d in HOMOPHONE for d in nat[1:]) < 3:
             e164, nat = g.number("SE")
@@ -236,7 +236,7 @@ def tens(g: Gen) -> Iterator[dict[str, object]]:
 
 def sv_groups(g: Gen) -> Iterator[dict[str, object]]:
     """Swedish words among digit groups: "noll-sju-noll 1740 sex 30"."""
-    for k in range(45):
+    for _k in range(45):
         e164, nat = g.number("SE")
         groups = _groups(g.rng, nat, (2, 3, 4))
         out = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 import io
 import struct
 import zlib
@@ -12,11 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videre.extract.normalise.images import (PhotoHashes, PhotoLimits, check_download, decode_photo,
-                                      process_photo)
 from tests.triage.photo_samples import jpeg, scene
 from videre.core.config import PhotoSettings
 from videre.core.errors import ImageRejected
+from videre.extract.normalise.images import PhotoHashes, PhotoLimits, check_download, decode_photo, process_photo
 
 LIMITS = PhotoLimits()
 

@@ -7,11 +7,11 @@ import random
 
 import phonenumbers
 import pytest
+from mixed_cases import generate, load, score
 
 from videre.extract.normalise.extract import extract
 from videre.extract.normalise.number_words import allowed_languages
 from videre.extract.normalise.phone_plain import _validate_digits, _validate_parsed
-from mixed_cases import generate, load, score
 
 SE = "+46701740630"
 

@@ -8,10 +8,9 @@ import re
 import phonenumbers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from phone_cases import CIRCLED, EN_WORDS, FULLWIDTH, MATH_BOLD, SV_WORDS, Case, all_cases, national
 
 from videre.extract.normalise.extract import extract
-from phone_cases import (CIRCLED, EN_WORDS, FULLWIDTH, MATH_BOLD, SV_WORDS, Case, all_cases,
-                         national)
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 FIELDS = ("title", "body", "text", "phone")

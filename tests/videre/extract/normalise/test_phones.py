@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from phone_cases import SE_MOBILE, Case, all_cases, national
 
 from videre.extract.normalise.extract import extract
 from videre.extract.normalise.phones import find_link_phones, find_phones
-from phone_cases import SE_MOBILE, Case, all_cases, national
 
 CASES = all_cases()
 

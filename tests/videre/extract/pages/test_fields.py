@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from videre.extract.pages.fields import browser_selector, check_selector, text_value, url_values, values
 from videre.core.errors import ConfigError
+from videre.extract.pages.fields import browser_selector, check_selector, text_value, url_values, values
 
 HTML = """<html><head><title>T</title><style>p{}</style></head><body>
 <div class="ad-body">

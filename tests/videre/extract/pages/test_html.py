@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from videre.extract.records import parse_record
-from videre.extract.pages.html import parse_detail, parse_listing
 from tests.crawler.conftest import page
 from videre.core.config import Settings, SiteSettings
+from videre.extract.pages.html import parse_detail, parse_listing
+from videre.extract.records import parse_record
 
 SCRAPED = datetime(2026, 11, 28, 2, 30, tzinfo=timezone.utc)
 

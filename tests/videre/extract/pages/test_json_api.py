@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from videre.extract.records import parse_record
-from videre.extract.pages.json_api import parse_api_page, resolve
 from tests.crawler.conftest import page
 from videre.core.config import Settings, SiteSettings
 from videre.core.errors import InputError
+from videre.extract.pages.json_api import parse_api_page, resolve
+from videre.extract.records import parse_record
 
 SCRAPED = datetime(2026, 11, 28, 2, 30, tzinfo=timezone.utc)
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from videre.extract.pages.times import parse_iso, parse_site_time
 from videre.core.errors import InputError
+from videre.extract.pages.times import parse_iso, parse_site_time
 
 # Fetched on a winter night (CET, UTC+1): 02:30 local on 7 December 2026.
 WINTER = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)
