@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from videre.core.errors import InputError
+from videre.extract.pages.times import parse_iso
 
 TEXT_FIELDS = ("title", "body", "name", "age", "location", "phone")
 # Bounds on hostile input: a field longer than this is cut, not trusted.
@@ -68,19 +69,15 @@ def parse_time(value: Any, key: str) -> datetime | None:
     if not isinstance(value, str):
         raise InputError(f"{key} must be an ISO 8601 string, got {type(value).__name__}")
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"{key} is not an ISO 8601 time: {value[:40]!r}") from None
-    # A time without a zone is taken as UTC rather than rejected: sites often omit it.
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    try:
-        # Stored as UTC: 0001-01-01T00:00:00+14:00 has no UTC time at all.
-        utc = parsed.astimezone(timezone.utc)
-    except OverflowError:
+        # A time without a zone is taken as UTC rather than rejected: records often omit it.
+        utc = parse_iso(value)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 has no UTC time at all
         raise InputError(f"{key} is out of range: {value[:40]!r}") from None
+    if utc is None:
+        raise InputError(f"{key} is not an ISO 8601 time: {value[:40]!r}")
     if not MIN_TIME <= utc <= MAX_TIME:
         raise InputError(f"{key} is out of range ({MIN_TIME.year}-{MAX_TIME.year}): {value[:40]!r}")
-    return parsed
+    return utc
 
 
 def check_region(value: Any) -> str | None:

@@ -28,6 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from videre import __version__
+from videre.extract.pages.times import parse_iso
 
 PAGE_KEY = "_page"
 AD_RECORD_TYPE = "application/vnd.videre.ad+json"
@@ -198,13 +199,7 @@ class ArchivedRecord:
 
 
 def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parse_iso(value) if value else None
 
 
 def read_archive(path: Path, *, payloads: bool = True, max_payload: int = MAX_PAYLOAD
