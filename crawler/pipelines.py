@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
 from videre.store.db import Database
 from videre.store.ingest import Ingestor, IngestOutcome, PrepareConfig, prepare
 from videre.store.page_memory import validators
-from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
+from videre.store.photo_rows import PhotoConfig, PhotoRow, end_with, photo_rows
 from videre.store.process_pool import worker_count
 
 PHOTOS_KEY = "_photos"
@@ -57,8 +59,37 @@ def photo_pool() -> ProcessPoolExecutor | None:
     if not _PHOTO_POOL:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["videre.store.photo_rows"])
-        _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=context))
+        _start_forkserver_detached()
+        _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=context, initializer=end_with,
+                                               initargs=(os.getpid(),)))
     return _PHOTO_POOL[0]
+
+
+def _start_forkserver_detached() -> None:
+    """Start the forkserver with stdout and stderr on /dev/null: it and its workers would otherwise
+    hold this crawl process's pipes open, and `videre crawl` reads them to the end."""
+    from multiprocessing import forkserver
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        forkserver.ensure_running()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
+def close_photo_pool() -> None:
+    """Stop the photo workers. A crawl process ends with os._exit (crawler/process.py), which runs
+    no exit handlers: workers left behind would keep its stdout open, and its parent waits for EOF."""
+    while _PHOTO_POOL:
+        _PHOTO_POOL.pop().shutdown(wait=True, cancel_futures=True)
 
 
 def public(item: dict[str, Any]) -> dict[str, Any]:

@@ -342,6 +342,9 @@ def _exit(status: int) -> None:
     """End without the interpreter's shutdown: that would close the crawl-child lock's file or
     connection while this process still lives (videre/store/oplock.py), for seconds of thread joins;
     the kernel frees the lock as the process goes."""
+    pipelines = sys.modules.get("crawler.pipelines")  # loaded only if a spider ran
+    if pipelines is not None:
+        pipelines.close_photo_pool()
     for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
         try:
             flush()

@@ -3,6 +3,9 @@ the crawl's photo workers import only this."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +13,32 @@ from pathlib import Path
 from videre.core.errors import ImageRejected
 from videre.extract.normalise.images import PhotoLimits, process_photo
 from videre.extract.records import FetchedPhoto
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` still runs; a zombie (ended, not yet reaped by its parent) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel instead
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def end_with(owner: int) -> None:
+    """Pool initializer: end this worker when the process that owns the pool is gone. Workers of
+    a forkserver pool are not its children, so they would otherwise outlive a killed crawl."""
+    def watch() -> None:
+        while _alive(owner):
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="videre-owner-watch", daemon=True).start()
 
 
 @dataclass(frozen=True)
