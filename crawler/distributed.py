@@ -196,10 +196,20 @@ class Worker:
             lock.acquire()
         except LockBusy as exc:
             raise SiteBusy(f"{slug}: {exc}") from None
+        # A crawl process of this site whose worker was killed holds this until it has ended.
+        child_lock = f"{site_lock_name(slug)}:child"
+        probe = OpsLock(self.db, self.settings.path("locks"), name=child_lock, purpose="check")
+        try:
+            probe.acquire()
+        except LockBusy as exc:
+            lock.release()
+            raise SiteBusy(f"{slug}: a crawl of it is still finishing: {exc}") from None
+        probe.release()
         self.heartbeat.sites[slug] = time.time()
         try:
             self.heartbeat.beat()
-            result = crawl_in_subprocess(self.settings, [slug], log_level=self.log_level, stop=self.stop)
+            result = crawl_in_subprocess(self.settings, [slug], log_level=self.log_level, stop=self.stop,
+                                         child_lock=child_lock)
         finally:
             self.heartbeat.sites.pop(slug, None)
             lock.release()

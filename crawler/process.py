@@ -150,7 +150,8 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         timeout_s: float | None = None, log_level: str = "WARNING",
                         stderr: IO[str] | int | None = None,
                         stop: threading.Event | None = None,
-                        on_progress: Callable[[dict[str, Any]], None] | None = None) -> CrawlResult:
+                        on_progress: Callable[[dict[str, Any]], None] | None = None,
+                        child_lock: str = CRAWL_CHILD_LOCK) -> CrawlResult:
     """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
 
     Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
@@ -167,6 +168,7 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
            "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
     for slug in slugs:
         cmd += ["--site", slug]
+    cmd += ["--child-lock", child_lock]
     feed = _ProgressFeed(on_progress) if on_progress is not None else None
     if feed is not None:
         cmd += ["--progress", str(feed.path)]
@@ -295,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None,
                         help="close the spiders after this many seconds (default: crawl.run_timeout_s)")
     parser.add_argument("--parent", type=int, default=None, help="stop when this process dies")
+    parser.add_argument("--child-lock", default=CRAWL_CHILD_LOCK,
+                        help="the lock this process holds until it ends (one per site in a distributed crawl)")
     parser.add_argument("--progress", default=None, help="append progress events (JSON lines) to this file")
     args = parser.parse_args(argv)
     if args.parent:
@@ -308,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.parent:
             assume_current(db.engine.url.render_as_string(hide_password=False))
         # Held until this process ends, however its parent ends (videre/store/oplock.py).
-        lock = OpsLock(db, settings.path("locks"), CRAWL_CHILD_LOCK, purpose="crawl subprocess")
+        lock = OpsLock(db, settings.path("locks"), args.child_lock, purpose="crawl subprocess")
         lock.acquire()
         lock.hold_until_exit()
     except VidereError as exc:
