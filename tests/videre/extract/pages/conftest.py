@@ -1,0 +1,3 @@
+"""The shipped config.yaml, shared with the crawler tests."""
+
+from tests.crawler.conftest import shipped  # noqa: F401  (the fixture)
