@@ -29,6 +29,7 @@ def worker(app: App, concurrency: int, log_level: str) -> None:
 
     \b
     Example:
+        videre worker
         videre --config /etc/videre/config.yaml worker --concurrency 2
     """
     from crawler.distributed import Worker

@@ -8,23 +8,23 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from tests.conftest import copy_database
 from tests.videre.web.conftest import seeded_file  # noqa: F401  (the seeded web world, reused)
 from tests.videre.web.seed import World
 from videre.cli.main import main
 
 
-def _run(tmp_path: Path, seeded: tuple[Path, World], *args: str) -> str:
-    db = tmp_path / "videre.db"
-    db.write_bytes(seeded[0].read_bytes())
+def _run(tmp_path: Path, seeded: tuple[str, World], *args: str) -> str:
+    url = copy_database(seeded[0], tmp_path)
     config = tmp_path / "config.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'var'}\ndatabase:\n  url: sqlite:///{db}\n")
+    config.write_text(f"data_dir: {tmp_path / 'var'}\ndatabase:\n  url: {url}\n")
     result = CliRunner().invoke(main, ["--config", str(config), *args], catch_exceptions=False,
                                 env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_show_names_photos_by_short_label(tmp_path: Path, seeded_file: tuple[Path, World]) -> None:
+def test_show_names_photos_by_short_label(tmp_path: Path, seeded_file: tuple[str, World]) -> None:
     world = seeded_file[1]
     out = _run(tmp_path, seeded_file, "queue", "show", str(world.items["organised"]))
     label = f"P{world.photos['shared']}"
@@ -33,7 +33,7 @@ def test_show_names_photos_by_short_label(tmp_path: Path, seeded_file: tuple[Pat
     assert f"photos {label}" in out
 
 
-def test_jsonl_keeps_the_stored_reason_text(tmp_path: Path, seeded_file: tuple[Path, World]) -> None:
+def test_jsonl_keeps_the_stored_reason_text(tmp_path: Path, seeded_file: tuple[str, World]) -> None:
     out = _run(tmp_path, seeded_file, "queue", "list", "--format", "jsonl", "--limit", "1")
     item = json.loads(out.splitlines()[0])
     photo = next(r for r in item["reasons"] if r["code"] == "shared_photos")
