@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import copy
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from tests.conftest import copy_database
 from tests.videre.web.seed import World, add_big_item
 from tests.videre.web.test_browser import (
     ARGS,
@@ -40,16 +40,14 @@ OVERLAPS = """() => { const boxes = [...document.querySelectorAll('#route-map te
 
 
 @pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[Path, World]) -> tuple[Path, World]:
+def seeded_file(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[str, World]) -> tuple[str, World]:
     """The session's seeded world plus a big item, for this module's server only."""
-    path, world = seeded_file[0], copy.deepcopy(seeded_file[1])
     base = tmp_path_factory.mktemp("analyst-seed")
-    shutil.copy(path, base / "videre.db")
-    db = Database.from_settings(parse_settings({"database": {"url": f"sqlite:///{base / 'videre.db'}"},
-                                                "data_dir": str(base / "var")}, env={}))
+    url, world = copy_database(seeded_file[0], base), copy.deepcopy(seeded_file[1])
+    db = Database.from_settings(parse_settings({"database": {"url": url}, "data_dir": str(base / "var")}, env={}))
     world.items["big"] = add_big_item(db)
     db.dispose()
-    return base / "videre.db", world
+    return url, world
 
 
 @pytest.fixture(scope="module")
