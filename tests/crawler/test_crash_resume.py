@@ -122,7 +122,7 @@ def test_killed_three_times_then_resumed_equals_one_clean_crawl(
     assert _state(db) == reference
     with db.session() as s:
         runs = list(s.scalars(select(Run).where(Run.kind == "crawl").order_by(Run.id)))
-        if backend == "sqlite":
+        if db.dialect == "sqlite":  # the test database may be PostgreSQL (VIDERE_TEST_DATABASE)
             assert s.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
     assert [r.status for r in runs] == ["killed", "killed", "killed", "ok"]
     # The resumed run stored only what the killed ones had not, and saw the rest.
