@@ -30,6 +30,9 @@ if os.environ.get("VIDERE_TEST_DATABASE", "sqlite") not in ("sqlite", "postgres"
 # Databases made by make_settings on PostgreSQL, in order; the template they are copied from.
 _made: list[str] = []
 _template: list[str] = []
+# One PostgreSQL database per folder, as one SQLite file per folder: a test that builds settings
+# for the same folder twice (a second crawl) must find its first database again.
+_by_folder: dict[Path, str] = {}
 
 
 def _admin() -> sa.Engine:
@@ -63,11 +66,14 @@ def fresh_database_url(tmp_path: Path) -> str:
     a PostgreSQL database copied from a template migrated once per session."""
     if not ON_POSTGRES:
         return f"sqlite:///{tmp_path / 'videre.db'}"
+    if tmp_path in _by_folder:
+        return _by_folder[tmp_path]
     if not _template:
         name = f"videre_t_tmpl_{uuid.uuid4().hex[:10]}"
         Database(_create(name)).dispose()
         _template.append(name)
-    return copy_database(PG_BASE_URL + _template[0], tmp_path)
+    _by_folder[tmp_path] = copy_database(PG_BASE_URL + _template[0], tmp_path)
+    return _by_folder[tmp_path]
 
 
 def copy_database(url: str, tmp_path: Path) -> str:
