@@ -120,7 +120,7 @@ def test_the_cli_reports_each_bad_line_and_exits_1_within_bounds(tmp_path: Path)
     settings = make_settings(tmp_path)
     path, good, refused, bad = hostile_corpus(tmp_path / "drop")
     config = tmp_path / "config.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'var'}\ndatabase:\n  url: sqlite:///{tmp_path / 'videre.db'}\n")
+    config.write_text(f"data_dir: {tmp_path / 'var'}\ndatabase:\n  url: {settings.database.url}\n")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # A FIFO or /dev/zero read would hang or grow without bound: the timeout fails the test.
     done = subprocess.run([sys.executable, "-m", "videre", "--config", str(config), "import", str(path)],

@@ -65,7 +65,7 @@ def test_archive_replay_brings_new_extraction_to_old_ads(crawled: Settings) -> N
     db = Database.from_settings(crawled)
     with db.engine.begin() as c:
         # As if the ads had been stored by an extractor that found no numbers and no places.
-        c.execute(sa.text("UPDATE ads SET extraction = '{}', city = NULL, phone_obfuscated = 0, "
+        c.execute(sa.text("UPDATE ads SET extraction = '{}', city = NULL, phone_obfuscated = FALSE, "
                           "changed_at = CURRENT_TIMESTAMP"))
         c.execute(sa.text("DELETE FROM ad_phones"))
     db.dispose()
