@@ -18,14 +18,12 @@ import pytest
 from tests.conftest import copy_database
 from tests.videre.web.seed import World, add_big_item
 from tests.videre.web.test_browser import (
-    ARGS,
     ARTIFACTS,
-    CHROMIUM,
     Server,
     Watcher,
+    browser,  # noqa: F401  (the fixture)
     server,  # noqa: F401  (the fixture, serving our seeded_file)
     sign_in,
-    sync_api,
 )
 from videre.core.config import parse_settings
 from videre.store.db import Database
@@ -48,14 +46,6 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory, seeded_file: tuple[str
     world.items["big"] = add_big_item(db)
     db.dispose()
     return url, world
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

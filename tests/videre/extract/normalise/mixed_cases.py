@@ -392,6 +392,7 @@ def family_group(family: str) -> str:
 
 
 def score(cases: list[dict[str, object]], by_language: bool = True) -> dict[str, dict[str, float]]:
+    from tests.videre.extract.normalise.phone_cases import with_scores
     from videre.extract.normalise.extract import extract
 
     table: dict[str, dict[str, float]] = {}
@@ -404,17 +405,11 @@ def score(cases: list[dict[str, object]], by_language: bool = True) -> dict[str,
         row["tp"] += len(got & want)
         row["fp"] += len(got - want)
         row["fn"] += len(want - got)
-    for row in table.values():
-        tp, fp, fn = row["tp"], row["fp"], row["fn"]
-        row["precision"] = tp / (tp + fp) if tp + fp else 1.0
-        row["recall"] = tp / (tp + fn) if tp + fn else 1.0
-        p, r = row["precision"], row["recall"]
-        row["f1"] = 2 * p * r / (p + r) if p + r else 0.0
-    return table
+    return with_scores(table)
 
 
 def main(argv: list[str]) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
     if argv and argv[0] == "--write":
         cases = generate()
         FILE.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")

@@ -470,6 +470,11 @@ def score(cases: list[Case], found: Callable[[Case], set[str]]) -> dict[str, dic
         row["tp"] += len(got & set(case.expected))
         row["fp"] += len(got - set(case.expected))
         row["fn"] += len(set(case.expected) - got)
+    return with_scores(table)
+
+
+def with_scores(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 for each family row of true/false positive and negative counts."""
     for row in table.values():
         tp, fp, fn = row["tp"], row["fp"], row["fn"]
         row["precision"] = tp / (tp + fp) if tp + fp else 1.0
