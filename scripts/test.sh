@@ -31,12 +31,22 @@ echo "== lint: ruff and the layer contracts (docs/architecture.md)"
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 
+# The two passes run side by side: each spends much of its time waiting on crawl processes,
+# browsers and servers, so together they take little longer than the first alone. They share
+# nothing: SQLite files live in each test's tmp_path, PostgreSQL databases get unique names.
+log2=$(mktemp -t videre-pass2.XXXXXX)
+trap 'rm -f "$log2"' EXIT
+echo "== pass 2 (in the background): the suite again on PostgreSQL (VIDERE_TEST_DATABASE=postgres)"
+# Every test on the shared `settings`/`db` fixtures, the web fixtures and the crawl configs gets a
+# PostgreSQL database of its own. Browser tests and those marked `postgres` run in pass 1.
+VIDERE_TEST_DATABASE=postgres .venv/bin/python -m pytest -q -p no:cacheprovider \
+  -m "not browser and not postgres" "$@" >"$log2" 2>&1 &
+pass2=$!
+
 status=0
 echo "== pass 1: the whole suite on SQLite (and the tests written for PostgreSQL and Redis)"
 .venv/bin/python -m pytest -q "$@" || status=$?
-# Every test on the shared `settings`/`db` fixtures, the web fixtures and the crawl configs gets a
-# PostgreSQL database of its own. Browser tests and those marked `postgres` ran against their own
-# backends in pass 1 already.
+wait "$pass2" || status=$?
 echo "== pass 2: the suite again on PostgreSQL (VIDERE_TEST_DATABASE=postgres)"
-VIDERE_TEST_DATABASE=postgres .venv/bin/python -m pytest -q -m "not browser and not postgres" "$@" || status=$?
+cat "$log2"
 exit "$status"
