@@ -1,4 +1,4 @@
-"""Run a crawl in its own process: `python -m crawler.process --config PATH [--site SLUG ...]`.
+"""Run a crawl in its own process: `python -m crawler --config PATH [--site SLUG ...]`.
 
 A Twisted reactor cannot be restarted, so every crawl gets a fresh process. The child prints one
 JSON line per event on stdout (`started` as each site's Run row opens, `summary` at the end) and
@@ -164,7 +164,9 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     # when this process has checked it already.
     Database.from_settings(settings).dispose()
     run_timeout = timeout_s if timeout_s is not None else settings.crawl.run_timeout_s
-    cmd = [sys.executable, "-m", "crawler.process", "--config", str(settings.source),
+    # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
+    # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
+    cmd = [sys.executable, "-m", "crawler", "--config", str(settings.source),
            "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
     for slug in slugs:
         cmd += ["--site", slug]
@@ -290,7 +292,7 @@ def _stderr_target(stderr: IO[str] | int | None) -> tuple[IO[str] | int | None, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.process", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m crawler", description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="config.yaml with the sites")
     parser.add_argument("--site", action="append", default=[], help="site slug (repeatable; default all)")
     parser.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS)
@@ -357,7 +359,8 @@ def _exit(status: int) -> None:
     os._exit(status)
 
 
-if __name__ == "__main__":
+def run_as_main() -> None:
+    """The crawl process's entry (`python -m crawler`, or this module with -m): never returns."""
     code = 1
     try:
         code = main()
@@ -368,3 +371,7 @@ if __name__ == "__main__":
             pass
     finally:
         _exit(code)
+
+
+if __name__ == "__main__":
+    run_as_main()
