@@ -26,7 +26,7 @@ from crawler.run_tracker import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
 from videre.core.config import Settings
 from videre.core.errors import ImageRejected, InputError
-from videre.extract.normalise.images import PhotoLimits, check_download
+from videre.extract.normalise.photo_checks import PhotoLimits, check_download
 from videre.extract.records import AdRecord, FetchedPhoto, parse_record
 from videre.store.ads import content_hash
 from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture

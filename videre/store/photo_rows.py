@@ -1,5 +1,6 @@
 """Fetched photos in, rows to store out (hashes and a thumbnail). Light on purpose (no database):
-the crawl's photo workers import only this."""
+the crawl's photo workers import only this, and the crawl process, which hands photos to them,
+loads no imaging library through it (see photo_rows)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videre.core.errors import ImageRejected
-from videre.extract.normalise.images import PhotoLimits, process_photo
+from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import FetchedPhoto
 
 
@@ -63,6 +64,9 @@ class PhotoConfig:
 
 def photo_rows(photos: Sequence[FetchedPhoto], config: PhotoConfig) -> tuple[list[PhotoRow], list[str]]:
     """Rows for the photos that pass, and why each other one was refused."""
+    # NumPy, OpenCV and Pillow load where a photo is hashed (about 0.2 s of start-up).
+    from videre.extract.normalise.images import process_photo
+
     rows: list[PhotoRow] = []
     errors: list[str] = []
     for photo in photos:
