@@ -195,8 +195,10 @@ class PhotoPipeline:
 
     async def _fetch_and_hash(self, url: str) -> PhotoResult:
         photo = await self.fetch(url)
+        if photo.data is None:
+            return photo_rows([photo], self.config)  # only why it could not be had
         loop = asyncio.get_running_loop()
-        pool = photo_pool() if photo.data else None
+        pool = photo_pool()
         if pool is not None:
             try:
                 return await loop.run_in_executor(pool, photo_rows, [photo], self.config)

@@ -64,15 +64,15 @@ class PhotoConfig:
 
 def photo_rows(photos: Sequence[FetchedPhoto], config: PhotoConfig) -> tuple[list[PhotoRow], list[str]]:
     """Rows for the photos that pass, and why each other one was refused."""
-    # NumPy, OpenCV and Pillow load where a photo is hashed (about 0.2 s of start-up).
-    from videre.extract.normalise.images import process_photo
-
     rows: list[PhotoRow] = []
     errors: list[str] = []
     for photo in photos:
         if photo.error or photo.data is None:
             errors.append(f"{photo.url}: {photo.error or 'no data'}")
             continue
+        # NumPy, OpenCV and Pillow load where a photo is decoded (about 0.2 s of start-up).
+        from videre.extract.normalise.images import process_photo
+
         try:
             done = process_photo(photo.data, config.limits, photo.content_type,
                                  keep_original=config.keep_originals)
