@@ -25,7 +25,7 @@ echo "== creating .venv"
 if command -v uv >/dev/null 2>&1; then
   [ -x .venv/bin/python ] || uv venv -q --python "$PY" .venv
   # pdqhash builds from source and needs numpy and Cython present at build time.
-  uv pip install -q --python .venv/bin/python numpy cython setuptools wheel
+  uv pip install -q --python .venv/bin/python --compile-bytecode numpy cython setuptools wheel
   # --compile-bytecode: what pip does by default. Without it every command compiles the libraries
   # it imports, each time when PYTHONDONTWRITEBYTECODE is set (bench/README.md, crawl).
   uv pip install -q --python .venv/bin/python --compile-bytecode --no-build-isolation -e ".[test]"
