@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import sys
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from crawler.run_tracker import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
 from videre.core.config import Settings
 from videre.core.errors import ImageRejected, InputError
-from videre.extract.normalise.images import PhotoLimits, check_download
+from videre.extract.normalise.photo_checks import PhotoLimits, check_download
 from videre.extract.records import AdRecord, FetchedPhoto, parse_record
 from videre.store.ads import content_hash
 from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
@@ -36,11 +36,15 @@ from videre.store.page_memory import validators
 from videre.store.photo_rows import PhotoConfig, PhotoRow, end_with, photo_rows
 from videre.store.process_pool import worker_count
 
-PHOTOS_KEY = "_photos"
 PHOTO_META = "videre_photo"
 REJECTED_META = "videre_photo_rejected"
 
 HASHED_KEY = "_hashed"
+# A photo shown by several ads of a run (a URL) is fetched and hashed once, as Scrapy's duplicate
+# filter fetches a page once: its row or error is remembered, for this many photos at most
+# (rows hold hashes and a thumbnail, not the picture).
+MAX_KNOWN_PHOTOS = 2000
+PhotoResult = tuple[list[PhotoRow], list[str]]
 # Ads written in one transaction at most; a batch is what arrived while the last one was written.
 MAX_STORE_BATCH = 50
 
@@ -51,38 +55,17 @@ _PHOTO_POOL: list[ProcessPoolExecutor] = []
 
 
 def photo_pool() -> ProcessPoolExecutor | None:
-    """Processes that hash photos beside the crawl on 2+ cores; None on one core (the store
-    thread hashes them). forkserver: the crawl process has threads, which fork must not copy."""
-    workers = worker_count()
+    """Processes that hash photos beside the crawl, one core for the crawl process itself left
+    free; None on one core (then a thread of this process hashes them). spawn: the crawl process
+    has threads, which fork must not copy; the workers are its own children, so they end with it
+    and their CPU time counts as its children's (bench/README.md)."""
+    workers = worker_count() - 1
     if workers < 1:
         return None
     if not _PHOTO_POOL:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["videre.store.photo_rows"])
-        _start_forkserver_detached()
-        _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=context, initializer=end_with,
-                                               initargs=(os.getpid(),)))
+        _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=end_with, initargs=(os.getpid(),)))
     return _PHOTO_POOL[0]
-
-
-def _start_forkserver_detached() -> None:
-    """Start the forkserver with stdout and stderr on /dev/null: it and its workers would otherwise
-    hold this crawl process's pipes open, and `videre crawl` reads them to the end."""
-    from multiprocessing import forkserver
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        forkserver.ensure_running()
-    finally:
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in (*saved, devnull):
-            os.close(fd)
 
 
 def close_photo_pool() -> None:
@@ -169,6 +152,7 @@ class PhotoPipeline:
         self.crawler = crawler
         self.limits = limits
         self.config = config
+        self.known: OrderedDict[str, asyncio.Future[PhotoResult]] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PhotoPipeline":
@@ -191,17 +175,36 @@ class PhotoPipeline:
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if item.get(SEEN_KEY) or self._unchanged(item):
             return item
-        urls = item.get("images") or []
-        photos = list(await asyncio.gather(*(self.fetch(url) for url in urls)))
-        item[PHOTOS_KEY] = photos
-        pool = photo_pool() if any(p.data for p in photos) else None
+        urls = [str(url) for url in item.get("images") or []]
+        # shield: an ad given up on (a closing spider) must not cancel a photo other ads share.
+        done = await asyncio.gather(*(asyncio.shield(self.photo(url)) for url in urls))
+        item[HASHED_KEY] = ([row for rows, _ in done for row in rows],
+                            [error for _, errors in done for error in errors])
+        return item
+
+    def photo(self, url: str) -> asyncio.Future[PhotoResult]:
+        """The photo's row or error, fetched and hashed once however many ads show it."""
+        known = self.known.get(url)
+        if known is not None:
+            self.known.move_to_end(url)
+            return known
+        known = self.known[url] = asyncio.ensure_future(self._fetch_and_hash(url))
+        if len(self.known) > MAX_KNOWN_PHOTOS:
+            self.known.popitem(last=False)
+        return known
+
+    async def _fetch_and_hash(self, url: str) -> PhotoResult:
+        photo = await self.fetch(url)
+        if photo.data is None:
+            return photo_rows([photo], self.config)  # only why it could not be had
+        loop = asyncio.get_running_loop()
+        pool = photo_pool()
         if pool is not None:
             try:
-                item[HASHED_KEY] = await asyncio.get_running_loop().run_in_executor(
-                    pool, photo_rows, photos, self.config)
+                return await loop.run_in_executor(pool, photo_rows, [photo], self.config)
             except BrokenProcessPool:
-                pass  # a worker died (out of memory?): the store thread hashes this ad's photos
-        return item
+                pass  # a worker died (out of memory?): the store thread hashes it
+        return await loop.run_in_executor(_STORE_THREAD, photo_rows, [photo], self.config)
 
     def _unchanged(self, item: dict[str, Any]) -> bool:
         """The stored ad already has exactly this content: its photos need not be fetched again."""
@@ -243,8 +246,7 @@ def _content_type(headers: Headers) -> str | None:
 @dataclass(frozen=True)
 class ToStore:
     record: AdRecord
-    photos: list[FetchedPhoto]
-    hashed: tuple[list[PhotoRow], list[str]] | None
+    hashed: PhotoResult | None
     page: tuple[str, str] | None
 
 
@@ -289,7 +291,7 @@ class StorePipeline:
                                                 where=str(record_obj.get("url", "?"))[:300], message=str(exc))
             raise DropItem(f"not a valid ad record: {exc}") from None
         done: asyncio.Future[IngestOutcome] = loop.create_future()
-        self.waiting.append((ToStore(record, item.get(PHOTOS_KEY) or [], item.get(HASHED_KEY),
+        self.waiting.append((ToStore(record, item.get(HASHED_KEY),
                                      item.get(VALIDATORS_KEY)), done))
         if not self.writing:
             self.writing = True
@@ -322,7 +324,7 @@ class StorePipeline:
         refuses it, each ad alone, so one bad ad costs only itself."""
         assert self.ingestor is not None
         ingestor = self.ingestor
-        prepared = [prepare(t.record, t.photos, ingestor.config, t.page, t.hashed) for t in batch]
+        prepared = [prepare(t.record, [], ingestor.config, t.page, t.hashed) for t in batch]
         try:
             return list(ingestor.write(prepared))
         except Exception as exc:  # noqa: BLE001 - retried one by one below, where each error is its ad's

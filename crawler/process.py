@@ -1,4 +1,4 @@
-"""Run a crawl in its own process: `python -m crawler.process --config PATH [--site SLUG ...]`.
+"""Run a crawl in its own process: `python -m crawler --config PATH [--site SLUG ...]`.
 
 A Twisted reactor cannot be restarted, so every crawl gets a fresh process. The child prints one
 JSON line per event on stdout (`started` as each site's Run row opens, `summary` at the end) and
@@ -26,16 +26,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from models.ops import Run
 from videre.core.config import Settings, SiteSettings, load_settings
 from videre.core.errors import ConfigError, CrawlError, VidereError
 from videre.store.db import Database, assume_current
 from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
-from videre.store.run_record import RunRecorder
+
+if TYPE_CHECKING:
+    from models.ops import Run
+
+# The ORM (models, sessions) is imported where a Run row is read or written: the parent of a crawl
+# that ended normally never needs it (start-up time, bench/README.md).
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # After the time limit, or when asked to stop, the child gets SIGTERM (Scrapy closes cleanly and
@@ -69,7 +71,7 @@ def select_sites(settings: Settings, slugs: Sequence[str]) -> list[SiteSettings]
     return sites
 
 
-def run_summary(run: Run) -> dict[str, Any]:
+def run_summary(run: "Run") -> dict[str, Any]:
     """A Run row as the crawl command prints and returns it."""
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
     return {
@@ -82,6 +84,10 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def runs_summary(db: Database, run_ids: Sequence[int]) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from models.ops import Run
+
     with db.session() as s:
         runs = s.scalars(select(Run).where(Run.id.in_(list(run_ids))).order_by(Run.id)).all()
         return [run_summary(r) for r in runs]
@@ -89,6 +95,10 @@ def runs_summary(db: Database, run_ids: Sequence[int]) -> list[dict[str, Any]]:
 
 def mark_unfinished(db: Database, run_ids: Sequence[int], status: str, message: str) -> None:
     """Close the rows a crawl process left "running" because it was killed."""
+    from sqlalchemy import select
+
+    from models.ops import Run
+
     now = datetime.now(timezone.utc)
     with db.session() as s:
         for run in s.scalars(select(Run).where(Run.id.in_(list(run_ids)), Run.status == "running")):
@@ -115,6 +125,7 @@ def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
     from crawler.run_tracker import crawl_progress, run_started
     from crawler.settings import process_settings, site_settings
     from crawler.spiders import spider_class
+    from videre.store.run_record import RunRecorder
 
     run_ids: list[int] = []
 
@@ -151,11 +162,13 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         stderr: IO[str] | int | None = None,
                         stop: threading.Event | None = None,
                         on_progress: Callable[[dict[str, Any]], None] | None = None,
-                        child_lock: str = CRAWL_CHILD_LOCK) -> CrawlResult:
+                        child_lock: str = CRAWL_CHILD_LOCK, close_dead_runs: bool = False) -> CrawlResult:
     """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
 
     Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
     limit does; what it stored stays, and the next crawl fetches only what is left.
+    `close_dead_runs`: the caller holds the ops lock, and the child closes the runs a killed
+    process left open before it starts (it loads the ORM anyway; this process need not).
     """
     if settings.source is None:
         raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
@@ -164,11 +177,15 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     # when this process has checked it already.
     Database.from_settings(settings).dispose()
     run_timeout = timeout_s if timeout_s is not None else settings.crawl.run_timeout_s
-    cmd = [sys.executable, "-m", "crawler.process", "--config", str(settings.source),
+    # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
+    # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
+    cmd = [sys.executable, "-m", "crawler", "--config", str(settings.source),
            "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
     for slug in slugs:
         cmd += ["--site", slug]
     cmd += ["--child-lock", child_lock]
+    if close_dead_runs:
+        cmd.append("--close-dead-runs")
     feed = _ProgressFeed(on_progress) if on_progress is not None else None
     if feed is not None:
         cmd += ["--progress", str(feed.path)]
@@ -290,7 +307,7 @@ def _stderr_target(stderr: IO[str] | int | None) -> tuple[IO[str] | int | None, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.process", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m crawler", description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="config.yaml with the sites")
     parser.add_argument("--site", action="append", default=[], help="site slug (repeatable; default all)")
     parser.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS)
@@ -300,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--child-lock", default=CRAWL_CHILD_LOCK,
                         help="the lock this process holds until it ends (one per site in a distributed crawl)")
     parser.add_argument("--progress", default=None, help="append progress events (JSON lines) to this file")
+    parser.add_argument("--close-dead-runs", action="store_true",
+                        help="first mark runs left open as killed (only under the parent's ops lock)")
     args = parser.parse_args(argv)
     if args.parent:
         _die_with_parent(args.parent)
@@ -323,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: the process that started this crawl has ended", file=sys.stderr)
         return 2
     try:
+        if args.close_dead_runs:
+            _close_dead_runs(db)
         progress_out = open(args.progress, "a", encoding="utf-8") if args.progress else None  # noqa: SIM115
         try:
             run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout,
@@ -342,6 +363,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
 
 
+def _close_dead_runs(db: Database) -> None:
+    from videre.store.run_record import close_dead_runs
+
+    with db.session() as s:
+        if dead := close_dead_runs(s):
+            print(f"closed {len(dead)} run(s) a killed crawl left open: " + ", ".join(f"#{i}" for i in dead),
+                  file=sys.stderr, flush=True)
+
+
 def _exit(status: int) -> None:
     """End without the interpreter's shutdown: that would close the crawl-child lock's file or
     connection while this process still lives (videre/store/oplock.py), for seconds of thread joins;
@@ -357,7 +387,8 @@ def _exit(status: int) -> None:
     os._exit(status)
 
 
-if __name__ == "__main__":
+def run_as_main() -> None:
+    """The crawl process's entry (`python -m crawler`, or this module with -m): never returns."""
     code = 1
     try:
         code = main()
@@ -368,3 +399,7 @@ if __name__ == "__main__":
             pass
     finally:
         _exit(code)
+
+
+if __name__ == "__main__":
+    run_as_main()

@@ -25,12 +25,17 @@ echo "== creating .venv"
 if command -v uv >/dev/null 2>&1; then
   [ -x .venv/bin/python ] || uv venv -q --python "$PY" .venv
   # pdqhash builds from source and needs numpy and Cython present at build time.
-  uv pip install -q --python .venv/bin/python numpy cython setuptools wheel
-  uv pip install -q --python .venv/bin/python --no-build-isolation -e ".[test]"
+  uv pip install -q --python .venv/bin/python --compile-bytecode numpy cython setuptools wheel
+  # --compile-bytecode: what pip does by default. Without it every command compiles the libraries
+  # it imports, each time when PYTHONDONTWRITEBYTECODE is set (bench/README.md, crawl).
+  uv pip install -q --python .venv/bin/python --compile-bytecode --no-build-isolation -e ".[test]"
 else
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q numpy cython setuptools wheel
   .venv/bin/pip install -q --no-build-isolation -e ".[test]"
 fi
+# The project's own modules too (an editable install leaves them as source); a stale .pyc is
+# ignored once the source changes.
+.venv/bin/python -m compileall -q videre crawler models triage >/dev/null
 echo "== installed: $(.venv/bin/videre --version)"

@@ -20,7 +20,7 @@ from models.entities import AdPhoto
 from models.ops import Run
 from tests.crawler.conftest import demo_config
 from videre.core.config import Settings, load_settings
-from videre.demo import DemoSites, World
+from videre.demo import SITES, DemoSites, World
 from videre.store.archive import replay
 from videre.store.db import Database
 
@@ -101,6 +101,12 @@ def test_static_site_every_listing_and_detail_page(tmp_path: Path, world: World,
     # robots.txt was asked for (and obeyed), and each detail page fetched once.
     assert demo.hits["nattfjaril /robots.txt"] == 1
     assert all(n == 1 for key, n in demo.hits.items() if key.startswith("nattfjaril /annons/"))
+    # A photo that several ads show is fetched once (and hashed once), as a page is.
+    shown = {p for a in world.site_ads("nattfjaril") for p in a.photos}
+    photos = {key: n for key, n in demo.hits.items()
+              if key.startswith(f"nattfjaril {SITES['nattfjaril'].photo_prefix}")}
+    assert len(photos) == len(shown) < result.runs[0]["photos"]
+    assert set(photos.values()) == {1}
 
 
 def test_json_api_site_and_a_second_crawl_adds_nothing(tmp_path: Path, world: World, demo: DemoSites) -> None:

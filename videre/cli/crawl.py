@@ -136,19 +136,15 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
     if no_wait:
         raise click.UsageError("--no-wait goes with --distributed")
     from crawler.process import crawl_in_subprocess
-    from videre.services.run_history import close_dead_runs
     from videre.store.oplock import OpsLock
 
     settings = app.settings
     # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).
+    # Under this lock the crawl process first closes the runs a killed crawl left open.
     with OpsLock(app.db, settings.path("locks"), purpose="crawl"):
-        with app.db.session() as s:
-            if dead := close_dead_runs(s):
-                click.echo(f"closed {len(dead)} run(s) a killed crawl left open: "
-                           + ", ".join(f"#{i}" for i in dead), err=True)
         with LiveProgress() as live:
             result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
-                                         stderr=sys.stderr, on_progress=live.update)
+                                         stderr=sys.stderr, on_progress=live.update, close_dead_runs=True)
     print_summary(result)
     if not result.ok:
         sys.exit(1)

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from crawler.process import CrawlResult
 from models.ops import Run
 from videre.core.config import Settings
-from videre.services.run_history import close_dead_runs, record_skipped
+from videre.services.run_history import record_skipped
 from videre.store.db import Database
 from videre.store.oplock import LockBusy, OpsLock
-from videre.store.run_record import RunRecorder
+from videre.store.run_record import RunRecorder, close_dead_runs
 
 log = logging.getLogger(__name__)
 

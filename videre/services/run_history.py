@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.ops import Run
@@ -97,20 +97,6 @@ def get_run(session: Session, run_id: int) -> RunView:
     return _view(run, samples=True)
 
 
-# Work that only ever runs under the ops lock (videre.store.oplock): nightly runs, crawls, purges.
-LOCKED_KINDS = ("nightly", "crawl", "purge")
-
-
-def close_dead_runs(session: Session) -> list[int]:
-    """Mark runs left "running" as killed. Call only while holding the ops lock: then no live
-    process can own them, and their process was killed or crashed. Returns their ids."""
-    where = [Run.status == "running", Run.kind.in_(LOCKED_KINDS)]
-    ids = list(session.execute(select(Run.id).where(*where).order_by(Run.id)).scalars())
-    if ids:
-        session.execute(update(Run).where(Run.id.in_(ids)).values(
-            status="killed", message="its process ended without closing the run (killed or crashed); "
-                                     "found by the next run"))
-    return ids
 
 
 def record_skipped(db: Database, kind: str, message: str) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -9,17 +10,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from videre.core.config import Settings
 from videre.core.errors import ConfigError
-from videre.store.migration_lock import clear_half_made_schema, migration_engine, migration_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy.orm import Session, sessionmaker
 
 # The migrations ship inside the package (videre/migrations is the repository's alembic/ folder),
 # so an installed wheel finds them as well as a checkout does.
@@ -74,6 +74,37 @@ def assume_current(url: str) -> None:
     _AT_HEAD.add(url)
 
 
+_REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*['"]([^'"]+)['"]""", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=(.*)$", re.M)
+_QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
+
+
+def head_revision() -> str | None:
+    """The newest revision id, read from the migration files' `revision` and `down_revision`
+    lines without loading Alembic (about a second of start-up, bench/README.md); None when they do
+    not name exactly one head, and then Alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (ALEMBIC_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        parents.update(_QUOTED.findall(down.group(1)))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    """The alembic_version row, without Alembic; None when there is no table or not one row."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    conn.rollback()
+    return rows[0] if len(rows) == 1 else None
+
+
 def _revision(conn: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
@@ -91,17 +122,23 @@ def migrate(engine: Engine) -> None:
     key = engine.url.render_as_string(hide_password=False)
     if key in _AT_HEAD:
         return
+    try:
+        with engine.connect() as conn:
+            current = _stored_revision(conn)
+    except OperationalError as exc:
+        raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
+    if current is not None and current == head_revision():
+        _AT_HEAD.add(key)
+        return
     from alembic.script import ScriptDirectory
 
     from alembic import command
+    from videre.store.migration_lock import clear_half_made_schema, migration_engine, migration_lock
 
     cfg = alembic_config(key)
     head = ScriptDirectory.from_config(cfg).get_current_head()
-    try:
-        with engine.connect() as conn:
-            current = _revision(conn)
-    except OperationalError as exc:
-        raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
+    with engine.connect() as conn:
+        current = _revision(conn)
     if current == head:
         _AT_HEAD.add(key)
         return
@@ -124,7 +161,14 @@ class Database:
         self.engine = make_engine(url, echo, pool_size, max_overflow)
         if auto_migrate:
             migrate(self.engine)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def sessions(self) -> "sessionmaker[Session]":
+        # The ORM loads with the first session: a process that only locks or checks the schema
+        # (the parent of a crawl) never needs it.
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Database":
@@ -136,7 +180,7 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> Iterator["Session"]:
         with self.sessions() as s:
             try:
                 yield s

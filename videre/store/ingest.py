@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from models.ads import Ad
 from videre.core.config import Settings
 from videre.extract.normalise.extract import extract
-from videre.extract.normalise.images import PhotoLimits
+from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import AdRecord, FetchedPhoto
 from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
 from videre.store.db import Database

@@ -1,5 +1,6 @@
 """Fetched photos in, rows to store out (hashes and a thumbnail). Light on purpose (no database):
-the crawl's photo workers import only this."""
+the crawl's photo workers import only this, and the crawl process, which hands photos to them,
+loads no imaging library through it (see photo_rows)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videre.core.errors import ImageRejected
-from videre.extract.normalise.images import PhotoLimits, process_photo
+from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import FetchedPhoto
 
 
@@ -69,6 +70,9 @@ def photo_rows(photos: Sequence[FetchedPhoto], config: PhotoConfig) -> tuple[lis
         if photo.error or photo.data is None:
             errors.append(f"{photo.url}: {photo.error or 'no data'}")
             continue
+        # NumPy, OpenCV and Pillow load where a photo is decoded (about 0.2 s of start-up).
+        from videre.extract.normalise.images import process_photo
+
         try:
             done = process_photo(photo.data, config.limits, photo.content_type,
                                  keep_original=config.keep_originals)

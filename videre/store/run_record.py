@@ -6,10 +6,14 @@ from datetime import datetime, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select, update
+
 from models.ops import Run
 from videre.store.db import Database
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from videre.store.ingest import IngestTally
 
 
@@ -65,3 +69,19 @@ class RunRecorder:
             for key, value in values.items():
                 setattr(run, key, value)
             run.finished_at = datetime.now(timezone.utc)
+
+
+# Work that only ever runs under the ops lock (videre.store.oplock): nightly runs, crawls, purges.
+LOCKED_KINDS = ("nightly", "crawl", "purge")
+
+
+def close_dead_runs(session: Session) -> list[int]:
+    """Mark runs left "running" as killed. Call only while holding the ops lock: then no live
+    process can own them, and their process was killed or crashed. Returns their ids."""
+    where = [Run.status == "running", Run.kind.in_(LOCKED_KINDS)]
+    ids = list(session.execute(select(Run.id).where(*where).order_by(Run.id)).scalars())
+    if ids:
+        session.execute(update(Run).where(Run.id.in_(ids)).values(
+            status="killed", message="its process ended without closing the run (killed or crashed); "
+                                     "found by the next run"))
+    return ids

@@ -77,3 +77,23 @@ def test_nothing_is_written_until_there_is_an_ad(tmp_path: Path) -> None:
     archive = WarcArchive(tmp_path / "none.warc.gz", "nattfjaril")
     archive.close()
     assert not archive.path.exists()
+
+
+def test_each_record_is_its_own_gzip_member_and_a_photo_is_stored_uncompressed(tmp_path: Path) -> None:
+    photo = bytes(range(256)) * 400  # compressible, so a deflated copy would be much smaller
+    archive = WarcArchive(tmp_path / "p.warc.gz", "nattfjaril")
+    archive.write_page(PageCapture(url="http://127.0.0.1:8701/p/1.jpg", status=200, body=photo,
+                                   headers=[("Content-Type", "image/jpeg")]))
+    archive.write_page(_capture(DETAIL_URL, b"<html>" + b"ad text " * 2000 + b"</html>"))
+    archive.close()
+    with archive.path.open("rb") as fh:
+        recs = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+                for r in ArchiveIterator(fh, check_digests=True)]
+    assert [(kind, url) for kind, url, _ in recs] == [
+        ("warcinfo", None), ("response", "http://127.0.0.1:8701/p/1.jpg"),
+        ("request", "http://127.0.0.1:8701/p/1.jpg"), ("response", DETAIL_URL), ("request", DETAIL_URL)]
+    assert recs[1][2] == photo
+    # The photo is stored as it is (deflated, this one would shrink to a few hundred bytes); the
+    # page's text is deflated.
+    size = archive.path.stat().st_size
+    assert len(photo) < size < len(photo) + 2000 * 8 // 4

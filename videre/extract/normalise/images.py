@@ -11,25 +11,17 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from videre.core.errors import ImageRejected
+from videre.extract.normalise.photo_checks import ALLOWED_FORMATS, PhotoLimits, check_download
 from videre.extract.normalise.photo_hashing import PhotoHashes, compute_hashes
-
-if TYPE_CHECKING:
-    from videre.core.config import PhotoSettings
 
 __all__ = ["PhotoHashes", "PhotoLimits", "ProcessedPhoto", "check_download", "process_photo",
            "decode_photo"]
 
-# Formats a photo in an ad is published in. Anything else (SVG, TIFF, PSD, EPS...) is refused:
-# fewer decoders means less attack surface.
-ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
-# Content types that say nothing either way; the bytes are sniffed instead.
-UNTYPED = {"", "application/octet-stream", "binary/octet-stream", "application/binary"}
 # Longest side of the working copy the hashes are computed from.
 WORK_PX = 384
 THUMB_QUALITY = 80
@@ -37,38 +29,10 @@ ORIGINAL_QUALITY = 90
 
 
 @dataclass(frozen=True)
-class PhotoLimits:
-    max_bytes: int = 8_000_000
-    max_pixels: int = 40_000_000
-    max_side: int = 12_000
-    thumbnail_px: int = 160
-
-    @classmethod
-    def from_settings(cls, s: PhotoSettings) -> PhotoLimits:
-        return cls(max_bytes=s.max_bytes, max_pixels=s.max_pixels, max_side=s.max_side,
-                   thumbnail_px=s.thumbnail_px)
-
-
-@dataclass(frozen=True)
 class ProcessedPhoto:
     hashes: PhotoHashes
     thumbnail: bytes  # small JPEG, EXIF-free
     original: bytes | None  # re-encoded EXIF-free original; only when asked for
-
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def check_download(content_type: str | None, declared_length: int | None, limits: PhotoLimits) -> None:
-    """Refuse a photo from its response headers, before the body is read."""
-    media = _media_type(content_type)
-    if media not in UNTYPED and not media.startswith("image/"):
-        raise ImageRejected(f"not an image: content type {media!r}")
-    if media.startswith("image/") and media not in ALLOWED_FORMATS.values() and media != "image/jpg":
-        raise ImageRejected(f"unsupported image type {media!r}")
-    if declared_length is not None and declared_length > limits.max_bytes:
-        raise ImageRejected(f"too large: {declared_length} bytes declared, limit {limits.max_bytes}")
 
 
 def _open_checked(data: bytes, limits: PhotoLimits) -> Image.Image:
