@@ -33,4 +33,9 @@ else
   .venv/bin/pip install -q numpy cython setuptools wheel
   .venv/bin/pip install -q --no-build-isolation -e ".[test]"
 fi
+# Bytecode compiled now, as pip does for what it installs (uv and an editable install do not):
+# otherwise every command compiles SQLAlchemy and the rest again wherever .pyc files cannot be
+# written (PYTHONDONTWRITEBYTECODE), about 2 s of start-up (bench/README.md "Import").
+.venv/bin/python -m compileall -q -j 0 "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+  videre crawler triage models >/dev/null 2>&1 || true
 echo "== installed: $(.venv/bin/videre --version)"

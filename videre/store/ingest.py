@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from models.ads import Ad
 from videre.core.config import Settings
-from videre.extract.normalise.extract import extract
 from videre.extract.normalise.images import PhotoLimits
+from videre.extract.normalise.memo import shared_memo
 from videre.extract.records import AdRecord, FetchedPhoto
 from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
 from videre.store.db import Database
@@ -94,7 +94,7 @@ def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareCon
     """Extract and hash: everything before the database. `hashed`: the photos' rows and errors
     when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
     region = config.region_for(record)
-    extraction = extract(record_fields(record), region, max_chars=config.max_chars).to_json()
+    extraction = shared_memo(config.max_chars)(record_fields(record), region).to_json()
     rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
     return Prepared(StoreItem(record, extraction, region, tuple(rows), page, content_hash(record)),
                     tuple(errors))

@@ -1,0 +1,44 @@
+"""The schema check: a database at the newest revision is known from its alembic_version row alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from tests.conftest import make_settings
+from videre.store import db as store_db
+from videre.store.db import SCHEMA_HEAD, Database, alembic_config
+
+
+def test_schema_head_is_alembics_head() -> None:
+    assert SCHEMA_HEAD == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def test_current_database_is_known_without_alembic(tmp_path: Path) -> None:
+    url = make_settings(tmp_path).database.url
+    Database(url).dispose()
+    # A new process opening a database at the head never imports Alembic.
+    code = ("import sys; from videre.store.db import Database; Database(sys.argv[1]).dispose(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    engine = store_db.make_engine(url)
+    try:
+        assert store_db._stamped_at_head(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+        assert not store_db._stamped_at_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_empty_database_is_not_at_head(tmp_path: Path) -> None:
+    engine = store_db.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        assert not store_db._stamped_at_head(engine)
+    finally:
+        engine.dispose()
