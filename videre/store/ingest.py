@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -96,7 +96,9 @@ def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareCon
     region = config.region_for(record)
     extraction = shared_memo(config.max_chars)(record_fields(record), region).to_json()
     rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
-    return Prepared(StoreItem(record, extraction, region, tuple(rows), page, content_hash(record)),
+    # The page was read for its links; nothing stores it, and a worker need not send it back.
+    stored = replace(record, html=None) if record.html else record
+    return Prepared(StoreItem(stored, extraction, region, tuple(rows), page, content_hash(record)),
                     tuple(errors))
 
 

@@ -104,6 +104,9 @@ def _pieces(node: etree._Element) -> list[str | int]:
 
 def element_text(node: etree._Element) -> str:
     """The text a reader sees in an element (close to innerText): scripts skipped, spaces collapsed."""
+    if len(node) == 0 and isinstance(node.tag, str):
+        # No children (most fields: a name, an age): the walk below would give the tidied text.
+        return "" if node.tag.lower() in _SKIP_TAGS else tidy(node.text or "")
     buf: list[str] = []
     pending = 0
     for piece in _pieces(node):
