@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Mapping
-from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -17,8 +16,8 @@ import click
 from videre.cli.main import App
 from videre.core.errors import InputError
 from videre.core.jsonl import load_line, read_lines
-from videre.extract.normalise.extract import DEFAULT_MAX_CHARS, Extraction
-from videre.extract.normalise.extract import extract as run_extract
+from videre.extract.normalise.extract import DEFAULT_MAX_CHARS
+from videre.extract.normalise.memo import memoised
 from videre.extract.records import check_extract_input
 
 DEFAULT_REGION = "SE"
@@ -39,28 +38,6 @@ def record_id(obj: Mapping[str, Any], number: int) -> Any:
     if isinstance(obj.get("url"), str) and obj["url"]:
         return obj["url"]
     return number
-
-
-# What extraction reads of a record (besides the region): the key of the memo below.
-READ_KEYS = ("title", "body", "text", "phone", "html", "location", "name", "age")
-MEMO_SIZE = 2048          # records
-MEMO_MAX_CHARS = 8_000    # longer records are read directly: the memo stays a few megabytes
-
-
-def _memo(max_chars: int) -> Callable[[Mapping[str, Any], str], Extraction]:
-    """Extraction through a bounded memo: sites re-post the same ad over and over (a seller's
-    bumped ads are identical), and extraction is a pure function of what it reads."""
-    @lru_cache(maxsize=MEMO_SIZE)
-    def cached(region: str, values: tuple[Any, ...]) -> Extraction:
-        return run_extract(dict(zip(READ_KEYS, values)), region, max_chars=max_chars)
-
-    def read(obj: Mapping[str, Any], region: str) -> Extraction:
-        values = tuple(obj.get(key) for key in READ_KEYS)
-        if sum(len(v) for v in values if isinstance(v, str)) > MEMO_MAX_CHARS:
-            return run_extract(obj, region, max_chars=max_chars)
-        return cached(region, values)
-
-    return read
 
 
 def _dump(row: Mapping[str, Any]) -> str:
@@ -117,7 +94,7 @@ def extract(ctx: click.Context, region: str | None) -> None:
     # Written through the stream's buffer, not click.echo, which flushes after every line: one
     # system call per ad is a tenth of the run on short ads. Flushed at the end.
     write = sys.stdout.write
-    read = _memo(max_chars)
+    read = memoised(max_chars)
     for number, line in read_lines(sys.stdin.buffer, max_line):
         if line is not None and not line.strip():
             continue

@@ -45,7 +45,21 @@ class Capture:
     url: str
     body: bytes
     fetched_at: datetime
-    archived: list[dict[str, Any]] = field(default_factory=list)   # ad records written with it
+    # The ad records written with the page, as archived (JSON): decoded only where they are read.
+    archived_json: list[bytes] = field(default_factory=list)
+
+    @property
+    def archived(self) -> list[dict[str, Any]]:
+        """The ad records archived with the page; one that is not a JSON object is left out."""
+        out = []
+        for payload in self.archived_json:
+            try:
+                record = json.loads(payload)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+        return out
 
 
 @dataclass
@@ -85,10 +99,7 @@ def captures(path: Path) -> Iterator[Capture]:
         if rec.kind == "response" and not rec.skipped and not rec.is_binary:
             pages[rec.record_id] = Capture(rec.site, rec.url, rec.payload, rec.date or datetime.now(timezone.utc))
         elif rec.is_ad and (page := pages.get(rec.concurrent_to)) is not None:
-            try:
-                page.archived.append(json.loads(rec.payload))
-            except ValueError:
-                continue
+            page.archived_json.append(rec.payload)
             with_ads[rec.concurrent_to] = page
     # Listing pages, photos and API answers are archived too; only pages that gave ads are replayed.
     yield from with_ads.values()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.ads import Ad
 from videre.core.config import Settings
-from videre.extract.normalise.extract import extract
+from videre.extract.normalise.memo import shared_memo
 from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import AdRecord, FetchedPhoto
 from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
@@ -94,9 +94,11 @@ def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareCon
     """Extract and hash: everything before the database. `hashed`: the photos' rows and errors
     when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
     region = config.region_for(record)
-    extraction = extract(record_fields(record), region, max_chars=config.max_chars).to_json()
+    extraction = shared_memo(config.max_chars)(record_fields(record), region).to_json()
     rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
-    return Prepared(StoreItem(record, extraction, region, tuple(rows), page, content_hash(record)),
+    # The page was read for its links; nothing stores it, and a worker need not send it back.
+    stored = replace(record, html=None) if record.html else record
+    return Prepared(StoreItem(stored, extraction, region, tuple(rows), page, content_hash(record)),
                     tuple(errors))
 
 

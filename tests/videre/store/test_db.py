@@ -1,42 +1,61 @@
-"""The schema check: the cheap comparison with the migration files agrees with Alembic, and a
-database behind it is still migrated."""
+"""The schema check: a database at the newest revision is known from its alembic_version row alone,
+and a database behind it is still migrated."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
 
 from alembic import command
-from videre.store.db import _AT_HEAD, Database, alembic_config, head_revision
+from tests.conftest import make_settings
+from videre.store import db as store_db
+from videre.store.db import _AT_HEAD, SCHEMA_HEAD, Database, alembic_config
 
 
-def test_the_head_read_from_the_files_is_alembics() -> None:
-    assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+def test_schema_head_is_alembics_head() -> None:
+    assert SCHEMA_HEAD == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def test_current_database_is_known_without_alembic(tmp_path: Path) -> None:
+    url = make_settings(tmp_path).database.url
+    Database(url).dispose()
+    # A new process opening a database at the head never imports Alembic.
+    code = ("import sys; from videre.store.db import Database; Database(sys.argv[1]).dispose(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    engine = store_db.make_engine(url)
+    try:
+        assert store_db._stamped_at_head(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+        assert not store_db._stamped_at_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_empty_database_is_not_at_head(tmp_path: Path) -> None:
+    engine = store_db.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        assert not store_db._stamped_at_head(engine)
+    finally:
+        engine.dispose()
 
 
 def test_a_database_behind_the_head_is_migrated(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     first = ScriptDirectory.from_config(alembic_config(url)).get_base()
-    assert first != head_revision()
+    assert first != SCHEMA_HEAD
     command.upgrade(alembic_config(url), first)
     db = Database(url)
     try:
         with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
-            assert conn.execute(text("SELECT count(*) FROM login_throttles")).scalar() == 0
-    finally:
-        db.dispose()
-        _AT_HEAD.discard(url)
-
-
-def test_a_new_database_gets_the_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new.db'}"
-    db = Database(url)
-    try:
-        with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+            assert conn.execute(sa.text("SELECT count(*) FROM login_throttles")).scalar() == 0
     finally:
         db.dispose()
         _AT_HEAD.discard(url)

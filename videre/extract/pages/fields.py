@@ -9,6 +9,8 @@ elements on lines of their own, so a body written as paragraphs keeps its paragr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from cssselect import SelectorError
 from lxml import etree
@@ -30,6 +32,10 @@ _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "head", "titl
 _BR = -1  # a <br>: a line break that never merges with the others
 _WHITESPACE = re.compile(r"\s+")
 _PSEUDO = re.compile(r"::(text|attr\([^)]*\))\s*$")
+# The XPath namespaces parsel gives a query (`re:test(...)` works in a configured selector).
+_NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
+_SET_NAMESPACE = "http://exslt.org/sets"
+_CSS = HTMLTranslator()
 
 
 def is_xpath(selector: str) -> bool:
@@ -38,6 +44,27 @@ def is_xpath(selector: str) -> bool:
 
 def select(sel: Selector, selector: str) -> SelectorList[Selector]:
     return sel.xpath(selector) if is_xpath(selector) else sel.css(selector)
+
+
+@lru_cache(maxsize=1024)
+def _compiled(selector: str) -> etree.XPath:
+    """A configured selector as compiled XPath, once per process: CSS translated as parsel does."""
+    xpath = selector if is_xpath(selector) else _CSS.css_to_xpath(selector)
+    namespaces = {**_NAMESPACES, "set": _SET_NAMESPACE} if "set:" in xpath else _NAMESPACES
+    return etree.XPath(xpath, namespaces=namespaces, smart_strings=False)
+
+
+def matches(sel: Selector, selector: str) -> list[Any]:
+    """What `select` matches, as lxml gives it (elements, strings, numbers), without wrapping each
+    match in a parsel Selector: the page functions read every field of every page this way."""
+    root = sel.root
+    if not isinstance(root, etree._Element):
+        return []
+    try:
+        result = _compiled(selector)(root)
+    except etree.XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {selector}") from None
+    return result[:MAX_MATCHES] if isinstance(result, list) else [result]
 
 
 def _breaks(tag: str) -> int:
@@ -77,6 +104,9 @@ def _pieces(node: etree._Element) -> list[str | int]:
 
 def element_text(node: etree._Element) -> str:
     """The text a reader sees in an element (close to innerText): scripts skipped, spaces collapsed."""
+    if len(node) == 0 and isinstance(node.tag, str):
+        # No children (most fields: a name, an age): the walk below would give the tidied text.
+        return "" if node.tag.lower() in _SKIP_TAGS else tidy(node.text or "")
     buf: list[str] = []
     pending = 0
     for piece in _pieces(node):
@@ -107,8 +137,7 @@ def tidy(text: str) -> str:
 def values(sel: Selector, selector: str) -> list[str]:
     """Every non-empty value the selector yields, in document order."""
     out: list[str] = []
-    for match in select(sel, selector)[:MAX_MATCHES]:
-        root = match.root
+    for root in matches(sel, selector):
         if isinstance(root, str):
             text = tidy(root)
         elif isinstance(root, etree._Element):
@@ -124,8 +153,7 @@ def values(sel: Selector, selector: str) -> list[str]:
 def url_values(sel: Selector, selector: str) -> list[str]:
     """Link targets: an attribute or text match as it is, an element match by its href or src."""
     out: list[str] = []
-    for match in select(sel, selector)[:MAX_MATCHES]:
-        root = match.root
+    for root in matches(sel, selector):
         if isinstance(root, etree._Element):
             value = root.get("href") or root.get("src") or ""
         else:
