@@ -241,6 +241,7 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         reindex: bool = False, big_item: int = 0, only: str = "") -> dict[str, Any]:
     from starlette.testclient import TestClient
 
+    from triage.item_summary import refresh as refresh_summaries
     from videre.extract.normalise.contacts import emails, handles
     from videre.services.facets import refresh_queue_index
     from videre.web.app import create_app
@@ -263,6 +264,11 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
     with db.session() as s:
         report["index_items"] = refresh_queue_index(s)
     report["index_build_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    with db.session() as s:
+        # As a re-score leaves them (triage.item_summary): the item pages' counts over all their ads.
+        report["summaries_counted"] = refresh_summaries(s, s.execute(select(QueueItem.cluster_id)).scalars().all())
+    report["summaries_s"] = round(time.perf_counter() - t, 1)
     if db.dialect == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             # What autovacuum does after a load: statistics and the visibility map (index-only scans).
