@@ -180,7 +180,7 @@ def refresh(session: Session, cluster_ids: Iterable[int], now: datetime | None =
     stored: dict[int, str] = {}
     for chunk in _chunks(sorted(current)):
         stored.update(session.execute(select(ClusterSummary.cluster_id, ClusterSummary.stamp)
-                                      .where(ClusterSummary.cluster_id.in_(chunk))).tuples().all())
+                                      .where(ClusterSummary.cluster_id.in_(chunk))).all())
     moved = sorted(cid for cid, stamp in current.items() if stored.get(cid) != stamp)
     for chunk in _chunks(moved):
         counted = count(session, chunk)
