@@ -29,6 +29,7 @@ from videre.web.route_map import RouteMap, route_map
 # The earliest ads, read through the (cluster, time) index: the link graph, the printable page and
 # the exports list them. Counts over the whole item come from its summary (triage.item_summary).
 MAX_ADS = 200
+PAGE_SAMPLE = charts.MAX_GRAPH["ad"]     # of those, what the item page reads: the ads its link graph draws
 PAGE_SIZE = 25         # ads written out in full per page
 MAX_MATCHED_PHOTOS = 40
 MAX_FILLS = 8
@@ -351,8 +352,10 @@ def _timeline(days: list[tuple[datetime, str, int]], m: RouteMap | None) -> char
                            links, moves)
 
 
-def load_item(session: Session, item_id: int, page: int = 1, woman: str | None = None) -> ItemView:
-    """The item with the ads of one page (PAGE_SIZE a page, all the item's ads or one woman's)."""
+def load_item(session: Session, item_id: int, page: int = 1, woman: str | None = None,
+              sample: int = MAX_ADS) -> ItemView:
+    """The item with the ads of one page (PAGE_SIZE a page, all the item's ads or one woman's), and
+    its `sample` earliest ads."""
     item = session.get(QueueItem, item_id)
     if item is None:
         raise NotFound(f"no queue item {item_id}")
@@ -360,7 +363,7 @@ def load_item(session: Session, item_id: int, page: int = 1, woman: str | None =
     cluster = session.get(Cluster, cid)
     features = dict((cluster.features if cluster else None) or item.summary or {})
     n_ads, counted = cluster_summary(session, cid)
-    ads = _ads(session, cid)
+    ads = _ads(session, cid, sample)
     women = [WomanView(str(name), int(n), [int(p) for p in pids]) for name, n, pids in counted.get("women", [])]
     n_listed = n_ads if woman is None else next((w.ads for w in women if w.name == woman), None)
     if n_listed is None:  # a name beyond the listed women: counted through the (cluster, name) index
@@ -402,6 +405,6 @@ def load_item(session: Session, item_id: int, page: int = 1, woman: str | None =
         features=features, first_seen=item.first_seen, last_seen=item.last_seen, n_ads=n_ads,
         ads=ads, phones=phones, photo_groups=groups, photo_hubs=photo_hubs, templates=templates,
         languages=languages, route=route, route_map=the_map, timeline=_timeline(_timeline_rows(counted), the_map),
-        graph=charts.graph([(a.id, f"#{a.id} {a.name}"[:28]) for a in ads], links),
+        graph=charts.graph([(a.id, f"#{a.id} {a.name}"[:28]) for a in ads], links, n_ads),
         notes=notes, history=history, women=women, page_ads=page_ads, page=page, pages=pages,
         woman=woman, reason_photos=photo_ids(session, photo_shas(reasons)))
