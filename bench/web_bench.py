@@ -13,7 +13,8 @@ longer than that. It then times, in process through the whole ASGI stack (sign-i
 record, template), `--requests` loads of each queue view: the first page, a deep page, each
 filter, free text (title and body words, an e-mail address, a handle) and a phone number; and
 reports p50/p95/max in milliseconds. `--reindex` drops the filter index first, to time its full build
-on a kept database.
+on a kept database. Before timing, the item pages' per-cluster counts are brought up to date as a
+re-score leaves them (triage.item_summary; only clusters whose ads moved are recounted).
 """
 
 from __future__ import annotations

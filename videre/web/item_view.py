@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.ads import Ad, Site
-from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Place, Template
+from models.entities import AdPhone, AdPhoto, Cluster, Phone, Photo, Place
 from models.review import ItemChange, Note, QueueItem
 from models.users import User
 from triage.item_summary import WHEN
@@ -23,6 +22,7 @@ from triage.photos import group_photos, same_photo
 from videre.core.errors import NotFound
 from videre.extract.normalise.photo_hashing import PhotoHashes
 from videre.web import charts
+from videre.web.item_templates import TemplateView, templates_of
 from videre.web.marked_text import highlight, spans_for
 from videre.web.route_map import RouteMap, route_map
 
@@ -32,8 +32,6 @@ MAX_ADS = 200
 PAGE_SAMPLE = charts.MAX_GRAPH["ad"]     # of those, what the item page reads: the ads its link graph draws
 PAGE_SIZE = 25         # ads written out in full per page
 MAX_MATCHED_PHOTOS = 40
-MAX_FILLS = 8
-SLOT = re.compile(r"\{(\d+)\}")
 
 
 @dataclass
@@ -92,25 +90,6 @@ class WomanView:
     name: str
     ads: int
     photo_ids: list[int]
-
-
-@dataclass
-class TemplateView:
-    """A template triage found (triage.template_store): its wording with numbered slots, and what
-    this item's ads put in each slot."""
-
-    id: int
-    hub: bool
-    hub_reason: str
-    override: bool | None
-    pieces: list[tuple[str, int | None]]      # (text, None) or (example fill, slot number)
-    fills: dict[int, list[str]]               # slot number -> distinct fills of the ads read, most used first
-    ad_ids: list[int]                         # of the ads read
-    n_ads: int = 0                            # over the whole item
-
-    @property
-    def n_slots(self) -> int:
-        return len(self.fills)
 
 
 @dataclass
@@ -280,46 +259,6 @@ def _people(ads: list[AdView]) -> list[tuple[str, str, int]]:
     return sorted(((n, age, c) for (n, age), c in count.items()), key=lambda p: (-p[2], p[0]))
 
 
-def _templates(session: Session, ads: list[AdView], counted: list[list[int]]) -> list[TemplateView]:
-    """The item's templates (`counted`: [template id, ads] over the whole item), worded with what
-    the ads read put in their slots."""
-    n_ads = {int(tid): int(n) for tid, n in counted}
-    found = session.execute(select(Template.id, Template.text, Template.is_hub, Template.hub_reason,
-                                   Template.hub_override)
-                          .where(Template.id.in_(list(n_ads)), Template.active.is_(True))).all()
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in session.execute(
-            select(AdTemplate.ad_id, AdTemplate.slots, Template.id, Template.text, Template.is_hub,
-                   Template.hub_reason, Template.hub_override)
-            .join(Template, Template.id == AdTemplate.template_id)
-            .where(AdTemplate.ad_id.in_([a.id for a in ads]), Template.active.is_(True))
-            .order_by(Template.id, AdTemplate.ad_id)).all():
-        grouped[row.id].append(row)
-    out = []
-    for first in [*found, *(m[0] for tid, m in grouped.items() if tid not in n_ads)]:
-        members = grouped.get(first.id, [])
-        counts: dict[int, Counter[str]] = defaultdict(Counter)
-        for m in members:
-            for n, fill in enumerate(m.slots or [], 1):
-                if isinstance(fill, str) and fill.strip():
-                    counts[n][fill.strip()] += 1
-        parts = SLOT.split(first.text or "")
-        pieces: list[tuple[str, int | None]] = []
-        for i, part in enumerate(parts):
-            if i % 2 == 0:
-                if part:
-                    pieces.append((part, None))
-            else:
-                n = int(part)
-                common = counts[n].most_common(1)
-                pieces.append((common[0][0] if common else "…", n))
-        fills = {n: [f for f, _ in counts[n].most_common(MAX_FILLS)] for n in sorted(counts)}
-        out.append(TemplateView(first.id, first.is_hub, first.hub_reason, first.hub_override, pieces, fills,
-                                [m.ad_id for m in members], n_ads.get(first.id, len(members))))
-    out.sort(key=lambda t: (-t.n_ads, t.id))
-    return out
-
-
 def _route(features: dict[str, Any], counted: dict[str, Any]) -> list[tuple[str, str]]:
     evidence = features.get("evidence")
     stored = evidence.get("route") if isinstance(evidence, dict) else features.get("route")
@@ -379,7 +318,7 @@ def load_item(session: Session, item_id: int, page: int = 1, woman: str | None =
     # Only the ads written out in full are marked up.
     extraction = dict(session.execute(select(Ad.id, Ad.extraction).where(Ad.id.in_([a.id for a in page_ads]))).all())
     _mark(page_ads, extraction)
-    templates = _templates(session, every, counted.get("templates", []))
+    templates = templates_of(session, [a.id for a in every], counted.get("templates", []))
     route = _route(features, counted)
     the_map = route_map(route, _coords(session, {c for c, _ in route}))
 
