@@ -7,7 +7,7 @@ their ads and most shown photos, the numbers with the people behind them, and ho
 each photo and use each template.
 
 Incremental: each summary carries a stamp of the ads it was counted from (how many, which, their
-last change, their photos); a re-score recounts only the clusters whose stamp moved.
+last change, their photos, their templates); a re-score recounts only the clusters whose stamp moved.
 """
 
 from __future__ import annotations
@@ -46,18 +46,24 @@ def _age(age: int | None, raw: str | None) -> str:
 
 
 def stamps(session: Session, cluster_ids: Iterable[int]) -> dict[int, str]:
-    """cluster id -> which ads (and photos) its summary would be counted from."""
+    """cluster id -> which ads (and their photos and templates) its summary would be counted from."""
     out: dict[int, list[Any]] = {}
     ids = sorted(set(cluster_ids))
     for chunk in _chunks(ids):
         for cid, n, total, last in session.execute(
                 select(Ad.cluster_id, func.count(), func.sum(Ad.id), func.max(Ad.changed_at))
                 .where(Ad.cluster_id.in_(chunk)).group_by(Ad.cluster_id)):
-            out[cid] = [n, total, last.isoformat() if last else "", 0]
+            out[cid] = [n, total, last.isoformat() if last else "", 0, 0, 0]
         for cid, n in session.execute(
                 select(Ad.cluster_id, func.count()).join(AdPhoto, AdPhoto.ad_id == Ad.id)
                 .where(Ad.cluster_id.in_(chunk)).group_by(Ad.cluster_id)):
             out[cid][3] = n
+        # Triage itself links ads to templates: an old ad can join (or leave) a template unchanged.
+        for cid, n, total in session.execute(
+                select(Ad.cluster_id, func.count(), func.sum(AdTemplate.template_id))
+                .join(AdTemplate, AdTemplate.ad_id == Ad.id).join(Template, Template.id == AdTemplate.template_id)
+                .where(Ad.cluster_id.in_(chunk), Template.active.is_(True)).group_by(Ad.cluster_id)):
+            out[cid][4:] = [n, total]
     return {cid: ":".join(str(v) for v in [FORMAT, *parts]) for cid, parts in out.items()}
 
 
