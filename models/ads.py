@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -28,6 +28,10 @@ class Ad(Base):
         Index("ix_ads_site_last_seen", "site_id", "last_seen"),
         Index("ix_ads_changed_at", "changed_at"),
         Index("ix_ads_cluster_id", "cluster_id"),
+        # The item page lists a cluster's ads in time order, all or one name's, a page at a time.
+        Index("ix_ads_cluster_when", "cluster_id", func.coalesce(text("posted_at"), text("first_seen")), "id"),
+        Index("ix_ads_cluster_name_when", "cluster_id", "name",
+              func.coalesce(text("posted_at"), text("first_seen")), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -108,6 +108,23 @@ class Cluster(Base):
     digest: Mapped[str] = mapped_column(String(32), default="")
 
 
+class ClusterSummary(Base):
+    """What the item page shows of a whole cluster, counted at re-score time (triage.item_summary),
+    so that the page reads a few rows however many ads the cluster holds.
+
+    `stamp` says which ads it was counted from (their number, ids and last change); a re-score
+    recounts only clusters whose stamp moved.
+    """
+
+    __tablename__ = "cluster_summaries"
+
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    n_ads: Mapped[int] = mapped_column(default=0)
+    stamp: Mapped[str] = mapped_column(String(64), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ClusterEvent(Base):
     """Merges and splits, so an analyst can follow where a labelled group went."""
 

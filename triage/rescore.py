@@ -28,6 +28,7 @@ from triage.cluster import stable_ids
 from triage.features import compute_features
 from triage.frame import load_frame
 from triage.hubs import mark_hubs
+from triage.item_summary import refresh as refresh_summaries
 from triage.persist import (
     analyst_touched,
     digest_of,
@@ -160,6 +161,9 @@ def _run(session: Session, settings: Settings, full: bool, stage: _Stages,
         tick()
         written += write_queue(session, plan.items, existing, set(table.cids.tolist()), now)
         tick()
+    with stage("counting item pages"):
+        # After the ads' cluster ids are written: what each item's page shows of all its ads.
+        refresh_summaries(session, [cid for cid, row in plan.items.items() if row["flagged"] or cid in existing], now)
     hubs = int(sum(np.count_nonzero(k.hub) for k in frame.keys.values()))
     return RescoreResult("full" if full else "incremental", len(frame), recomputed, len(table.cids),
                          plan.flagged, hubs, n_templates, written, time.perf_counter() - started,

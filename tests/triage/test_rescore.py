@@ -120,9 +120,9 @@ def test_weights_come_from_the_config(tmp_path: Path) -> None:
 
 BASES = {slug: f"http://127.0.0.1:{8701 + i}" for i, slug in enumerate(SITES)}
 VOLATILE = {"created_at", "updated_at", "scored_at", "at", "changed_at", "first_seen", "last_seen",
-            "indexed_at", "index_digest", "started_at", "finished_at", "source_changed_at"}
+            "indexed_at", "index_digest", "started_at", "finished_at", "source_changed_at", "computed_at", "stamp"}
 COMPARED = ("ads", "clusters", "cluster_events", "queue_items", "templates", "ad_templates",
-            "phones", "photos", "ad_signals")
+            "phones", "photos", "ad_signals", "cluster_summaries")
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:

@@ -83,8 +83,10 @@ class Graph:
     hidden: dict[str, int] = field(default_factory=dict)
 
 
-def graph(ads: Sequence[tuple[int, str]], links: Sequence[tuple[int, str, str, str]]) -> Graph:
-    """ads: (ad id, label); links: (ad id, kind, key, label) for kinds phone, photo, template."""
+def graph(ads: Sequence[tuple[int, str]], links: Sequence[tuple[int, str, str, str]],
+          n_ads: int | None = None) -> Graph:
+    """ads: (ad id, label); links: (ad id, kind, key, label) for kinds phone, photo, template;
+    n_ads: the ads of the whole item, when `ads` are some of them."""
     columns = {"phone": 120, "ad": 310, "photo": 490, "template": 595}
     shown_ads = list(ads)[:MAX_GRAPH["ad"]]
     keys: dict[str, list[tuple[str, str]]] = {"phone": [], "photo": [], "template": []}
@@ -92,8 +94,9 @@ def graph(ads: Sequence[tuple[int, str]], links: Sequence[tuple[int, str, str, s
         if (key, label) not in keys[kind]:
             keys[kind].append((key, label))
     hidden = {k: max(0, len(v) - MAX_GRAPH[k]) for k, v in keys.items() if len(v) > MAX_GRAPH[k]}
-    if len(ads) > MAX_GRAPH["ad"]:
-        hidden["ad"] = len(ads) - MAX_GRAPH["ad"]
+    n_ads = max(n_ads or 0, len(ads))
+    if n_ads > len(shown_ads):
+        hidden["ad"] = n_ads - len(shown_ads)
     rows = max(len(shown_ads), *(min(len(v), MAX_GRAPH[k]) for k, v in keys.items()), 1)
     height = GRAPH_TOP * 2 + rows * GRAPH_ROW
 

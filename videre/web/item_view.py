@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.ads import Ad, Site
-from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, Phone, Photo, Place, Template
+from models.entities import AdPhone, AdPhoto, Cluster, Phone, Photo, Place
 from models.review import ItemChange, Note, QueueItem
 from models.users import User
+from triage.item_summary import WHEN
+from triage.item_summary import summary as cluster_summary
 from triage.photo_labels import photo_ids, photo_shas, short_label
 from triage.photos import group_photos, same_photo
 from videre.core.errors import NotFound
 from videre.extract.normalise.photo_hashing import PhotoHashes
 from videre.web import charts
+from videre.web.item_templates import TemplateView, templates_of
 from videre.web.marked_text import highlight, spans_for
 from videre.web.route_map import RouteMap, route_map
 
-MAX_ADS = 200          # the ads whose numbers, photos and templates the page works out
+# The earliest ads, read through the (cluster, time) index: the link graph, the printable page and
+# the exports list them. Counts over the whole item come from its summary (triage.item_summary).
+MAX_ADS = 200
+PAGE_SAMPLE = charts.MAX_GRAPH["ad"]     # of those, what the item page reads: the ads its link graph draws
 PAGE_SIZE = 25         # ads written out in full per page
-MAX_WOMEN = 40
-WOMAN_PHOTOS = 4
-MAX_DAYS = 3000        # (city, day) rows read for the timeline and the route
-MAX_DOTS = 400         # beyond this many (city, day) points the timeline shows weeks
 MAX_MATCHED_PHOTOS = 40
-MAX_FILLS = 8
-SLOT = re.compile(r"\{(\d+)\}")
 
 
 @dataclass
@@ -66,26 +65,18 @@ class PhoneView:
     hub: bool
     hub_reason: str
     override: bool | None
-    ads: list[AdView]
-
-    @property
-    def people(self) -> list[tuple[str, str, int]]:
-        """(name, age, ads) behind this number, most ads first."""
-        count: dict[tuple[str, str], int] = defaultdict(int)
-        for a in self.ads:
-            count[(a.name.strip() or "?", str(a.age) if a.age is not None else (a.age_raw.strip() or "?"))] += 1
-        return sorted(((n, age, c) for (n, age), c in count.items()), key=lambda p: (-p[2], p[0]))
+    n_ads: int                                  # over the whole item
+    people: list[tuple[str, str, int]]          # (name, age, ads) over the whole item, most ads first
+    ads: list[AdView] = field(default_factory=list)     # of the ads read, for links to them
 
 
 @dataclass
 class PhotoGroup:
-    photos: list[tuple[int, list[AdView]]]      # (photo id, ads showing it)
+    photos: list[tuple[int, list[AdView]]]      # (photo id, the ads read that show it)
     reason: str                                 # English, for exports; "identical": one file
+    # Ads of the whole item showing one of the photos (an ad showing two of them counts twice).
+    n_ads: int = 0
     explain: dict[str, Any] = field(default_factory=dict)   # the reason as template and params, for the page
-
-    @property
-    def n_ads(self) -> int:
-        return len({a.id for _, ads in self.photos for a in ads})
 
     @property
     def label(self) -> str:
@@ -99,24 +90,6 @@ class WomanView:
     name: str
     ads: int
     photo_ids: list[int]
-
-
-@dataclass
-class TemplateView:
-    """A template triage found (triage.template_store): its wording with numbered slots, and what
-    this item's ads put in each slot."""
-
-    id: int
-    hub: bool
-    hub_reason: str
-    override: bool | None
-    pieces: list[tuple[str, int | None]]      # (text, None) or (example fill, slot number)
-    fills: dict[int, list[str]]               # slot number -> distinct fills, most used first
-    ad_ids: list[int]
-
-    @property
-    def n_slots(self) -> int:
-        return len(self.fills)
 
 
 @dataclass
@@ -151,6 +124,10 @@ class ItemView:
     pages: int = 1
     woman: str | None = None
     reason_photos: dict[str, int] = field(default_factory=dict)   # SHA-256 a reason names -> photo id
+    # The page lists the most shown photos and, per number or photo, the earliest ads read; the
+    # printable page and the exports list them all.
+    PHOTO_GROUPS_SHOWN: ClassVar[int] = 24
+    AD_REFS_SHOWN: ClassVar[int] = 30
 
     def photo_label(self, photo_id: int) -> str:
         return short_label(photo_id)
@@ -161,51 +138,35 @@ class ItemView:
 
 def _ads(session: Session, cluster_id: int, limit: int = MAX_ADS, offset: int = 0,
          woman: str | None = None) -> list[AdView]:
-    when = func.coalesce(Ad.posted_at, Ad.first_seen)
-    q = select(Ad, Site.slug).join(Site, Site.id == Ad.site_id).where(Ad.cluster_id == cluster_id)
+    # The page's ids first, through the index on (cluster, [name,] time, id); then those rows only.
+    q = select(Ad.id).where(Ad.cluster_id == cluster_id)
     if woman is not None:
         q = q.where(Ad.name == woman)
-    rows = session.execute(q.order_by(when, Ad.id).offset(offset).limit(limit)).all()
+    ids = session.execute(q.order_by(WHEN, Ad.id).offset(offset).limit(limit)).scalars().all()
+    rows = session.execute(
+        select(Ad.id, Ad.url, Site.slug, Ad.title, Ad.body, Ad.name, Ad.age, Ad.age_raw, Ad.city, Ad.location_raw,
+               Ad.posted_at, Ad.first_seen, Ad.last_seen, Ad.version, Ad.extraction)
+        .join(Site, Site.id == Ad.site_id).where(Ad.id.in_(ids)).order_by(WHEN, Ad.id)).all()
     ads = []
-    for a, slug in rows:
+    for a in rows:
         ex = a.extraction or {}
         ads.append(AdView(
-            id=a.id, url=a.url, site=slug, title=a.title, body=a.body, name=a.name, age=a.age,
+            id=a.id, url=a.url, site=a.slug, title=a.title, body=a.body, name=a.name, age=a.age,
             age_raw=a.age_raw, city=a.city, location=a.location_raw, when=a.posted_at or a.first_seen,
             posted_at=a.posted_at, first_seen=a.first_seen, last_seen=a.last_seen, version=a.version,
             languages=[str(x) for x in ex.get("languages", []) if isinstance(x, str)]))
     return ads
 
 
-def _women(session: Session, cluster_id: int) -> list[WomanView]:
-    """The names behind the item, most ads first, each with the photos her ads show most."""
-    rows = session.execute(select(Ad.name, func.count()).where(Ad.cluster_id == cluster_id)
-                           .group_by(Ad.name).order_by(func.count().desc(), Ad.name).limit(MAX_WOMEN)).all()
-    women = {name: WomanView(name, n, []) for name, n in rows}
-    shown = session.execute(
-        select(Ad.name, AdPhoto.photo_id, func.count()).join(AdPhoto, AdPhoto.ad_id == Ad.id)
-        .where(Ad.cluster_id == cluster_id, Ad.name.in_(list(women)))
-        .group_by(Ad.name, AdPhoto.photo_id).order_by(func.count().desc(), AdPhoto.photo_id)).all()
-    for name, pid, _ in shown:
-        w = women[name]
-        if len(w.photo_ids) < WOMAN_PHOTOS:
-            w.photo_ids.append(pid)
-    return list(women.values())
-
-
-def _days(session: Session, cluster_id: int) -> list[tuple[datetime, str, int]]:
-    """(day, city, ads) over the whole item, in time order: the timeline and the route of an item
-    of any size from one grouped query."""
-    day = func.date(func.coalesce(Ad.posted_at, Ad.first_seen))
-    rows = session.execute(select(day, Ad.city, func.count()).where(Ad.cluster_id == cluster_id)
-                           .group_by(day, Ad.city).order_by(day, Ad.city).limit(MAX_DAYS)).all()
+def _timeline_rows(data: dict[str, Any]) -> list[tuple[datetime, str, int]]:
+    """(day or week, city, ads) over the whole item, in time order (triage.item_summary.timeline)."""
     out = []
-    for d, city, n in rows:
+    for d, city, n in data.get("timeline", []):
         try:
             when = datetime.fromisoformat(str(d))
         except ValueError:
             continue
-        out.append((when, city or "?", int(n)))
+        out.append((when, str(city), int(n)))
     return out
 
 
@@ -219,7 +180,10 @@ def _mark(ads: list[AdView], extraction: dict[int, dict[str, Any]]) -> None:
             setattr(a, attr, highlight(text, spans_for(text, fname, ex, raws, a.name, places)))
 
 
-def _photo_groups(session: Session, ads: list[AdView]) -> tuple[list[PhotoGroup], dict[int, tuple[bool, bool | None]]]:
+def _photo_groups(session: Session, ads: list[AdView], counted: list[list[int]]
+                  ) -> tuple[list[PhotoGroup], dict[int, tuple[bool, bool | None]]]:
+    """Photos shown in several of the item's ads, matched by fingerprint: the item's most shown
+    photos (`counted`: [photo id, ads] over the whole item) and those of the ads read."""
     by_id = {a.id: a for a in ads}
     users: dict[int, list[AdView]] = defaultdict(list)
     rows = session.execute(select(AdPhoto.ad_id, AdPhoto.photo_id).where(AdPhoto.ad_id.in_(by_id))
@@ -227,24 +191,29 @@ def _photo_groups(session: Session, ads: list[AdView]) -> tuple[list[PhotoGroup]
     for ad_id, photo_id in rows:
         by_id[ad_id].photo_ids.append(photo_id)
         users[photo_id].append(by_id[ad_id])
+    n_ads = {int(pid): int(n) for pid, n in counted}
+    for pid, seen in users.items():
+        n_ads.setdefault(pid, len(seen))
+    candidates = sorted(n_ads, key=lambda pid: (-n_ads[pid], pid))
     photos = session.execute(select(Photo.id, Photo.fingerprint, Photo.is_hub, Photo.hub_override)
-                             .where(Photo.id.in_(list(users)[:MAX_MATCHED_PHOTOS * 5]))).all()
+                             .where(Photo.id.in_(candidates[:MAX_MATCHED_PHOTOS * 5]))).all()
     hubs = {pid: (hub, override) for pid, _, hub, override in photos if hub or override is not None}
+    fingerprints = {pid: fp for pid, fp, _, _ in photos}
     hashes: dict[int, PhotoHashes] = {}
-    for pid, fp, _, _ in photos[:MAX_MATCHED_PHOTOS]:
+    for pid in candidates[:MAX_MATCHED_PHOTOS]:
         try:
-            hashes[pid] = PhotoHashes.unpack(fp)
+            hashes[pid] = PhotoHashes.unpack(fingerprints.get(pid) or b"")
         except ValueError:
             continue  # an unreadable fingerprint only loses its near-duplicate matches
     group_of = group_photos(sorted(hashes.items()))
-    for pid in users:
+    for pid in candidates:
         group_of.setdefault(pid, pid)  # without a fingerprint, a photo still matches itself
     members: dict[int, list[int]] = defaultdict(list)
     for pid, gid in group_of.items():
         members[gid].append(pid)
     out = []
     for pids in members.values():
-        group = PhotoGroup([(pid, users[pid]) for pid in sorted(pids)], "")
+        group = PhotoGroup([(pid, users[pid]) for pid in sorted(pids)], "", sum(n_ads[pid] for pid in pids))
         if group.n_ads < 2:
             continue
         if len(pids) == 1:
@@ -255,71 +224,49 @@ def _photo_groups(session: Session, ads: list[AdView]) -> tuple[list[PhotoGroup]
                 group.reason = match.reason
                 group.explain = {"text": match.reason, "template": match.template, "params": match.params}
         out.append(group)
-    out.sort(key=lambda g: -g.n_ads)
+    out.sort(key=lambda g: (-g.n_ads, g.label))
     return out, hubs
 
 
-def _phones(session: Session, ads: list[AdView]) -> list[PhoneView]:
+def _phones(session: Session, ads: list[AdView], counted: list[list[Any]]) -> list[PhoneView]:
+    """The item's numbers (`counted`: [phone id, ads, people] over the whole item), each with the
+    ads read that carry it."""
     by_id = {a.id: a for a in ads}
-    views: dict[str, PhoneView] = {}
-    rows = session.execute(
-        select(AdPhone.ad_id, AdPhone.raw, AdPhone.obfuscation, Phone.id, Phone.e164, Phone.is_hub,
-               Phone.hub_reason, Phone.hub_override)
-        .join(Phone, Phone.id == AdPhone.phone_id).where(AdPhone.ad_id.in_(by_id))
-        .order_by(Phone.e164, AdPhone.ad_id)).all()
-    for ad_id, raw, obfuscation, phone_id, e164, is_hub, hub_reason, override in rows:
-        ad = by_id[ad_id]
-        ad.phones.append((e164, raw, bool(obfuscation)))
-        view = views.setdefault(e164, PhoneView(phone_id, e164, is_hub, hub_reason, override, []))
-        view.ads.append(ad)
-    return sorted(views.values(), key=lambda v: (-len(v.ads), v.e164))
+    totals = {int(pid): (int(n), [(str(name), str(age), int(k)) for name, age, k in people])
+              for pid, n, people in counted}
+    rows = session.execute(select(AdPhone.ad_id, AdPhone.raw, AdPhone.obfuscation, AdPhone.phone_id)
+                           .where(AdPhone.ad_id.in_(by_id))).all()
+    numbers = {pid: row for pid, *row in session.execute(
+        select(Phone.id, Phone.e164, Phone.is_hub, Phone.hub_reason, Phone.hub_override)
+        .where(Phone.id.in_(sorted(set(totals) | {r.phone_id for r in rows})))).all()}
+    carried: dict[int, list[AdView]] = defaultdict(list)
+    for ad_id, raw, obfuscation, pid in sorted(rows, key=lambda r: (numbers[r.phone_id][0], r.ad_id)):
+        by_id[ad_id].phones.append((numbers[pid][0], raw, bool(obfuscation)))
+        carried[pid].append(by_id[ad_id])
+    views = []
+    for pid, (e164, is_hub, hub_reason, override) in numbers.items():
+        seen = carried.get(pid, [])
+        # A number no re-score has counted yet (its ads are newer) shows what the ads read say.
+        n, people = totals.get(pid) or (len(seen), _people(seen))
+        views.append(PhoneView(pid, e164, is_hub, hub_reason, override, n, people, seen))
+    return sorted(views, key=lambda v: (-v.n_ads, v.e164))
 
 
-def _templates(session: Session, ads: list[AdView]) -> list[TemplateView]:
-    rows = session.execute(
-        select(AdTemplate.ad_id, AdTemplate.slots, Template.id, Template.text, Template.is_hub, Template.hub_reason,
-               Template.hub_override)
-        .join(Template, Template.id == AdTemplate.template_id)
-        .where(AdTemplate.ad_id.in_([a.id for a in ads]), Template.active.is_(True))
-        .order_by(Template.id, AdTemplate.ad_id)).all()
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.id].append(row)
-    out = []
-    for tid, members in grouped.items():
-        first = members[0]
-        counts: dict[int, Counter[str]] = defaultdict(Counter)
-        for m in members:
-            for n, fill in enumerate(m.slots or [], 1):
-                if isinstance(fill, str) and fill.strip():
-                    counts[n][fill.strip()] += 1
-        parts = SLOT.split(first.text or "")
-        pieces: list[tuple[str, int | None]] = []
-        for i, part in enumerate(parts):
-            if i % 2 == 0:
-                if part:
-                    pieces.append((part, None))
-            else:
-                n = int(part)
-                common = counts[n].most_common(1)
-                pieces.append((common[0][0] if common else "…", n))
-        fills = {n: [f for f, _ in counts[n].most_common(MAX_FILLS)] for n in sorted(counts)}
-        out.append(TemplateView(tid, first.is_hub, first.hub_reason, first.hub_override, pieces, fills,
-                                [m.ad_id for m in members]))
-    out.sort(key=lambda t: (-len(t.ad_ids), t.id))
-    return out
+def _people(ads: list[AdView]) -> list[tuple[str, str, int]]:
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for a in ads:
+        count[(a.name.strip() or "?", str(a.age) if a.age is not None else (a.age_raw.strip() or "?"))] += 1
+    return sorted(((n, age, c) for (n, age), c in count.items()), key=lambda p: (-p[2], p[0]))
 
 
-def _route(features: dict[str, Any], days: list[tuple[datetime, str, int]]) -> list[tuple[str, str]]:
+def _route(features: dict[str, Any], counted: dict[str, Any]) -> list[tuple[str, str]]:
     evidence = features.get("evidence")
     stored = evidence.get("route") if isinstance(evidence, dict) else features.get("route")
-    if isinstance(stored, list) and stored and all(isinstance(r, (list, tuple)) and len(r) == 2 for r in stored):
-        return [(str(c), str(d)) for c, d in stored]
-    out: list[tuple[str, str]] = []
-    for when, city, _ in days:
-        if city != "?" and (not out or out[-1][0] != city):
-            out.append((city, when.date().isoformat()))
-    return out
+    # A cluster without evidence of its route: the route of its ads' days, as triage counted it.
+    for found in (stored, counted.get("route")):
+        if isinstance(found, list) and found and all(isinstance(r, (list, tuple)) and len(r) == 2 for r in found):
+            return [(str(c), str(d)) for c, d in found]
+    return []
 
 
 def _coords(session: Session, cities: set[str]) -> dict[str, tuple[float, float]]:
@@ -332,18 +279,7 @@ def _coords(session: Session, cities: set[str]) -> dict[str, tuple[float, float]
     return out
 
 
-def _weekly(days: list[tuple[datetime, str, int]]) -> list[tuple[datetime, str, int]]:
-    """(Monday, city, ads): a long item's timeline by week, so that the picture stays readable."""
-    weeks: dict[tuple[datetime, str], int] = {}
-    for when, city, n in days:
-        key = (when - timedelta(days=when.weekday()), city)
-        weeks[key] = weeks.get(key, 0) + n
-    return [(when, city, n) for (when, city), n in sorted(weeks.items())]
-
-
 def _timeline(days: list[tuple[datetime, str, int]], m: RouteMap | None) -> charts.Timeline | None:
-    if len(days) > MAX_DOTS:
-        days = _weekly(days)
     links = {c.name: c.link for c in m.cities} if m else {}
     moves = []
     for mv in m.moves if m else []:
@@ -355,31 +291,35 @@ def _timeline(days: list[tuple[datetime, str, int]], m: RouteMap | None) -> char
                            links, moves)
 
 
-def load_item(session: Session, item_id: int, page: int = 1, woman: str | None = None) -> ItemView:
-    """The item with the ads of one page (PAGE_SIZE a page, all the item's ads or one woman's)."""
+def load_item(session: Session, item_id: int, page: int = 1, woman: str | None = None,
+              sample: int = MAX_ADS) -> ItemView:
+    """The item with the ads of one page (PAGE_SIZE a page, all the item's ads or one woman's), and
+    its `sample` earliest ads."""
     item = session.get(QueueItem, item_id)
     if item is None:
         raise NotFound(f"no queue item {item_id}")
     cid = item.cluster_id
     cluster = session.get(Cluster, cid)
     features = dict((cluster.features if cluster else None) or item.summary or {})
-    n_ads = int(session.execute(select(func.count()).select_from(Ad).where(Ad.cluster_id == cid)).scalar() or 0)
-    ads = _ads(session, cid)
-    n_listed = n_ads if woman is None else int(session.execute(
-        select(func.count()).select_from(Ad).where(Ad.cluster_id == cid, Ad.name == woman)).scalar() or 0)
+    n_ads, counted = cluster_summary(session, cid)
+    ads = _ads(session, cid, sample)
+    women = [WomanView(str(name), int(n), [int(p) for p in pids]) for name, n, pids in counted.get("women", [])]
+    n_listed = n_ads if woman is None else next((w.ads for w in women if w.name == woman), None)
+    if n_listed is None:  # a name beyond the listed women: counted through the (cluster, name) index
+        n_listed = int(session.execute(select(func.count()).select_from(Ad)
+                                       .where(Ad.cluster_id == cid, Ad.name == woman)).scalar() or 0)
     pages = max(1, -(-n_listed // PAGE_SIZE))
     page = min(max(page, 1), pages)
     by_id = {a.id: a for a in ads}
     page_ads = [by_id.get(a.id, a) for a in _ads(session, cid, PAGE_SIZE, (page - 1) * PAGE_SIZE, woman)]
     every = ads + [a for a in page_ads if a.id not in by_id]
-    phones = _phones(session, every)
-    groups, photo_hubs = _photo_groups(session, every)
+    phones = _phones(session, every, counted.get("phones", []))
+    groups, photo_hubs = _photo_groups(session, every, counted.get("photos", []))
     # Only the ads written out in full are marked up.
     extraction = dict(session.execute(select(Ad.id, Ad.extraction).where(Ad.id.in_([a.id for a in page_ads]))).all())
     _mark(page_ads, extraction)
-    templates = _templates(session, every)
-    days = _days(session, cid)
-    route = _route(features, days)
+    templates = templates_of(session, [a.id for a in every], counted.get("templates", []))
+    route = _route(features, counted)
     the_map = route_map(route, _coords(session, {c for c, _ in route}))
 
     links: list[tuple[int, str, str, str]] = []
@@ -403,7 +343,7 @@ def load_item(session: Session, item_id: int, page: int = 1, woman: str | None =
         status=item.status, label=item.label, assignee_id=item.assignee_id, reasons=reasons,
         features=features, first_seen=item.first_seen, last_seen=item.last_seen, n_ads=n_ads,
         ads=ads, phones=phones, photo_groups=groups, photo_hubs=photo_hubs, templates=templates,
-        languages=languages, route=route, route_map=the_map, timeline=_timeline(days, the_map),
-        graph=charts.graph([(a.id, f"#{a.id} {a.name}"[:28]) for a in ads], links),
-        notes=notes, history=history, women=_women(session, cid), page_ads=page_ads, page=page, pages=pages,
+        languages=languages, route=route, route_map=the_map, timeline=_timeline(_timeline_rows(counted), the_map),
+        graph=charts.graph([(a.id, f"#{a.id} {a.name}"[:28]) for a in ads], links, n_ads),
+        notes=notes, history=history, women=women, page_ads=page_ads, page=page, pages=pages,
         woman=woman, reason_photos=photo_ids(session, photo_shas(reasons)))

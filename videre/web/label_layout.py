@@ -17,6 +17,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 CHAR_W = 7.2          # px per character at 12 px sans-serif, rounded up (wide letters: Ö, W, M)
 LINE_H = 15.0
 PAD = 2.0             # clear space kept around every label
@@ -76,28 +78,31 @@ def place_labels(points: Sequence[tuple[float, float, float, str]], width: float
     """points: (x, y, radius, text), most important first. Returns, per point, where its label goes
     (None when it found no room), and the indexes of the labels left over."""
     blocked = [Box(x - r, y - r, x + r, y + r).grown(PAD) for x, y, r, _ in points] + [b.grown(PAD) for b in obstacles]
+    # Every box a label must stay clear of, as columns x0, y0, x1, y1; each placed label joins
+    # them (grown by PAD). All candidate positions of one label are tested at once.
+    clear = np.array([(b.x0, b.y0, b.x1, b.y1) for b in blocked], dtype=np.float64).reshape(-1, 4)
     placed: list[Placed | None] = []
-    taken: list[Box] = []
     left: list[int] = []
     for i, (px, py, r, text) in enumerate(points):
         w, h = text_width(text), LINE_H
-        spot = None
-        for n, (cx, cy) in enumerate(_candidates(px, py, r, w)):
-            box = Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            if not box.inside(width, height):
-                continue
-            if any(box.overlaps(b) for b in blocked) or any(box.overlaps(b.grown(PAD)) for b in taken):
-                continue
-            leader = None
-            if n >= 8:
-                # Join the point to the nearest point of the box.
-                lx, ly = min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1)
-                leader = (round(px, 1), round(py, 1), round(lx, 1), round(ly, 1))
-            spot = Placed(text, round(box.x0, 1), round(box.y1 - 4, 1), box, leader)
-            break
-        if spot is None:
+        c = np.array(_candidates(px, py, r, w), dtype=np.float64)
+        x0, y0, x1, y1 = c[:, 0] - w / 2, c[:, 1] - h / 2, c[:, 0] + w / 2, c[:, 1] + h / 2
+        ok = (x0 >= 0) & (y0 >= 0) & (x1 <= width) & (y1 <= height)
+        hit = ((x0[:, None] < clear[None, :, 2]) & (clear[None, :, 0] < x1[:, None])
+               & (y0[:, None] < clear[None, :, 3]) & (clear[None, :, 1] < y1[:, None]))
+        free = np.nonzero(ok & ~hit.any(axis=1))[0]
+        if not len(free):
             left.append(i)
-        else:
-            taken.append(spot.box)
-        placed.append(spot)
+            placed.append(None)
+            continue
+        n = int(free[0])
+        box = Box(float(x0[n]), float(y0[n]), float(x1[n]), float(y1[n]))
+        leader = None
+        if n >= 8:
+            # Join the point to the nearest point of the box.
+            lx, ly = min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1)
+            leader = (round(px, 1), round(py, 1), round(lx, 1), round(ly, 1))
+        placed.append(Placed(text, round(box.x0, 1), round(box.y1 - 4, 1), box, leader))
+        g = box.grown(PAD)
+        clear = np.vstack([clear, (g.x0, g.y0, g.x1, g.y1)])
     return placed, left

@@ -95,12 +95,23 @@ class _Frame:
         self.scale = MAP_W / span_x
         self.bounds = (self.cy - span_y / 2, self.cy + span_y / 2)
 
+    def _key(self) -> tuple[float, float, float, float]:
+        return (self.k, self.cx, self.cy, self.scale)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Frame) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def xy(self, lat: float, lon: float) -> tuple[float, float]:
         return (round(MAP_W / 2 + (lon * self.k - self.cx) * self.scale, 1),
                 round(MAP_H / 2 - (lat - self.cy) * self.scale, 1))
 
 
+@lru_cache(maxsize=64)
 def _land(frame: _Frame) -> list[tuple[str, str]]:
+    """The outline drawn in a frame: the same for every item over the same towns, so kept."""
     out = []
     for country in outline()["countries"]:
         parts = []

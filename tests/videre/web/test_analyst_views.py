@@ -16,6 +16,7 @@ from models.review import QueueItem, WeightSetting
 from models.users import AuditEvent
 from tests.videre.web.conftest import sign_in
 from tests.videre.web.seed import WOMEN, World, add_big_item
+from triage.item_summary import refresh as refresh_summaries
 from videre.store.db import Database
 
 
@@ -38,6 +39,20 @@ def test_a_big_item_is_paged_and_grouped_by_woman(analyst: tuple[TestClient, str
     assert hers.count('class="move"') >= 19 and "a_code_from_a_newer_scorer" in hers
     assert client.get(f"/items/{big_item}?page=x").status_code == 400
     assert client.get(f"/items/{big_item}?page=99").status_code == 200   # past the end: the last page
+
+
+def test_the_page_of_an_item_reads_the_same_from_its_summary_as_counted_on_the_spot(
+        analyst: tuple[TestClient, str], big_item: int, web_db: Database) -> None:
+    """Seeded items have no summary until a re-score counts one; both must give the same page."""
+    client, _ = analyst
+    views = [f"/items/{big_item}", f"/items/{big_item}?page=2", f"/items/{big_item}?woman=Nadia"]
+    counted_now = [client.get(v).text for v in views]
+    with web_db.session() as s:
+        cid = s.execute(select(QueueItem.cluster_id).where(QueueItem.id == big_item)).scalar_one()
+        assert refresh_summaries(s, [cid]) == 1
+    stored = [client.get(v).text for v in views]
+    assert stored == counted_now
+    assert "<bdi>Nadia</bdi></a> <span class=\"num\">20</span>" in stored[0]
 
 
 def test_photos_are_named_by_short_label_with_their_thumbnail(analyst: tuple[TestClient, str], world: World) -> None:

@@ -21,7 +21,7 @@ from videre.services.sessions import CurrentUser
 from videre.web.context import Web
 from videre.web.exports import graph_csv, graph_xml, item_csv, item_json
 from videre.web.handlers import form, int_param, page
-from videre.web.item_view import ItemView, load_item
+from videre.web.item_view import MAX_ADS, PAGE_SAMPLE, ItemView, load_item
 from videre.web.permissions import can
 from videre.web.routes.queue import COUNTS_KEY
 
@@ -54,14 +54,15 @@ def _seen(item: ItemView) -> dict[str, object]:
             "page": item.page, **({"woman": item.woman} if item.woman is not None else {})}
 
 
-def _load(web: Web, request: Request, user: CurrentUser, action: str, **extra: object) -> ItemView:
+def _load(web: Web, request: Request, user: CurrentUser, action: str, sample: int = MAX_ADS,
+          **extra: object) -> ItemView:
     item_id = int(request.path_params["item_id"])
     page = int_param(request.query_params.get("page"), "page", default=1)
     woman = request.query_params.get("woman")
     if woman is not None and len(woman) > MAX_NAME:
         raise InputError(f"woman: a name is at most {MAX_NAME} characters")
     with web.db.session() as s:
-        item = load_item(s, item_id, page, woman)
+        item = load_item(s, item_id, page, woman, sample)
         audit.record(s, user, action, "item", item_id, **_seen(item), **extra)
     return item
 
@@ -72,7 +73,7 @@ def _usernames(web: Web) -> dict[str, str]:
 
 @page("queue")
 def item_page(web: Web, request: Request, user: CurrentUser) -> Response:
-    item = _load(web, request, user, "view_item")
+    item = _load(web, request, user, "view_item", PAGE_SAMPLE)
     users = _users(web)
     with web.db.session() as s:
         active = Watchlist.active.is_(True)
