@@ -416,10 +416,13 @@ def main(argv: list[str]) -> None:
         print(f"{len(cases)} cases written to {FILE}")
         return
     half = argv[0] if argv else "tune"
-    table = score(load(half))
-    print(f"{half}: {'family':16s} {'cases':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'prec':>6s} {'recall':>6s} {'F1':>6s}")
+    print_table(half, score(load(half)))
+
+
+def print_table(title: str, table: dict[str, dict[str, float]]) -> None:
+    print(f"{title}: {'family':16s} {'cases':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'prec':>6s} {'recall':>6s} {'F1':>6s}")
     for family, row in sorted(table.items()):
-        print(f"{'':{len(half) + 2}s}{family:16s} {row['cases']:5.0f} {row['tp']:4.0f} {row['fp']:4.0f} "
+        print(f"{'':{len(title) + 2}s}{family:16s} {row['cases']:5.0f} {row['tp']:4.0f} {row['fp']:4.0f} "
               f"{row['fn']:4.0f} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f}")
 
 
