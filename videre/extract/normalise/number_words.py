@@ -157,6 +157,10 @@ def trigger_words(langs: tuple[str, ...]) -> frozenset[str]:
     return (strong_words(langs) | extra) - {"ett"}
 
 
+# Homophones that are also two pieces written together: "too" is "to" and "o" (20) as often
+# as it is 2. The reader tries the single digit first.
+TWO_PIECES = {"too": "20"}
+
 # Function words that read as digits ("to", "for", "won"): a number never starts or ends on one
 # that stands alone, lest "... 06 05 for details" gain a digit.
 LOOSE = frozenset({"to", "too", "tu", "for", "fore", "won", "ate", "oh", "o", "en", "e", "y",

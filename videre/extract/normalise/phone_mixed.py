@@ -184,7 +184,8 @@ class _Piece:
     mixed: bool          # written with a word, a look-alike or an unusual separator
     plus: bool = False
     glued: bool = False  # nothing between it and the piece before
-    loose: bool = False  # no number starts or ends on it
+    loose: bool = False  # no number starts or ends on it, except at the end of a sentence
+    split: bool = False  # a homophone read as two pieces ("too" as 20)
 
 
 def _number(tok: _Tok) -> int | None:
@@ -224,7 +225,10 @@ def _options(toks: list[_Tok | None], k: int) -> list[tuple[int, _Piece | None]]
             if end == k + 2 and toks[k + 1].gap != "glued":  # type: ignore[union-attr]
                 out.append((k + 1, _Piece(tok.start, tok.end, str(tok.value), True)))
             return out
-    return out + [(k + 1, _Piece(tok.start, tok.end, str(tok.value), True))]
+    out.append((k + 1, _Piece(tok.start, tok.end, str(tok.value), True)))
+    if tok.text in nw.TWO_PIECES:
+        out.append((k + 1, _Piece(tok.start, tok.end, nw.TWO_PIECES[tok.text], True, split=True)))
+    return out
 
 
 def _glue(tok: _Tok, k: int, options: list[tuple[int, _Piece | None]]) -> list[tuple[int, _Piece | None]]:
@@ -298,9 +302,12 @@ def _multiplied(toks: list[_Tok | None], k: int, base: int) -> Iterator[tuple[in
 
 
 def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
-          lenient: bool) -> list[PhoneHit]:
-    """Numbers in one reading, left to right: at each start, the longest window that validates."""
+          lenient: bool) -> tuple[list[PhoneHit], int]:
+    """Numbers in one reading, left to right: at each start, the longest window that validates;
+    and how many pieces they read the less likely way (a lone homophone ending a number, "too"
+    as 20)."""
     out: list[PhoneHit] = []
+    unlikely = 0
     starts = start_digits(region)
     segs: list[list[_Piece]] = [[]]
     for p in pieces:
@@ -316,12 +323,13 @@ def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
                 i += 1
                 continue
             j, e164, country, intl = found
+            unlikely += seg[j].loose + sum(p.split for p in seg[i:j + 1])
             start = seg[i].start
             raw = text[start:seg[j].end]
             out.append(PhoneHit(e164, raw, field, start, seg[j].end, _methods(raw),
                                 country))
             i = j + 1
-    return out
+    return out, unlikely
 
 
 def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: str, lenient: bool,
@@ -349,8 +357,12 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
     if whole_only and any(not p.loose for p in seg[:i]):
         return None
     last = max((k for k, p in enumerate(seg) if not p.loose), default=-1)
-    for j in reversed(ends):
-        if (j + 1 < len(seg) and seg[j + 1].glued) or seg[j].loose:
+    # A number ends on a lone homophone ("... 9too ate") only where the sentence ends, and only
+    # when it cannot end before it: "... 06 05 for details" keeps its ten digits.
+    tries = [j for j in reversed(ends) if not seg[j].loose] + [
+        j for j in reversed(ends) if seg[j].loose and _SENTENCE_END.match(text, seg[j].end)]
+    for j in tries:
+        if j + 1 < len(seg) and seg[j + 1].glued:
             continue
         if whole_only and j < last:
             continue
@@ -368,6 +380,7 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
     return None
 
 
+_SENTENCE_END = re.compile(r"\s*(?:$|[^\w\s])")
 _LOOK = re.compile(r"(?<![^\W\d_])[oOlIi](?![^\W\d_])|(?<=[0-9])[oOlIi](?![^\W\d_])|"
                    r"(?<![^\W\d_])[oOlIi](?=[0-9])")
 
@@ -413,10 +426,12 @@ def _read_window(text: str, lowered: str, region: str, langs: tuple[str, ...],
         _resolve_words(run, langs)
         toks = _firm_weak(run)
         best: list[PhoneHit] = []
+        best_key = (0, 0)
         for reading in _readings(toks):
-            got = _hits(reading, text, "", region, lenient)
-            if len(got) > len(best):
-                best = got
+            got, unlikely = _hits(reading, text, "", region, lenient)
+            # The most numbers; among as many, the reading with the fewest unlikely pieces.
+            if (len(got), -unlikely) > best_key:
+                best, best_key = got, (len(got), -unlikely)
         out.extend(best)
     return tuple((h.start, h.end, h.e164, h.methods, h.country) for h in out)
 
