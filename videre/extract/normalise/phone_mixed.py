@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from videre.extract.normalise import number_words as nw
-from videre.extract.normalise.phone_plain import DATE_OR_TIME, MAX_WINDOW_DIGITS, readings, start_digits, validate
+from videre.extract.normalise.phone_plain import DATE_OR_TIME, DATED, MAX_WINDOW_DIGITS, readings, start_digits, validate
 from videre.extract.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
 from videre.extract.normalise.phone_windows import windows
 from videre.extract.normalise.results import PhoneHit
@@ -51,9 +51,9 @@ def _gap(gap: str) -> tuple[str, bool]:
     if len(gap) > MAX_GAP or gap.count("\n") > 1:
         return "break", False
     odd = any(c not in _PLAIN_GAP for c in gap if c not in ",\n")
-    if "\n" in gap or ";" in gap or ":" in gap:
+    if "\n" in gap or ":" in gap:
         return "strong", odd
-    if "," in gap:
+    if "," in gap or ";" in gap:   # "noll; sjuttio; sextiosju; ...": a list's separator
         return "comma", odd
     return "tight", odd
 
@@ -140,8 +140,10 @@ def _firm_weak(run: list[_Tok]) -> list[_Tok | None]:
             groups[-1].append(tok)
         else:
             groups.append([tok])
-    strong = [any(_strong(t) for t in grp) for grp in groups]
-    many = sum(map(_strong, run)) >= 3
+    # Two or more homophones written together ("ohate", "towonfore") are no English: as strong
+    # as a digit.
+    strong = [any(_strong(t) for t in grp) or sum(t.kind == "word" for t in grp) >= 2 for grp in groups]
+    many = sum(map(_strong, run)) + sum(s and not any(map(_strong, grp)) for s, grp in zip(strong, groups)) >= 3
     for g, grp in enumerate(groups):
         if strong[g]:
             for t in grp:
@@ -153,11 +155,30 @@ def _firm_weak(run: list[_Tok]) -> list[_Tok | None]:
         right = _near(strong, groups, g, 1)
         lone_look = len(grp) == 1 and grp[0].kind == "look"
         if (left and right and left + right <= (2 if lone_look else 3)) or (
-                many and not lone_look and min(left or 9, right or 9) == 1):
+                many and min(left or 9, right or 9) == 1 and (not lone_look or right == 1)):
             for t in grp:
                 t.weak = False
                 t.loose = len(grp) == 1 and (t.kind == "look" or t.text in nw.LOOSE)
+    if many:
+        _chain(groups)
     return [tok if not tok.weak or tok.wkind == "join" else None for tok in run]
+
+
+def _chain(groups: list[list[_Tok]]) -> None:
+    """Sound-alikes in a row next to a number ("... 63 won fore", "o 7 069 won ate fore 96"):
+    each lone one beside a firm group, with no strong gap between, is firm too (and loose)."""
+    for _ in range(3):
+        changed = False
+        for g, grp in enumerate(groups):
+            tok = grp[0]
+            if len(grp) > 1 or not tok.weak or not (tok.kind == "look" or tok.text in nw.HOMOPHONES):
+                continue
+            before = g > 0 and not groups[g - 1][-1].weak and tok.gap != "strong"
+            after = g + 1 < len(groups) and not groups[g + 1][0].weak and groups[g + 1][0].gap != "strong"
+            if before or after:
+                tok.weak, tok.loose, changed = False, True, True
+        if not changed:
+            return
 
 
 def _near(strong: list[bool], groups: list[list[_Tok]], g: int, step: int) -> int:
@@ -319,11 +340,15 @@ def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
         i = 0
         while i < len(seg):
             found = _window(seg, i, starts, region, lenient, text)
+            if found is not None and seg[i].loose:   # "o 0701740605": the digits alone first
+                after = _window(seg, i + 1, starts, region, lenient, text) if i + 1 < len(seg) else None
+                if after is not None:
+                    i, found = i + 1, after
             if found is None:
                 i += 1
                 continue
             j, e164, country, intl = found
-            unlikely += seg[j].loose + sum(p.split for p in seg[i:j + 1])
+            unlikely += seg[i].loose + seg[j].loose + sum(p.split for p in seg[i:j + 1])
             start = seg[i].start
             raw = text[start:seg[j].end]
             out.append(PhoneHit(e164, raw, field, start, seg[j].end, _methods(raw),
@@ -350,17 +375,20 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
             break
         if total >= MIN_WINDOW_DIGITS:
             ends.append(j)
-    if (i > 0 and seg[i].glued) or seg[first].loose:
+    if i > 0 and seg[i].glued:
         return None   # "12O701740605": no number starts inside letters and digits written together
     # Where no trunk prefix marks a national number (ES, PL, US), only a whole stretch is one.
     whole_only = starts is None and not intl
     if whole_only and any(not p.loose for p in seg[:i]):
         return None
     last = max((k for k, p in enumerate(seg) if not p.loose), default=-1)
-    # A number ends on a lone homophone ("... 9too ate") only where the sentence ends, and only
-    # when it cannot end before it: "... 06 05 for details" keeps its ten digits.
+    # A number ends on a lone homophone ("... 9too ate") only when it cannot end before it, and
+    # on anything but "ate", "fore", "won", "oh" only where the sentence ends: "... 06 05 for
+    # details" keeps ten digits, "... 3 (I answer" too.
     tries = [j for j in reversed(ends) if not seg[j].loose] + [
-        j for j in reversed(ends) if seg[j].loose and _SENTENCE_END.match(text, seg[j].end)]
+        j for j in reversed(ends) if seg[j].loose and (
+            text[seg[j].start:seg[j].end].lower() in nw.TRAILING_HOMOPHONES
+            or _SENTENCE_END.match(text, seg[j].end))]
     for j in tries:
         if j + 1 < len(seg) and seg[j + 1].glued:
             continue
@@ -371,7 +399,7 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
             continue   # plain digits: the main reader's (and its negatives')
         digits = "".join(p.digits for p in window)
         raw = text[seg[i].start:seg[j].end]
-        if not intl and DATE_OR_TIME.fullmatch(raw):
+        if not intl and (DATE_OR_TIME.fullmatch(raw) or DATED.match(raw)):
             continue
         for candidate in readings(digits, intl, lambda: lenient, region):
             found = validate(candidate, region)
@@ -403,7 +431,7 @@ def find_mixed(text: str, lowered: str, words: Sequence[str], field: str, region
     """Numbers written with number words and digits mixed, in the spans `windows` picks.
     `lowered`: the folded text lower-cased, as long as `text`. `found`: numbers the main
     reader has read; nothing inside them is a cause to look again."""
-    langs = nw.allowed_languages(hint, region)
+    langs = nw.allowed_languages(hint + nw.number_languages(words), region)
     hits: list[PhoneHit] = []
     for lo, hi in windows(lowered, words, langs, [(h.start, h.end) for h in found]):
         for s, e, e164, methods, country in _read_window(text[lo:hi], lowered[lo:hi], region,
@@ -426,12 +454,14 @@ def _read_window(text: str, lowered: str, region: str, langs: tuple[str, ...],
         _resolve_words(run, langs)
         toks = _firm_weak(run)
         best: list[PhoneHit] = []
-        best_key = (0, 0)
+        best_key = (0, 0, 0)
         for reading in _readings(toks):
             got, unlikely = _hits(reading, text, "", region, lenient)
-            # The most numbers; among as many, the reading with the fewest unlikely pieces.
-            if (len(got), -unlikely) > best_key:
-                best, best_key = got, (len(got), -unlikely)
+            # The most numbers; among as many, the reading with the fewest unlikely pieces,
+            # then the one whose numbers take in the most text.
+            key = (len(got), -unlikely, sum(h.end - h.start for h in got))
+            if key > best_key:
+                best, best_key = got, key
         out.extend(best)
     return tuple((h.start, h.end, h.e164, h.methods, h.country) for h in out)
 

@@ -26,6 +26,9 @@ MARKS = frozenset("-–./")   # the separators of a plainly written number
 _TIME_OR_DAY = (r"(?:[0-9]{1,2}[.:][0-9]{2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}"
                 r"|[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2})")
 DATE_OR_TIME = re.compile(rf"{_TIME_OR_DAY}(?:\s*[-–/,]?\s*{_TIME_OR_DAY})*")
+# A window that starts with a whole date, year and all ("01.12.2026 - 15..."), is a date range.
+DATED = re.compile(r"(?:[0-9]{1,2}[./][0-9]{1,2}[./](?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{1,2}-[0-9]{1,2})"
+                   r"(?![0-9])")
 # A field or stretch that is just one plainly written number.
 PLAIN_MAX = 40
 _PLAIN = re.compile(r"\s*(\+?[0-9][0-9 \-./()]{5,30}[0-9])\s*")
