@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from videre.extract.normalise import number_words as nw
-from videre.extract.normalise.phone_plain import DATE_OR_TIME, DATED, MAX_WINDOW_DIGITS, readings, start_digits, validate
+from videre.extract.normalise.phone_plain import (
+    DATE_OR_TIME,
+    DATED,
+    MAX_WINDOW_DIGITS,
+    readings,
+    start_digits,
+    validate,
+)
 from videre.extract.normalise.phone_tokens import MIN_WINDOW_DIGITS, is_quantity
 from videre.extract.normalise.phone_windows import windows
 from videre.extract.normalise.results import PhoneHit
