@@ -18,6 +18,9 @@ WORDS_WITHOUT_DIGITS = 3  # different number words a number written in words alo
 # A digit glued to a letter, or digits around "!" / "|": written by hand to dodge filters.
 _TRIGGER = re.compile(r"[0-9](?:(?=[^\W\d_])|(?<=[^\W\d_\s][0-9])|[!|](?=[0-9]))")
 _DIGIT = re.compile(r"[0-9]")
+# Two or more sound-alikes written together ("ohate"): one starting letter and its rest, then
+# more of them; a letter before the match is tested apart (a lookbehind first would be slow).
+_HOMOPHONES_GLUED = re.compile(r"[tfwao](?:oo|o|u|ore|or|on|te|h|)(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])")
 
 
 def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
@@ -33,7 +36,9 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
             if not _DIGIT.search(lowered):
                 return []   # most ads: C-speed tests
             # "07 to ohate 33 towonfore", "nollsju 310 0040 sex"
-            found = set(filter(nw.glued_homophones, words)) | _glued(words, langs, trigger)
+            found = {m.group() for m in _HOMOPHONES_GLUED.finditer(lowered)
+                     if not (m.start() and lowered[m.start() - 1].isalpha())
+                     and nw.glued_homophones(m.group())} | _glued(words, langs, trigger)
             if not found:
                 return []
     else:
