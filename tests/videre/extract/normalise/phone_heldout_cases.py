@@ -21,7 +21,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-SEED = 2026_12_07_14     # the table in the file: held out
+SEED = 9_140_3307     # the table in the file: held out (scored once, after tuning)
+FIRST_SEED = 2026_12_07_14   # the first table of this generator: scored once, before tuning
 TUNING_SEEDS = range(1, 100)   # generated in memory, to tune on; never the file's seed
 FILE = Path(__file__).with_name("phone_heldout_cases.jsonl")
 
