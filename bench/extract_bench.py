@@ -200,10 +200,9 @@ def _timed(argv: list[str], stdin: Path, cwd: Path) -> tuple[float, float]:
 def one_shot(count: int, rounds: int) -> None:
     """Fresh processes over an N-ad file: `videre extract` against the matcher script."""
     import json
-    import tempfile
-
     import subprocess
     import sysconfig
+    import tempfile
 
     root = Path(__file__).resolve().parents[1]
     videre = Path(sys.executable).with_name("videre")
