@@ -7,7 +7,8 @@ its own (spellings as people write them, with and without diacritics).
 The numbers are random and fictional (not checked against any subscriber): Swedish mobiles
 070/072/073/076/079 and mobiles of the listed countries, accepted only if phonenumbers calls
 them valid. The table is generated with its own seed into mixed_cases.jsonl; each case falls
-in the "tune" half or the "heldout" half by a second seed. Tuning looked only at the tune half.
+in the "tune" half or the "heldout" half by a second seed. The held-out half has been seen since
+(docs/phones.md): phone_heldout_cases.py is the clean held-out table.
 
     python tests/videre/extract/normalise/mixed_cases.py --write       # regenerate the file
     python tests/videre/extract/normalise/mixed_cases.py tune          # P/R/F1 per family
