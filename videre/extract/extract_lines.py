@@ -59,8 +59,8 @@ def _memo(max_chars: int) -> Callable[[Mapping[str, Any], str], Extraction]:
         return run_extract(dict(zip(READ_KEYS, values)), region, max_chars=max_chars)
 
     def read(obj: Mapping[str, Any], region: str) -> Extraction:
-        values = tuple(obj.get(key) for key in READ_KEYS)
-        if sum(len(v) for v in values if isinstance(v, str)) > MEMO_MAX_CHARS:
+        values = tuple(map(obj.get, READ_KEYS))
+        if sum(len(v) if isinstance(v, str) else 0 for v in values) > MEMO_MAX_CHARS:
             return run_extract(obj, region, max_chars=max_chars)
         return cached(region, values)
 
