@@ -116,12 +116,23 @@ def _validate_digits(candidate: str, region: str) -> tuple[str, str] | Literal[F
             return None   # the parser may read a country code here
     if not national.isdigit() or national[0] == "0" or not 2 <= len(national) <= 17:
         return None
-    number = PhoneNumber(country_code=code, national_number=int(national))
-    if not phonenumbers.is_valid_number(number):
+    number_region = _judge(code, national)
+    if number_region is None:
         # The parser keeps a trunk prefix that a valid-looking number starts with (Russian
         # 8 445 ...); let it judge those.
         return None if candidate[0] != "+" and _whole_is_national(candidate, region) else False
-    return f"+{code}{national}", phonenumbers.region_code_for_number(number) or ""
+    return f"+{code}{national}", number_region
+
+
+@lru_cache(maxsize=VALIDATE_CACHE)
+def _judge(code: int, national: str) -> str | None:
+    """The number's region ("" if none) when phonenumbers finds it valid, else None. Cached
+    apart from `validate`: an ad often writes one number in two forms (national in the text,
+    international in the phone field), and judging is the costly part."""
+    number = PhoneNumber(country_code=code, national_number=int(national))
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number) or ""
 
 
 @cache
