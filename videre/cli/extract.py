@@ -6,7 +6,6 @@ and the size limits. Kept light on purpose: it imports neither Scrapy nor the da
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator
 from itertools import islice
@@ -23,12 +22,6 @@ DEFAULT_MAX_LINE_BYTES = 4_000_000
 # Lines per task of the worker pool. The first chunk is read in this process, which loads the
 # tables the workers then inherit; input that fits in it never starts a pool.
 CHUNK_LINES = 1000
-# Extraction makes many small short-lived objects, and with the default thresholds the collector
-# runs often and walks the loaded tables (gazetteer, word tables, phonenumbers' metadata) each
-# time it reaches the older generations. Once the first chunk has loaded them they are frozen
-# out of collection, and the youngest generation is collected less often: about a tenth less
-# CPU (bench/README.md, One-shot). The workers inherit both through fork.
-GC_THRESHOLDS = (50_000, 20, 100)
 
 
 def _chunks(stream: Iterator[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:
@@ -47,8 +40,6 @@ def _results(limits: LineLimits) -> Iterator[list[LineResult]]:
         return
     yield LineReader(limits).chunk(first)
     if len(first) == CHUNK_LINES:
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
         yield from ordered_map(worker_chunk, chunks, worker_count(), worker_init, (limits,))
 
 
