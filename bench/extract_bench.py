@@ -200,10 +200,17 @@ def _timed(argv: list[str], stdin: Path, cwd: Path) -> tuple[float, float]:
 def one_shot(count: int, rounds: int) -> None:
     """Fresh processes over an N-ad file: `videre extract` against the matcher script."""
     import json
+    import subprocess
+    import sysconfig
     import tempfile
 
     root = Path(__file__).resolve().parents[1]
     videre = Path(sys.executable).with_name("videre")
+    # Bytecode as pip leaves an installation (this machine's sessions set
+    # PYTHONDONTWRITEBYTECODE, so nothing else writes it): without it every fresh process
+    # compiles each module it imports, Videre's far more than the matcher's.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", sysconfig.get_paths()["purelib"],
+                    str(root / "videre")], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="extract-bench-") as tmp:
         work = Path(tmp)
         script = work / "matcher.py"

@@ -128,3 +128,17 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["extract", "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output and "videre extract" in result.output
+
+
+def test_a_long_input_read_in_worker_processes_keeps_its_order(tmp_path: Path) -> None:
+    """Over 1 000 lines the chunks go to worker processes (on two cores or more): every line
+    still comes out in its place, and bad lines are reported in order."""
+    lines = [json.dumps({"id": n, "text": f"Ring 070-174 {n % 100:02d} 05"}) for n in range(1, 2501)]
+    for bad in (5, 1500, 2400):
+        lines[bad - 1] = "{not json"
+    code, out, err = _run("\n".join(lines) + "\n", cwd=tmp_path)
+    assert code == 1
+    assert [row["id"] for row in out] == list(range(1, 2501))
+    assert [n for n, row in enumerate(out, 1) if "error" in row] == [5, 1500, 2400]
+    assert out[1998]["phones"] == ["+46701749905"]   # line 1999
+    assert [line.split(":")[0] for line in err.splitlines()] == ["line 5", "line 1500", "line 2400"]

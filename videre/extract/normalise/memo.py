@@ -26,7 +26,7 @@ def memoised(max_chars: int) -> Callable[[Mapping[str, Any], str], Extraction]:
         return extract(dict(zip(READ_KEYS, values)), region, max_chars=max_chars)
 
     def read(record: Mapping[str, Any], region: str) -> Extraction:
-        values = tuple(record.get(key) for key in READ_KEYS)
+        values = tuple(map(record.get, READ_KEYS))
         if sum(len(v) for v in values if isinstance(v, str)) > MEMO_MAX_CHARS:
             return extract(record, region, max_chars=max_chars)
         return cached(region, values)

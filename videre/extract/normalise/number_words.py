@@ -13,6 +13,7 @@ cuatro").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 # "word=value" separated by spaces; several spellings of one value share it ("tretti/trettio=30").
@@ -130,6 +131,40 @@ def allowed_languages(hint: tuple[str, ...], region: str) -> tuple[str, ...]:
     return tuple(langs)
 
 
+# Different number words of one language a text needs before they make that language
+# plausible by themselves: a number spelt out in Bulgarian or Portuguese where the prose is too
+# short to tell the language (docs/phones.md).
+OWN_WORDS = 2
+# Thai number words in Latin script are mostly English words ("sun", "see", "song"): only a
+# Thai ad (Thai script) or a Thai site makes them plausible, never the words themselves.
+SPOKEN_ONLY = frozenset({"th"})
+# Weak words that are still no Swedish or English word: they count towards OWN_WORDS.
+NOT_PROSE_HERE = frozenset({"tres", "seis", "sete", "nove", "dve", "egy"})
+
+
+@cache
+def _own_words() -> dict[str, frozenset[str]]:
+    """Per language beyond Swedish and English: its number words that are no word of those two
+    and not weak."""
+    home = lexicon(ALWAYS)
+    return {lang: frozenset(w for w in table(lang) if w not in home and len(w) >= 3
+                            and (w not in WEAK or w in NOT_PROSE_HERE))
+            for lang in _TABLES if lang not in ALWAYS and lang not in SPOKEN_ONLY}
+
+
+@cache
+def _any_own_word() -> frozenset[str]:
+    return frozenset().union(*_own_words().values())
+
+
+def number_languages(words: Sequence[str]) -> tuple[str, ...]:
+    """Languages whose number words the text itself uses enough of (OWN_WORDS different ones)."""
+    if _any_own_word().isdisjoint(words):
+        return ()   # nearly every ad: one C-speed test
+    present = set(words)
+    return tuple(lang for lang, own in _own_words().items() if len(own & present) >= OWN_WORDS)
+
+
 @cache
 def lexicon(langs: tuple[str, ...]) -> dict[str, dict[str, Entry]]:
     """word -> {language: entry} over `langs`."""
@@ -156,6 +191,25 @@ def trigger_words(langs: tuple[str, ...]) -> frozenset[str]:
     # Swedish "ett" is the article "a" before it is a digit: in nearly every Swedish ad.
     return (strong_words(langs) | extra) - {"ett"}
 
+
+# Sound-alikes of digits that are English words on their own; two or more written together
+# ("ohate", "towonfore") are no English, and a cause to read a text.
+HOMOPHONES = frozenset({"o", "oh", "to", "too", "tu", "for", "fore", "won", "ate"})
+# Those that do not follow a number in prose, as "for" ("... for details") and "I" do.
+TRAILING_HOMOPHONES = frozenset({"ate", "fore", "won", "oh"})
+HOMOPHONE_STARTS = frozenset(w[:2] for w in HOMOPHONES)
+
+
+def glued_homophones(word: str) -> bool:
+    if len(word) < 3 or word[:2] not in HOMOPHONE_STARTS or not word.isalpha():
+        return False
+    parts = split_words(word, ALWAYS)
+    return parts is not None and len(parts) > 1 and all(word[a:b] in HOMOPHONES for a, b in parts)
+
+
+# Homophones that are also two pieces written together: "too" is "to" and "o" (20) as often
+# as it is 2. The reader tries the single digit first.
+TWO_PIECES = {"too": "20"}
 
 # Function words that read as digits ("to", "for", "won"): a number never starts or ends on one
 # that stands alone, lest "... 06 05 for details" gain a digit.

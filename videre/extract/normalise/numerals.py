@@ -142,6 +142,8 @@ def _latin1_folds() -> tuple[str, ...]:
 
 def fold(text: str) -> str:
     """The scan text: same length as `text`, digits and look-alike letters in ASCII."""
+    if "<3" in text:   # a heart between digit groups ("07<334<3106"): a separator, not a 3
+        text = text.replace("<3", "\u2665\u2665")
     if text.isascii():
         return text
     if is_latin1(text):

@@ -26,6 +26,9 @@ MARKS = frozenset("-–./")   # the separators of a plainly written number
 _TIME_OR_DAY = (r"(?:[0-9]{1,2}[.:][0-9]{2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}"
                 r"|[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2})")
 DATE_OR_TIME = re.compile(rf"{_TIME_OR_DAY}(?:\s*[-–/,]?\s*{_TIME_OR_DAY})*")
+# A window that starts with a whole date, year and all ("01.12.2026 - 15..."), is a date range.
+DATED = re.compile(r"(?:[0-9]{1,2}[./][0-9]{1,2}[./](?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{1,2}-[0-9]{1,2})"
+                   r"(?![0-9])")
 # A field or stretch that is just one plainly written number.
 PLAIN_MAX = 40
 _PLAIN = re.compile(r"\s*(\+?[0-9][0-9 \-./()]{5,30}[0-9])\s*")
@@ -113,12 +116,23 @@ def _validate_digits(candidate: str, region: str) -> tuple[str, str] | Literal[F
             return None   # the parser may read a country code here
     if not national.isdigit() or national[0] == "0" or not 2 <= len(national) <= 17:
         return None
-    number = PhoneNumber(country_code=code, national_number=int(national))
-    if not phonenumbers.is_valid_number(number):
+    number_region = _judge(code, national)
+    if number_region is None:
         # The parser keeps a trunk prefix that a valid-looking number starts with (Russian
         # 8 445 ...); let it judge those.
         return None if candidate[0] != "+" and _whole_is_national(candidate, region) else False
-    return f"+{code}{national}", phonenumbers.region_code_for_number(number) or ""
+    return f"+{code}{national}", number_region
+
+
+@lru_cache(maxsize=VALIDATE_CACHE)
+def _judge(code: int, national: str) -> str | None:
+    """The number's region ("" if none) when phonenumbers finds it valid, else None. Cached
+    apart from `validate`: an ad often writes one number in two forms (national in the text,
+    international in the phone field), and judging is the costly part."""
+    number = PhoneNumber(country_code=code, national_number=int(national))
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number) or ""
 
 
 @cache

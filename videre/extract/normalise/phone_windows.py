@@ -18,6 +18,9 @@ WORDS_WITHOUT_DIGITS = 3  # different number words a number written in words alo
 # A digit glued to a letter, or digits around "!" / "|": written by hand to dodge filters.
 _TRIGGER = re.compile(r"[0-9](?:(?=[^\W\d_])|(?<=[^\W\d_\s][0-9])|[!|](?=[0-9]))")
 _DIGIT = re.compile(r"[0-9]")
+# Two or more sound-alikes written together ("ohate"): one starting letter and its rest, then
+# more of them; a letter before the match is tested apart (a lookbehind first would be slow).
+_HOMOPHONES_GLUED = re.compile(r"[tfwao](?:oo|o|u|ore|or|on|te|h|)(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])")
 
 
 def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
@@ -28,19 +31,20 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
     cause). Anchors inside `covered` (numbers already read) are none either."""
     trigger = nw.trigger_words(langs)
     if trigger.isdisjoint(words):
-        if not _TRIGGER.search(lowered):
-            return []   # most ads: two tests at C speed
         found: set[str] = set()
+        if not _TRIGGER.search(lowered):
+            if not _DIGIT.search(lowered):
+                return []   # most ads: C-speed tests
+            # "07 to ohate 33 towonfore", "nollsju 310 0040 sex"
+            found = {m.group() for m in _HOMOPHONES_GLUED.finditer(lowered)
+                     if not (m.start() and lowered[m.start() - 1].isalpha())
+                     and nw.glued_homophones(m.group())} | _glued(words, langs, trigger)
+            if not found:
+                return []
     else:
         found = set(trigger.intersection(words))
-    starts = nw.prefixes(langs)
-    # Number words written together ("sjuttiofyra", "nollsjunoll") count as the words they are;
-    # looked for only beside a number word written alone ("noll, sjuttiotvå, ...").
-    for word in compress(words, map(GLUED_MIN.__le__, map(len, words))) if found else ():
-        if word[:3] in starts and word not in trigger and word.isalpha():
-            parts = nw.split_words(word, langs)
-            if parts and len(parts) > 1:
-                found.add(word)
+        # Looked for beside a number word written alone ("noll, sjuttiotvå, ...") or digits.
+        found |= _glued(words, langs, trigger)
     if 0 < len(found) < WORDS_WITHOUT_DIGITS and not _DIGIT.search(lowered):
         return []   # "one night, two girls": too few words for a number, and no digits
     spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)]
@@ -62,17 +66,35 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
             spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
         else:
             spans.append((lo, hi))
-    return _cut(spans, covered, lowered) if covered else spans
+    return _cut(spans, covered, lowered, langs) if covered else spans
+
+
+def _glued(words: Sequence[str], langs: tuple[str, ...], trigger: frozenset[str]) -> set[str]:
+    """Number words written together ("sjuttiofyra", "nollsjunoll"): they count as the words
+    they are."""
+    starts = nw.prefixes(langs)
+    out = set()
+    for word in compress(words, map(GLUED_MIN.__le__, map(len, words))):
+        if word[:3] in starts and word not in trigger and word.isalpha():
+            parts = nw.split_words(word, langs)
+            if parts and len(parts) > 1:
+                out.add(word)
+    return out
 
 
 def _cut(spans: list[tuple[int, int]], covered: Sequence[tuple[int, int]],
-         lowered: str) -> list[tuple[int, int]]:
+         lowered: str, langs: tuple[str, ...]) -> list[tuple[int, int]]:
     """The spans without the numbers already read, so no number is read from the middle of
     one; except a number written together with what follows or precedes it ("310 555
-    2thousand"), which may be a fragment of a mixed one."""
+    2thousand") or just after a number word ("0 seven 0 8 5 9 två ett 3 2"), which may be a
+    fragment of a mixed one."""
     out = list(spans)
+    lexicon = nw.lexicon(langs)
     for s, e in covered:
         if (s and lowered[s - 1].isalnum()) or (e < len(lowered) and lowered[e].isalnum()):
+            continue
+        before = _WORD_BEFORE.search(lowered, max(0, s - 24), s)
+        if before and before.group(1) in lexicon:
             continue
         cut: list[tuple[int, int]] = []
         for lo, hi in out:
@@ -98,6 +120,7 @@ def _occurrences(lowered: str, word: str) -> Iterator[int]:
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[\s,.-]*$")
 
 
 def _glued_word(lowered: str, pos: int, langs: tuple[str, ...]) -> int:

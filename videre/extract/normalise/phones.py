@@ -17,6 +17,7 @@ from videre.extract.normalise import numerals
 from videre.extract.normalise.phone_mixed import find_mixed, merge_mixed
 from videre.extract.normalise.phone_plain import (
     DATE_OR_TIME,
+    DATED,
     MARKS,
     MAX_WINDOW_DIGITS,
     PLAIN_MAX,
@@ -371,7 +372,8 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field,
             after_hit = False
             continue
         j, (e164, country) = found
-        if not intl and DATE_OR_TIME.fullmatch(ctx.scan, first.start, seg[j].end):
+        if not intl and (DATE_OR_TIME.fullmatch(ctx.scan, first.start, seg[j].end)
+                         or DATED.match(ctx.scan, first.start, seg[j].end)):
             i, after_hit = j + 1, False   # "kl 09.00-17.00", "01.02.2026": a time or a date
             continue
         start = first.start

@@ -7,7 +7,8 @@ its own (spellings as people write them, with and without diacritics).
 The numbers are random and fictional (not checked against any subscriber): Swedish mobiles
 070/072/073/076/079 and mobiles of the listed countries, accepted only if phonenumbers calls
 them valid. The table is generated with its own seed into mixed_cases.jsonl; each case falls
-in the "tune" half or the "heldout" half by a second seed. Tuning looked only at the tune half.
+in the "tune" half or the "heldout" half by a second seed. The held-out half has been seen since
+(docs/phones.md): phone_heldout_cases.py is the clean held-out table.
 
     python tests/videre/extract/normalise/mixed_cases.py --write       # regenerate the file
     python tests/videre/extract/normalise/mixed_cases.py tune          # P/R/F1 per family
@@ -416,10 +417,13 @@ def main(argv: list[str]) -> None:
         print(f"{len(cases)} cases written to {FILE}")
         return
     half = argv[0] if argv else "tune"
-    table = score(load(half))
-    print(f"{half}: {'family':16s} {'cases':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'prec':>6s} {'recall':>6s} {'F1':>6s}")
+    print_table(half, score(load(half)))
+
+
+def print_table(title: str, table: dict[str, dict[str, float]]) -> None:
+    print(f"{title}: {'family':16s} {'cases':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'prec':>6s} {'recall':>6s} {'F1':>6s}")
     for family, row in sorted(table.items()):
-        print(f"{'':{len(half) + 2}s}{family:16s} {row['cases']:5.0f} {row['tp']:4.0f} {row['fp']:4.0f} "
+        print(f"{'':{len(title) + 2}s}{family:16s} {row['cases']:5.0f} {row['tp']:4.0f} {row['fp']:4.0f} "
               f"{row['fn']:4.0f} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f}")
 
 
