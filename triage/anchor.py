@@ -145,7 +145,9 @@ def same_person_bridges(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys],
         ok = (anchor[ap] >= 0) & (person[ap] >= 0) & (weight[kp] >= min_weight) & ~scam[ap]
         ap, kp = ap[ok], kp[ok]
         # Distinct (key, woman, anchor); every two anchors under one key and woman are a pair.
-        cells = np.unique(np.stack([kp, person[ap], anchor[ap]], axis=1), axis=0)
+        cells = np.stack([kp, person[ap], anchor[ap]], axis=1)[np.lexsort((anchor[ap], person[ap], kp))]
+        fresh = np.any(cells[1:] != cells[:-1], axis=1)
+        cells = cells[np.concatenate([[True], fresh])] if len(cells) else cells
         group = np.concatenate([[True], np.any(cells[1:, :2] != cells[:-1, :2], axis=1)]).cumsum()
         for step in range(1, MAX_PAIRED + 1):
             same = group[step:] == group[:-step]
@@ -182,7 +184,8 @@ def merge_bridges(pairs: np.ndarray, shared: np.ndarray, anchor: np.ndarray, per
     involved = uniq(pairs.ravel())
     ads = np.isin(anchor, involved) & (person >= 0)
     women: dict[int, set[int]] = {int(x): set() for x in involved.tolist()}
-    for x, q in zip(anchor[ads].tolist(), person[ads].tolist()):
+    cells = uniq((anchor[ads].astype(np.int64) << 32) | person[ads])
+    for x, q in zip((cells >> 32).tolist(), (cells & 0xFFFFFFFF).tolist()):
         women[x].add(q)
     parent = {x: x for x in women}
 
