@@ -29,10 +29,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func, select  # noqa: E402
+
 from bench.evalworld import HELD_OUT_SEEDS, TUNING_SEEDS, generate  # noqa: E402
 from bench.evalworld.load import load_photos  # noqa: E402
 from bench.evalworld.metrics import demo_truth, evaluate_queue  # noqa: E402
 from bench.triage_load import bulk_load  # noqa: E402
+from models.ads import Ad  # noqa: E402
 from videre.core.config import Settings, parse_settings  # noqa: E402
 from videre.store.db import Database  # noqa: E402
 
@@ -125,10 +128,6 @@ def truth_again(world: str, n_ads: int, seed: int, photos: bool) -> dict[str, An
 
 
 def stored_ads(db: Database) -> int:
-    from sqlalchemy import func, select
-
-    from models.ads import Ad
-
     with db.session() as s:
         return int(s.execute(select(func.count()).select_from(Ad)).scalar() or 0)
 
