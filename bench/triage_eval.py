@@ -3,6 +3,7 @@
     python bench/triage_eval.py --ads 2000 --seed 1001                  # held-out evaluation world
     python bench/triage_eval.py --ads 100000 --seed 1001 --demo         # ... and the demo world too
     python bench/triage_eval.py --ads 1000000 --seed 1001 --db sqlite:////tmp/ew-1m.db
+    python bench/triage_eval.py --ads 1000000 --seed 1001 --db sqlite:////tmp/ew-1m.db --reuse  # re-score only
     python bench/triage_eval.py --world demo --ads 3000 --seed 7        # the demo world alone
     python bench/triage_eval.py --world demo --ads 900 --photos         # demo through `videre import`
 
@@ -28,10 +29,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func, select  # noqa: E402
+
 from bench.evalworld import HELD_OUT_SEEDS, TUNING_SEEDS, generate  # noqa: E402
 from bench.evalworld.load import load_photos  # noqa: E402
 from bench.evalworld.metrics import demo_truth, evaluate_queue  # noqa: E402
 from bench.triage_load import bulk_load  # noqa: E402
+from models.ads import Ad  # noqa: E402
 from videre.core.config import Settings, parse_settings  # noqa: E402
 from videre.store.db import Database  # noqa: E402
 
@@ -90,14 +94,18 @@ def load_evalworld(n_ads: int, seed: int, db: Database, settings: Settings) -> t
                    "ad_photos": links}
 
 
-def load_demo(n_ads: int, seed: int, db: Database, settings: Settings, work: Path,
-              photos: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+def _demo_world(n_ads: int, seed: int, photos: bool) -> tuple[Any, dict[str, str]]:
     from videre.demo.generate import generate_world
     from videre.demo.world import SITES
 
     bases = {slug: f"http://127.0.0.1:{8701 + i}" for i, slug in enumerate(SITES)}
+    return generate_world(seed, n_ads / ADS_PER_SCALE, with_photos=photos), bases
+
+
+def load_demo(n_ads: int, seed: int, db: Database, settings: Settings, work: Path,
+              photos: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     t0 = time.perf_counter()
-    world = generate_world(seed, n_ads / ADS_PER_SCALE, with_photos=photos)
+    world, bases = _demo_world(n_ads, seed, photos)
     gen = time.perf_counter() - t0
     t0 = time.perf_counter()
     if photos:
@@ -111,14 +119,34 @@ def load_demo(n_ads: int, seed: int, db: Database, settings: Settings, work: Pat
                                               "load_s": round(time.perf_counter() - t0, 1), "stored_ads": ads}
 
 
+def truth_again(world: str, n_ads: int, seed: int, photos: bool) -> dict[str, Any]:
+    """The truth of a world an earlier run loaded (the generators are deterministic)."""
+    if world == "evalworld":
+        return generate(n_ads, seed)[1]
+    demo, bases = _demo_world(n_ads, seed, photos)
+    return demo_truth(demo.truth(), bases)
+
+
+def stored_ads(db: Database) -> int:
+    with db.session() as s:
+        return int(s.execute(select(func.count()).select_from(Ad)).scalar() or 0)
+
+
 def evaluate_world(world: str, n_ads: int, seed: int, db_url: str | None, triage: dict[str, Any],
-                   photos: bool = False) -> dict[str, Any]:
+                   photos: bool = False, reuse: bool = False) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"videre-eval-{world}-"))
     db_url = db_url or f"sqlite:///{work / 'eval.db'}"
     data_dir = str(work / "var")
     settings = _settings(db_url, triage, data_dir)
     db = Database.from_settings(settings)
-    if world == "evalworld":
+    if reuse and (kept := stored_ads(db)):
+        # The world was loaded by an earlier run with the same --ads and --seed: the generator is
+        # deterministic, so only its truth is made again.
+        t0 = time.perf_counter()
+        truth = truth_again(world, n_ads, seed, photos)
+        load = {"generate_s": round(time.perf_counter() - t0, 1), "load_s": 0.0, "stored_ads": kept,
+                "reused": True}
+    elif world == "evalworld":
         truth, load = load_evalworld(n_ads, seed, db, settings)
     else:
         truth, load = load_demo(n_ads, seed, db, settings, work, photos)
@@ -154,6 +182,8 @@ def main() -> None:
     ap.add_argument("--demo", action="store_true", help="also run the demo world at the same size (seed 7)")
     ap.add_argument("--photos", action="store_true", help="demo world only: through `videre import`, photos hashed")
     ap.add_argument("--db", default=None, help="database URL (default: SQLite in a new temp directory)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --db: if it already holds the world (same --ads, --seed), only re-score")
     ap.add_argument("--weights", default="{}", help="JSON: reason code -> weight")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--json", type=Path, default=None, help="append one JSON line per world here")
@@ -175,7 +205,7 @@ def main() -> None:
         runs.append(("demo", 7, None))
     rows = []
     for world, seed, db_url in runs:
-        row = evaluate_world(world, args.ads, seed, db_url, triage, args.photos)
+        row = evaluate_world(world, args.ads, seed, db_url, triage, args.photos, args.reuse and db_url is not None)
         rows.append(row)
         line = json.dumps(row, ensure_ascii=False)
         print(line)

@@ -44,6 +44,10 @@ SMALL_COMPONENT = 64
 BRIDGE_WEIGHT = 0.45
 # ... shared by at least this share of the smaller anchor's women.
 BRIDGE_OVERLAP = 0.5
+# Each anchor under one key and woman is paired with the next this many (all of them, as a rule).
+MAX_PAIRED = 16
+# Keys that say who a woman is (her photos, her own side line); texts say who wrote, and are copied.
+PERSON_KINDS = ("photo", "side_line")
 
 
 @dataclass
@@ -115,18 +119,24 @@ def anchor_labels(frame: Frame, spreads: dict[str, Spread], settings: HubSetting
 
 def same_person_bridges(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys],
                         min_weight: float) -> np.ndarray:
-    """Anchors joined because they are mostly the same women: the same rare photo or text under
-    the same name (folded, triage.people) on both numbers, for at least half of the women of the
-    smaller one (BRIDGE_OVERLAP). A woman who changed her number, a flat's women on rotated lines
-    and a ring that switched phones are one hand; two agencies that one woman moved between are
-    not. A scammer stealing photos uses made-up names, and its money-first ads bridge nothing (a
-    stolen photo says nothing about who posts it). Returns anchor labels with such anchors merged.
+    """Anchors joined because they are mostly the same women: the same rare photo (or side line)
+    under the same name (folded, triage.people) on both numbers, for at least half of the women of
+    the smaller side (BRIDGE_OVERLAP). A woman who changed her number, a flat's women on rotated
+    lines and a ring that switched phones are one hand; two agencies that one woman moved between
+    are not. Only person-level keys count (PERSON_KINDS): organisations copy each other's texts and
+    common names repeat, so a copied template under a second "Kristina" says nothing about who
+    answers. A scammer stealing photos uses made-up names, and its money-first ads bridge nothing.
+    Bridges are merged greedily, most shared women first, and the overlap is checked again against
+    the groups already merged (merge_bridges), so bridges do not chain. Returns anchor labels with
+    such anchors merged.
     """
     person = frame.people()[0][:, 0]
     flags = frame.signals.flags
     scam = ((flags & FLAGS["deposit_first"]) > 0) if len(flags) == len(frame) else np.zeros(len(frame), bool)
     parts_a, parts_b, parts_p = [], [], []
-    for keys in weak.values():
+    for kind, keys in weak.items():
+        if kind not in PERSON_KINDS:
+            continue
         live = keys.live()
         ap, kp = keys.ad_pos[live], keys.key_pos[live]
         # Rarity by names alone: one woman on several numbers is what is being looked for.
@@ -134,12 +144,18 @@ def same_person_bridges(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys],
         weight = 1.0 / (1.0 + np.log(np.maximum(names, 1)))
         ok = (anchor[ap] >= 0) & (person[ap] >= 0) & (weight[kp] >= min_weight) & ~scam[ap]
         ap, kp = ap[ok], kp[ok]
-        order = np.lexsort((anchor[ap], person[ap], kp))
-        ap, kp = ap[order], kp[order]
-        same = (kp[1:] == kp[:-1]) & (person[ap[1:]] == person[ap[:-1]]) & (anchor[ap[1:]] != anchor[ap[:-1]])
-        parts_a.append(anchor[ap[:-1][same]])
-        parts_b.append(anchor[ap[1:][same]])
-        parts_p.append(person[ap[1:][same]])
+        # Distinct (key, woman, anchor); every two anchors under one key and woman are a pair.
+        cells = np.stack([kp, person[ap], anchor[ap]], axis=1)[np.lexsort((anchor[ap], person[ap], kp))]
+        fresh = np.any(cells[1:] != cells[:-1], axis=1)
+        cells = cells[np.concatenate([[True], fresh])] if len(cells) else cells
+        group = np.concatenate([[True], np.any(cells[1:, :2] != cells[:-1, :2], axis=1)]).cumsum()
+        for step in range(1, MAX_PAIRED + 1):
+            same = group[step:] == group[:-step]
+            if not same.any():
+                break
+            parts_a.append(cells[:-step, 2][same])
+            parts_b.append(cells[step:, 2][same])
+            parts_p.append(cells[step:, 1][same])
     if not parts_a or not sum(len(p) for p in parts_a):
         return anchor
     a, b, p = np.concatenate(parts_a), np.concatenate(parts_b), np.concatenate(parts_p)
@@ -151,8 +167,51 @@ def same_person_bridges(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys],
     women = count_distinct(anchor[has], person[has], len(frame))
     smaller = np.minimum(women[pairs[:, 0]], women[pairs[:, 1]])
     keep = shared >= BRIDGE_OVERLAP * np.maximum(smaller, 1)
-    merged = components(len(frame), pairs[keep, 0], pairs[keep, 1])
+    merged = merge_bridges(pairs[keep], shared[keep], anchor, person, len(frame))
     return np.where(has, merged[np.maximum(anchor, 0)], -1)
+
+
+def merge_bridges(pairs: np.ndarray, shared: np.ndarray, anchor: np.ndarray, person: np.ndarray,
+                  n: int) -> np.ndarray:
+    """Union of anchor pairs, most shared women first, where each merge must still share at least
+    BRIDGE_OVERLAP of the women of the smaller of the two groups it joins. Plain components would
+    chain: flat A's line bridged to flat B's spare line (one woman who moved, and nobody else on
+    it) and that line to B's main one would make A and B one item. Returns, per anchor label
+    0..n-1, the smallest anchor label of its group."""
+    root = np.arange(n, dtype=np.int64)
+    if not len(pairs):
+        return root
+    involved = uniq(pairs.ravel())
+    ads = np.isin(anchor, involved) & (person >= 0)
+    women: dict[int, set[int]] = {int(x): set() for x in involved.tolist()}
+    cells = uniq((anchor[ads].astype(np.int64) << 32) | person[ads])
+    for x, q in zip((cells >> 32).tolist(), (cells & 0xFFFFFFFF).tolist()):
+        women[x].add(q)
+    parent = {x: x for x in women}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ratio = shared / np.maximum(np.minimum([len(women[int(x)]) for x in pairs[:, 0]],
+                                           [len(women[int(x)]) for x in pairs[:, 1]]), 1)
+    for i in np.lexsort((pairs[:, 1], pairs[:, 0], -ratio, -shared)).tolist():
+        ra, rb = find(int(pairs[i, 0])), find(int(pairs[i, 1]))
+        if ra == rb or shared[i] < BRIDGE_OVERLAP * max(1, min(len(women[ra]), len(women[rb]))):
+            continue
+        if len(women[ra]) < len(women[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        women[ra] |= women.pop(rb)
+    for x in parent:
+        root[x] = find(x)
+    # Name each group by its smallest anchor label, as components() does.
+    smallest = np.full(n, n, dtype=np.int64)
+    np.minimum.at(smallest, root[involved], involved)
+    root[involved] = smallest[root[involved]]
+    return root
 
 
 def _bipartite(frame: Frame, anchor: np.ndarray, weak: dict[str, Keys], weights: dict[str, np.ndarray],

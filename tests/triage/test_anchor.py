@@ -101,3 +101,56 @@ def test_a_line_printed_beside_other_numbers_is_no_anchor() -> None:
     phones = [(i, i // 2) for i in range(6)] + [(0, 3), (2, 3), (4, 3)]
     labels = _labels(_frame(names, phones))
     assert len({labels[0], labels[2], labels[4]}) == 3
+
+
+def test_a_copied_template_under_a_common_name_does_not_bridge_two_rings() -> None:
+    # Ring B copied ring A's house template; each ring has its own number, its own women and
+    # photos, and each happens to have a "Kristina" (Cristina folds to the same name). The text
+    # under the same name is the only thing the two numbers share: it is a copy, not a person.
+    names = ["Kristina", "Kristina", "Honey", "Honey", "Cristina", "Cristina", "Alva", "Alva"]
+    phones = [(0, 0), (1, 0), (2, 0), (3, 0), (4, 1), (5, 1), (6, 1), (7, 1)]
+    photos = [(0, 0), (1, 0), (2, 1), (3, 1), (4, 2), (5, 2), (6, 3), (7, 3)]
+    templates = [(0, 0), (1, 0), (4, 0), (5, 0)]
+    labels = _labels(_frame(names, phones, photos=photos, templates=templates), min_weight=0.0)
+    assert labels[0] == labels[2] and labels[4] == labels[6]
+    assert labels[0] != labels[4]
+
+
+def test_the_same_woman_on_two_numbers_by_photo_still_bridges() -> None:
+    # The same case, but the Kristina of both numbers shows the same photo: one woman, one hand.
+    names = ["Kristina", "Kristina", "Honey", "Cristina", "Cristina"]
+    phones = [(0, 0), (1, 0), (2, 0), (3, 1), (4, 1)]
+    photos = [(0, 0), (1, 0), (2, 1), (3, 0), (4, 0)]
+    labels = _labels(_frame(names, phones, photos=photos), min_weight=0.0)
+    assert labels[0] == labels[2] == labels[3]
+
+
+def _flat_ads(women: list[str], lines: list[int], first_photo: dict[str, int]) -> list[tuple[str, int, int]]:
+    """One ad per woman per line: (name, line, photo)."""
+    return [(w, line, first_photo[w]) for line in lines for w in women]
+
+
+def test_bridges_do_not_chain_two_flats_through_a_woman_who_moved() -> None:
+    # Flat A rotates lines 0 and 1 over Anna, Bea, Cleo and Dora. Anna moves to flat B, which
+    # rotates lines 2 and 3 over Eva, Fia, Gun and her, and keeps line 4 for her alone. Line 4
+    # shares all its women with either flat; chained bridges would make A and B one item.
+    photo = {w: i for i, w in enumerate(["Anna", "Bea", "Cleo", "Dora", "Eva", "Fia", "Gun"])}
+    ads = (_flat_ads(["Anna", "Bea", "Cleo", "Dora"], [0, 1], photo) + [("Anna", 4, photo["Anna"])] * 2
+           + _flat_ads(["Eva", "Fia", "Gun", "Anna"], [2, 3], photo))
+    frame = _frame([a[0] for a in ads], [(i, a[1]) for i, a in enumerate(ads)],
+                   photos=[(i, a[2]) for i, a in enumerate(ads)])
+    labels = _labels(frame, min_weight=0.0)
+    flat_a = {labels[i] for i, a in enumerate(ads) if a[1] in (0, 1)}
+    flat_b = {labels[i] for i, a in enumerate(ads) if a[1] in (2, 3)}
+    assert len(flat_a) == 1 and len(flat_b) == 1
+    assert flat_a != flat_b
+
+
+def test_a_ring_that_switches_phones_over_time_stays_one_group() -> None:
+    # Line 0 carries women 1-4, line 1 women 3-7, line 2 women 6-8: each switch keeps a few women.
+    women = {0: range(1, 5), 1: range(3, 8), 2: range(6, 9)}
+    ads = [(f"w{w}", line) for line, ws in women.items() for w in ws]
+    frame = _frame([a[0] for a in ads], [(i, a[1]) for i, a in enumerate(ads)],
+                   photos=[(i, int(a[0][1:])) for i, a in enumerate(ads)])
+    labels = _labels(frame, min_weight=0.0)
+    assert len(set(labels)) == 1
