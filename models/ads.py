@@ -27,8 +27,9 @@ class Ad(Base):
     __table_args__ = (
         Index("ix_ads_site_last_seen", "site_id", "last_seen"),
         Index("ix_ads_changed_at", "changed_at"),
-        Index("ix_ads_cluster_id", "cluster_id"),
-        # The item page lists a cluster's ads in time order, all or one name's, a page at a time.
+        # The item page lists a cluster's ads in time order, all or one name's, a page at a time;
+        # the first also serves every look-up by cluster (a third index would only slow the
+        # re-score's writes of ads.cluster_id).
         Index("ix_ads_cluster_when", "cluster_id", func.coalesce(text("posted_at"), text("first_seen")), "id"),
         Index("ix_ads_cluster_name_when", "cluster_id", "name",
               func.coalesce(text("posted_at"), text("first_seen")), "id"),

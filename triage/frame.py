@@ -151,9 +151,9 @@ def load_frame(session: Session, bands: int) -> Frame:
     return frame
 
 
-# Read through the cluster index (a covering index of id and cluster_id on SQLite), not the rows.
+# Read through the cluster index (it covers id and cluster_id on SQLite), not the 2 kB rows.
 OLD_CLUSTERS = {
-    "sqlite": "SELECT id, cluster_id FROM ads INDEXED BY ix_ads_cluster_id WHERE cluster_id IS NOT NULL",
+    "sqlite": "SELECT id, cluster_id FROM ads INDEXED BY ix_ads_cluster_when WHERE cluster_id IS NOT NULL",
     "postgresql": "SELECT id, cluster_id FROM ads WHERE cluster_id IS NOT NULL",
 }
 

@@ -1,5 +1,5 @@
 """cluster summaries (the item page's counts, made at re-score time) and the indexes that page
-a cluster's ads in time order
+a cluster's ads in time order (the first of them replaces the plain index on ads.cluster_id)
 
 Revision ID: 0003_cluster_summaries
 Revises: 0002_throttles
@@ -33,9 +33,11 @@ def upgrade() -> None:
     )
     op.create_index('ix_ads_cluster_when', 'ads', ['cluster_id', WHEN, 'id'], unique=False)
     op.create_index('ix_ads_cluster_name_when', 'ads', ['cluster_id', 'name', WHEN, 'id'], unique=False)
+    op.drop_index('ix_ads_cluster_id', table_name='ads')
 
 
 def downgrade() -> None:
+    op.create_index('ix_ads_cluster_id', 'ads', ['cluster_id'], unique=False)
     op.drop_index('ix_ads_cluster_name_when', table_name='ads')
     op.drop_index('ix_ads_cluster_when', table_name='ads')
     op.drop_table('cluster_summaries')

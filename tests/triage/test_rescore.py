@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import select, update
 
@@ -16,6 +17,7 @@ from models.entities import Cluster, ClusterEvent
 from models.review import Note, QueueItem
 from tests.conftest import copy_database, make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
+from triage import persist
 from triage.queue import list_items
 from triage.rescore import rescore
 from videre.core.config import Settings
@@ -171,5 +173,32 @@ def test_incremental_and_full_rescoring_give_the_same_result(tmp_path: Path) -> 
     assert (inc.clusters, inc.flagged, inc.hubs, inc.templates) == (full.clusters, full.flagged, full.hubs, full.templates)
     assert snapshot(db_a) == snapshot(db_b)
     assert cluster_of_url(db_a, "p1") == cluster_of_url(db_a, "p2")
+    db_a.dispose()
+    db_b.dispose()
+
+
+def _cluster_index_names(db: Database) -> set[str]:
+    sql = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ads'" if db.dialect == "sqlite"
+           else "SELECT indexname FROM pg_indexes WHERE tablename = 'ads'")
+    with db.engine.connect() as conn:
+        return {n for n in conn.execute(sa.text(sql)).scalars() if n.startswith("ix_ads_cluster")}
+
+
+def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = list(generate_world(3, 1.0, with_photos=False).iter_records(BASES))
+    a = make_settings(tmp_path / "a")
+    db_a = Database.from_settings(a)
+    import_files([_jsonl(tmp_path / "ads.jsonl", records)], a, db_a)
+    db_a.dispose()
+    (tmp_path / "b").mkdir()
+    b = make_settings(tmp_path / "b", database={"url": copy_database(a.database.url, tmp_path / "b")})
+    db_a, db_b = Database.from_settings(a), Database.from_settings(b)
+    indexes = _cluster_index_names(db_a)
+    assert indexes == {"ix_ads_cluster_when", "ix_ads_cluster_name_when"}
+    rescore(a, db_a, full=True)
+    monkeypatch.setattr(persist, "BULK_MOVES", 0)  # every first re-score moves every ad
+    rescore(b, db_b, full=True)
+    assert _cluster_index_names(db_b) == indexes
+    assert snapshot(db_a) == snapshot(db_b)
     db_a.dispose()
     db_b.dispose()
