@@ -94,6 +94,7 @@ def test_the_link_graph_opens_in_networkx_and_every_export_is_audited(
         formats = [e.detail.get("format") for e in s.execute(
             select(AuditEvent).where(AuditEvent.action == "export_item")).scalars()]
     assert {"graphml", "gexf", "i2-entities", "i2-links"} <= set(formats)
+    assert client.get(f"/items/{big_item}/graph.dot").status_code == 404
 
 
 def _reasons(codes: list[str]) -> list[dict[str, object]]:

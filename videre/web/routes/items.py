@@ -142,16 +142,22 @@ def item_json_export(web: Web, request: Request, user: CurrentUser) -> Response:
     return _export(web, request, user, "json")
 
 
+# The file name an investigator's tool receives, after /items/N/, by format.
 GRAPH_FORMATS = {
     "graphml": ("graph.graphml", "application/graphml+xml"),
     "gexf": ("graph.gexf", "application/gexf+xml"),
     "i2-entities": ("graph-entities.csv", "text/csv; charset=utf-8"),
     "i2-links": ("graph-links.csv", "text/csv; charset=utf-8"),
 }
+GRAPH_FILES = {name: fmt for fmt, (name, _) in GRAPH_FORMATS.items()}
 
 
-def _graph_export(web: Web, request: Request, user: CurrentUser, fmt: str) -> Response:
+@page("export")
+def graph_export(web: Web, request: Request, user: CurrentUser) -> Response:
     item_id = int(request.path_params["item_id"])
+    fmt = GRAPH_FILES.get(request.path_params["name"])
+    if fmt is None:
+        raise NotFound(f"no export {request.path_params['name']!r}")
     with web.db.session() as s:
         item = s.get(QueueItem, item_id)
         if item is None:
@@ -167,26 +173,6 @@ def _graph_export(web: Web, request: Request, user: CurrentUser, fmt: str) -> Re
     if fmt.startswith("i2-"):
         return Response(graph_csv(g, fmt[3:]), media_type=ctype, headers=headers)
     return Response(graph_xml(g, fmt), media_type=ctype, headers=headers)
-
-
-@page("export")
-def graph_graphml(web: Web, request: Request, user: CurrentUser) -> Response:
-    return _graph_export(web, request, user, "graphml")
-
-
-@page("export")
-def graph_gexf(web: Web, request: Request, user: CurrentUser) -> Response:
-    return _graph_export(web, request, user, "gexf")
-
-
-@page("export")
-def graph_entities(web: Web, request: Request, user: CurrentUser) -> Response:
-    return _graph_export(web, request, user, "i2-entities")
-
-
-@page("export")
-def graph_links(web: Web, request: Request, user: CurrentUser) -> Response:
-    return _graph_export(web, request, user, "i2-links")
 
 
 @page("queue")
@@ -224,10 +210,8 @@ def routes() -> list[Route]:
         Route("/items/{item_id:int}/print", item_print, methods=["GET"]),
         Route("/items/{item_id:int}/export.csv", item_csv_export, methods=["GET"]),
         Route("/items/{item_id:int}/export.json", item_json_export, methods=["GET"]),
-        Route("/items/{item_id:int}/graph.graphml", graph_graphml, methods=["GET"]),
-        Route("/items/{item_id:int}/graph.gexf", graph_gexf, methods=["GET"]),
-        Route("/items/{item_id:int}/graph-entities.csv", graph_entities, methods=["GET"]),
-        Route("/items/{item_id:int}/graph-links.csv", graph_links, methods=["GET"]),
+        # After the two above: graph.graphml, graph.gexf, graph-entities.csv, graph-links.csv.
+        Route("/items/{item_id:int}/{name:str}", graph_export, methods=["GET"]),
         Route("/ads/{ad_id:int}", ad_page, methods=["GET"]),
         Route("/photos/{photo_id:int}", photo, methods=["GET"]),
     ]
