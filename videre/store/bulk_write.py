@@ -12,33 +12,40 @@ unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
-Fill = Callable[[dict[str, Any]], Any]
 
-
-def _filler(compiled: SQLCompiler, name: str, keys: set[str]) -> Fill:
-    """How one bound parameter gets its value for a row: from the row, from the column's
-    Python-side default (called per row, as SQLAlchemy does), or the statement's fixed value."""
-    if name in keys:
-        return lambda row: row[name]
+def _column(compiled: SQLCompiler, name: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """One bound parameter's values for all rows: from the rows, from the column's Python-side
+    default (called per row, as SQLAlchemy does), or the statement's fixed value."""
+    if name in rows[0]:
+        return [row[name] for row in rows]
+    inserting = {c.key for c in compiled.insert_prefetch}
     for column in (*compiled.insert_prefetch, *compiled.update_prefetch):
         if column.key == name:
-            default = column.default if name in {c.key for c in compiled.insert_prefetch} else column.onupdate
+            default = column.default if name in inserting else column.onupdate
             if default is None or not (default.is_scalar or default.is_callable):
                 raise NotImplementedError(f"default of {column} cannot be computed here")
             if default.is_scalar:
-                value = default.arg  # type: ignore[attr-defined]
-                return lambda row: value
+                return [default.arg] * len(rows)  # type: ignore[attr-defined]
             # SQLAlchemy wraps a zero-argument default to take the execution context.
             make = default.arg  # type: ignore[attr-defined]
-            return lambda row: make(None)
-    value = compiled.binds[name].effective_value
-    return lambda row: value
+            return [make(None) for _ in rows]
+    return [compiled.binds[name].effective_value] * len(rows)
+
+
+def _processed(process: Any, values: list[Any]) -> list[Any]:
+    """`process` applied to each value; once per distinct value when the values are hashable
+    (the timestamps of a batch repeat)."""
+    try:
+        done = {v: process(v) for v in dict.fromkeys(values)}
+    except TypeError:  # JSON documents: dicts and lists
+        return list(map(process, values))
+    return [done[v] for v in values]
 
 
 def write_many(session: Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -47,14 +54,14 @@ def write_many(session: Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> N
         return
     conn = session.connection()
     dialect = conn.dialect
-    keys = list(rows[0])
-    compiled: SQLCompiler = stmt.compile(dialect=dialect, column_keys=keys,  # type: ignore[assignment]
+    compiled: SQLCompiler = stmt.compile(dialect=dialect, column_keys=list(rows[0]),  # type: ignore[assignment]
                                           for_executemany=True)
     names = list(compiled.positiontup or compiled.bind_names.values())
-    fills = [_filler(compiled, name, set(keys)) for name in names]
-    processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    steps = list(zip(fills, processors))
-    values = [[p(f(row)) if p else f(row) for f, p in steps] for row in rows]
-    params: list[Any] = ([tuple(v) for v in values] if compiled.positional
-                         else [dict(zip(names, v)) for v in values])
+    columns = []
+    for name in names:
+        values = _column(compiled, name, rows)
+        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        columns.append(_processed(process, values) if process else values)
+    params: list[Any] = (list(zip(*columns)) if compiled.positional
+                         else [dict(zip(names, v)) for v in zip(*columns)])
     conn.exec_driver_sql(compiled.string, params)
