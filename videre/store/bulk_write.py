@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Connection, Insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -62,6 +63,23 @@ def write_many(session: Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> N
         values = _column(compiled, name, rows)
         process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(_processed(process, values) if process else values)
+    if dialect.name == "postgresql" and type(stmt) is Insert:
+        _copy(conn, stmt.table, names, columns)
+        return
     params: list[Any] = (list(zip(*columns)) if compiled.positional
                          else [dict(zip(names, v)) for v in zip(*columns)])
     conn.exec_driver_sql(compiled.string, params)
+
+
+def _copy(conn: Connection, table: Any, names: list[str], columns: list[list[Any]]) -> None:
+    """A plain INSERT (no ON CONFLICT) on PostgreSQL as COPY: psycopg's executemany spends more
+    CPU per row than the rest of the write (bench/README.md, import). The values are the
+    processed ones psycopg would have sent for the INSERT, dumped by the same adapters."""
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"COPY {conn.dialect.identifier_preparer.format_table(table)} " \
+          f"({', '.join(quote(table.c[n].name) for n in names)}) FROM STDIN"
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        for row in zip(*columns):
+            copy.write_row(row)
