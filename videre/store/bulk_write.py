@@ -1,5 +1,5 @@
 """The one batch write path of the ingest (crawl, import, archive replay): an INSERT or UPDATE
-run for many rows as one driver executemany.
+run for many rows as one driver executemany (a plain INSERT on PostgreSQL: one COPY).
 
 SQLAlchemy's own executemany processes every parameter of every row through its execution
 context, which cost more than the driver's write itself for 10,000 ads (bench/README.md,
