@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
+from videre.store.bulk_write import write_many
 from videre.store.photo_rows import PhotoRow
 
 # Bound parameters per IN list: far below SQLite's 32 766 and PostgreSQL's 65 535.
@@ -47,18 +48,6 @@ def rows_where_in(session: Session, query: Any, column: ColumnElement[Any], valu
     return out
 
 
-def insert_rows(session: Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Many rows in few statements: multi-row VALUES on PostgreSQL (one round trip for up to
-    30,000 bound values), executemany on SQLite (no round trips to save). Rows share their keys."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        for part in chunks(rows, max(1, 30_000 // len(rows[0]))):
-            session.execute(stmt.values(list(part)))
-    else:
-        session.execute(stmt, list(rows))
-
-
 def insert_missing(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT .. ON CONFLICT DO NOTHING for many rows: concurrent crawls of several sites that
     bring the same phone or photo never collide."""
@@ -71,7 +60,7 @@ def insert_missing(session: Session, table: Table, rows: Sequence[dict[str, Any]
         stmt = sqlite.insert(table).on_conflict_do_nothing()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
-    insert_rows(session, stmt, rows)
+    write_many(session, stmt, rows)
 
 
 def ensure_ids(session: Session, table: Table, key: str, rows: dict[Any, dict[str, Any]]) -> dict[Any, int]:
@@ -150,7 +139,7 @@ def _link_phones(session: Session, ads: Sequence[AdLinks], now: datetime) -> Non
                 "ad_id": ad.ad_id, "phone_id": ids[hit["e164"]], "raw": hit.get("raw", "")[:500],
                 "field": hit.get("field", ""), "obfuscation": list(hit.get("methods", []))})
     if links:
-        insert_rows(session, AdPhone.__table__.insert(), list(links.values()))
+        write_many(session, AdPhone.__table__.insert(), list(links.values()))
 
 
 def _link_places(session: Session, ads: Sequence[AdLinks], now: datetime) -> None:
@@ -162,13 +151,13 @@ def _link_places(session: Session, ads: Sequence[AdLinks], now: datetime) -> Non
     seen = [{"b_ad": a.ad_id, "b_place": a.place_id, "last_seen": now}
             for a in placed if (a.ad_id, a.place_id) in existing]
     if seen:
-        session.execute(update(table).where(table.c.ad_id == bindparam("b_ad"),
-                                            table.c.place_id == bindparam("b_place")), seen)
+        write_many(session, update(table).where(table.c.ad_id == bindparam("b_ad"),
+                                                table.c.place_id == bindparam("b_place")), seen)
     new = [{"ad_id": a.ad_id, "place_id": a.place_id,
             "raw": (a.extraction["location"].get("raw") or "")[:500], "first_seen": now,
             "last_seen": now} for a in placed if (a.ad_id, a.place_id) not in existing]
     if new:
-        insert_rows(session, table.insert(), new)
+        write_many(session, table.insert(), new)
 
 
 def _link_photos(session: Session, ads: Sequence[AdLinks], now: datetime) -> None:
@@ -188,4 +177,4 @@ def _link_photos(session: Session, ads: Sequence[AdLinks], now: datetime) -> Non
         for position, p in enumerate(ad.photos):
             links.setdefault((ad.ad_id, ids[p.sha256]), {
                 "ad_id": ad.ad_id, "photo_id": ids[p.sha256], "position": position, "url": p.url[:2048]})
-    insert_rows(session, AdPhoto.__table__.insert(), list(links.values()))
+    write_many(session, AdPhoto.__table__.insert(), list(links.values()))

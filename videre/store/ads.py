@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from models.ads import Ad, AdVersion, Site
 from videre.extract.records import AdRecord
-from videre.store.ad_links import AdLinks, insert_missing, insert_rows, link_ads, place_ids, place_key, rows_where_in
+from videre.store.ad_links import AdLinks, insert_missing, link_ads, place_ids, place_key, rows_where_in
+from videre.store.bulk_write import write_many
 from videre.store.page_memory import remember_pages
 from videre.store.photo_rows import PhotoRow
 
@@ -91,8 +92,7 @@ def _fields(item: StoreItem, places: dict[tuple[str, str], int]) -> dict[str, An
 
 def _update_by_id(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany UPDATE of ads by id; every row must carry the same keys."""
-    if rows:
-        session.execute(update(ADS).where(ADS.c.id == bindparam("b_id")), rows)
+    write_many(session, update(ADS).where(ADS.c.id == bindparam("b_id")), rows)
 
 
 def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> list[StoreOutcome]:
@@ -124,7 +124,7 @@ def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> li
                                  "last_seen": max(row.last_seen, r.scraped_at), "changed_at": now,
                                  **_fields(item, places)})
     if new_rows:
-        insert_rows(session, ADS.insert(), new_rows)
+        write_many(session, ADS.insert(), new_rows)
         stored.update(_stored(session, [row["url"] for row in new_rows]))
     _update_by_id(session, changed_rows)
     _update_by_id(session, seen_rows)
@@ -148,7 +148,7 @@ def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> li
             version, status = stored[r.url].version, "unchanged"
         outcomes.append(StoreOutcome(ad_id, status, version))
     if versions:
-        insert_rows(session, AdVersion.__table__.insert(), versions)
+        write_many(session, AdVersion.__table__.insert(), versions)
     link_ads(session, links, now)
     remember_pages(session, [(o.ad_id, i.page) for o, i in zip(outcomes, items) if i.page is not None], now)
     # ORM objects the caller holds for these ads are stale now.
