@@ -64,9 +64,20 @@ def rescore_step(db_url: str, triage: dict[str, Any], data_dir: str) -> None:
     t0, c0 = time.perf_counter(), _cpu()
     result = rescore(settings, db, full=True)
     print(json.dumps({"wall": round(time.perf_counter() - t0, 2), "cpu": round(_cpu() - c0, 2),
-                      "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                      "peak_mb": _peak_mb(),
                       "clusters": result.clusters, "flagged": result.flagged, "hubs": result.hubs,
-                      "templates": result.templates, "stages": result.stages}))
+                      "templates": result.templates, "stages": result.stages, "stage_cpu": result.cpu}))
+
+
+def _peak_mb() -> int:
+    """This process's own peak RSS. Linux carries ru_maxrss over exec, so a re-score started by
+    the process that generated a 1M world would report the generator's peak; VmHWM is the new
+    process's own."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _cpu() -> float:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from triage.frame import Frame, Keys, membership
 from triage.groupby import uniq
 from triage.photos import group_photos
-from triage.rows import fetch_all
+from triage.rows import stream
 from videre.extract.normalise.images import PhotoHashes
 
 log = logging.getLogger(__name__)
@@ -24,31 +24,41 @@ log = logging.getLogger(__name__)
 def load_photo_keys(session: Session, frame: Frame) -> tuple[Keys, np.ndarray, np.ndarray]:
     """Keys over photo groups (id: the group's smallest photo id), plus, per stored photo, its id
     and its group position, so hub marks can be written back to every photo of a group."""
-    rows = fetch_all(session, "SELECT id, sha256, fingerprint, hub_override FROM photos ORDER BY id")
-    photo_ids = np.array([r[0] for r in rows], dtype=np.int64)
+    # Streamed: each packed fingerprint is dropped once unpacked (400k of them are half a GB).
+    ids: list[int] = []
+    shas: list[str] = []
+    marks: list[bool | None] = []
     items = []
     unreadable: list[tuple[int, str]] = []
-    for r in rows:
-        try:
-            items.append((r[0], PhotoHashes.unpack(bytes(r[2]))))
-        except (ValueError, TypeError) as e:
-            unreadable.append((r[0], str(e)))
+    for rows in stream(session, "SELECT id, sha256, fingerprint, hub_override FROM photos ORDER BY id"):
+        for pid, sha, packed, mark in rows:
+            ids.append(pid)
+            shas.append(sha)
+            marks.append(None if mark is None else bool(mark))
+            try:
+                items.append((pid, PhotoHashes.unpack(bytes(packed))))
+            except (ValueError, TypeError) as e:
+                unreadable.append((pid, str(e)))
+        del rows
+    photo_ids = np.array(ids, dtype=np.int64)
     if unreadable:
         # Such a photo still links ads through identical files (its sha256), not through edited copies.
         log.warning("%d photos have an unreadable fingerprint and match only identical files "
                     "(photo %d: %s)", len(unreadable), *unreadable[0])
     group_of = group_photos(items) if items else {}
-    groups = np.array([group_of.get(int(i), int(i)) for i in photo_ids], dtype=np.int64)
+    del items
+    groups = np.array([group_of.get(i, i) for i in ids], dtype=np.int64)
+    del group_of
     group_ids, photo_group = np.unique(groups, return_inverse=True)
     labels = [""] * len(group_ids)
     override: list[bool | None] = [None] * len(group_ids)
-    for r, g in zip(rows, photo_group.tolist()):
-        if r[0] == group_ids[g]:
-            labels[g] = r[1]
+    for pid, sha, mark, g in zip(ids, shas, marks, photo_group.tolist()):
+        if pid == group_ids[g]:
+            labels[g] = sha
         # Any photo an analyst marked as a hub makes its group one; else a vouched-for photo wins.
-        if r[3] is not None and bool(r[3]):
+        if mark:
             override[g] = True
-        elif r[3] is not None and override[g] is None:
+        elif mark is not None and override[g] is None:
             override[g] = False
     ad_pos, photo_pos = membership(session, frame, "SELECT ad_id, photo_id FROM ad_photos", photo_ids)
     key_pos = photo_group[photo_pos]

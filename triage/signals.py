@@ -144,24 +144,48 @@ def _upsert(session: Session, rows: list[tuple[Any, ...]], words: list[tuple[int
                          "ON CONFLICT (doc_key) DO NOTHING", words)
 
 
+Changes = tuple[list[tuple[Any, ...]], list[tuple[int, str]]]
+
+
+def _changes(session: Session, ids: np.ndarray, full: bool, params: SignalParams, vocab: Vocabulary,
+             known: np.ndarray | None) -> Changes:
+    """What one batch has to write: its signal rows and the words of texts not yet stored.
+
+    In a full run most rows are unchanged, so they are compared with the stored ones here (in the
+    worker, when there are workers) and only those that differ are handed back. `known` holds the
+    doc_keys already in template_words (sorted); their words are not written again.
+    """
+    # In a full run the ids are every ad, so a range scan reads them; otherwise a list.
+    fresh, words = compute(_read(session, ids, contiguous=full), vocab, params)
+    if full:
+        old = _existing(session, int(ids[0]), int(ids[-1]))
+        fresh = [f for f in fresh if old.get(f[0]) != f]
+    if known is not None and len(known) and words:
+        keys = np.fromiter((k for k, _ in words), dtype=np.int64, count=len(words))
+        at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+        words = [w for w, seen in zip(words, (known[at] == keys).tolist()) if not seen]
+    return fresh, words
+
+
 _worker: dict[str, Any] = {}
 
 
-def _compute_chunk(job: tuple[str, np.ndarray, bool, SignalParams]) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
-    """One batch read and computed in a worker process, on the worker's own connection."""
-    url, ids, contiguous, params = job
-    if _worker.get("url") != url:
-        from videre.store.db import make_engine
+def _start_worker(url: str, known: np.ndarray) -> None:
+    from videre.store.db import make_engine
 
-        _worker.update(url=url, engine=make_engine(url), vocab=Vocabulary())
+    _worker.update(engine=make_engine(url), vocab=Vocabulary(), known=known)
+
+
+def _compute_chunk(job: tuple[np.ndarray, bool, SignalParams]) -> Changes:
+    """One batch read, computed and compared in a worker process, on the worker's own connection."""
+    ids, full, params = job
     with Session(_worker["engine"]) as session:
-        rows = _read(session, ids, contiguous)
-    return compute(rows, _worker["vocab"], params)
+        return _changes(session, ids, full, params, _worker["vocab"], _worker["known"])
 
 
 def _computed(session: Session, stale: np.ndarray, full: bool, params: SignalParams,
-              workers: int) -> Iterator[tuple[np.ndarray, tuple[list[tuple[Any, ...]], list[tuple[int, str]]]]]:
-    """(ids, computed rows) per batch, in order; in worker processes when there is much to do."""
+              workers: int) -> Iterator[tuple[np.ndarray, Changes]]:
+    """(ids, what to write) per batch, in order; in worker processes when there is much to do."""
     batches = [stale[i:i + BATCH] for i in range(0, len(stale), BATCH)]
     url = session.get_bind().url.render_as_string(hide_password=False)
     if workers > 1 and len(stale) >= PARALLEL_MIN and ":memory:" not in url:
@@ -169,29 +193,29 @@ def _computed(session: Session, stale: np.ndarray, full: bool, params: SignalPar
         # spend seconds importing). They never touch the parent's connection; they open their own.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         place_words()  # loaded once here, shared by the forked workers
-        with multiprocessing.get_context(method).Pool(workers) as pool:
-            jobs = ((url, ids, full, params) for ids in batches)
+        parts = [np.array([r[0] for r in rows], dtype=np.int64)
+                 for rows in stream(session, "SELECT doc_key FROM template_words")]
+        known = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        with multiprocessing.get_context(method).Pool(workers, _start_worker, (url, known)) as pool:
+            jobs = ((ids, full, params) for ids in batches)
             yield from zip(batches, pool.imap(_compute_chunk, jobs))
         return
     vocab = Vocabulary()
     for ids in batches:
-        # In a full run the ids are every ad, so a range scan reads them; otherwise a list.
-        yield ids, compute(_read(session, ids, contiguous=full), vocab, params)
+        yield ids, _changes(session, ids, full, params, vocab, None)
 
 
 def refresh_signals(session: Session, params: SignalParams, full: bool,
                     tick: Tick | None = None, workers: int = 1) -> int:
-    """Recompute stale signal rows (every row when `full`) and write those that differ."""
+    """Recompute stale signal rows (every row when `full`) and write those that differ.
+
+    Words are written for every text whose key is not stored yet: a full run repairs a lost row.
+    """
     written = 0
     stale = _stale_ids(session, full)
     if tick:
         tick(0, total=len(stale))
     for ids, (fresh, words) in _computed(session, stale, full, params, workers):
-        if full:
-            # Most rows of a full run are unchanged: compare before writing.
-            old = _existing(session, int(ids[0]), int(ids[-1]))
-            # Words are written anyway (a no-op where present): a full run repairs a lost row.
-            fresh = [f for f in fresh if old.get(f[0]) != f]
         if fresh or words:
             _upsert(session, fresh, words)
             written += len(fresh)

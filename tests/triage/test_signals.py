@@ -1,0 +1,51 @@
+"""Per-ad signals: the worker processes of a big re-score write exactly what one process writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import copy_database, make_settings
+from tests.triage.test_rescore import BASES, _jsonl
+from triage import signals
+from triage.rescore import signal_params
+from videre.demo.generate import generate_world
+from videre.store.db import Database
+from videre.store.jsonl_import import import_files
+
+TABLES = ("SELECT * FROM ad_signals ORDER BY ad_id", "SELECT * FROM template_words ORDER BY doc_key")
+
+
+def _rows(db: Database) -> list[list[tuple[object, ...]]]:
+    with db.engine.connect() as conn:
+        return [[tuple(r) for r in conn.execute(text(sql))] for sql in TABLES]
+
+
+def test_workers_compare_and_repair_like_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = make_settings(tmp_path / "a")
+    db_a = Database.from_settings(a)
+    records = list(generate_world(5, 1.0, with_photos=False).iter_records(BASES))
+    import_files([_jsonl(tmp_path / "w.jsonl", records)], a, db_a)
+    params = signal_params(a)
+    with db_a.session() as s:
+        signals.refresh_signals(s, params, full=True)
+        # Damage: a lost words row, a stale signal row; a full run must repair both.
+        s.execute(text("DELETE FROM template_words WHERE doc_key = (SELECT MIN(doc_key) FROM template_words)"))
+        s.execute(text("UPDATE ad_signals SET flags = flags + 1024 WHERE ad_id = (SELECT MIN(ad_id) FROM ad_signals)"))
+    db_a.dispose()
+    (tmp_path / "b").mkdir()
+    b = make_settings(tmp_path / "b", database={"url": copy_database(a.database.url, tmp_path / "b")})
+    db_a, db_b = Database.from_settings(a), Database.from_settings(b)
+    with db_a.session() as s:
+        one = signals.refresh_signals(s, params, full=True, workers=1)
+    monkeypatch.setattr(signals, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(signals, "BATCH", 97)  # several batches per worker
+    with db_b.session() as s:
+        two = signals.refresh_signals(s, params, full=True, workers=2)
+    assert one == two == 1
+    assert _rows(db_a) == _rows(db_b)
+    assert len(_rows(db_b)[1]) > 0
+    db_a.dispose()
+    db_b.dispose()
