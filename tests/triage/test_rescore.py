@@ -4,7 +4,6 @@ and an incremental re-score giving exactly what a full one gives."""
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -131,9 +130,7 @@ COMPARED = ("ads", "clusters", "cluster_events", "queue_items", "templates", "ad
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     out = {}
     meta = sa.MetaData()
-    with warnings.catch_warnings():  # SQLite cannot reflect expression indexes; only rows are compared
-        warnings.filterwarnings("ignore", message=".*expression-based index")
-        meta.reflect(db.engine, only=COMPARED)
+    meta.reflect(db.engine, only=COMPARED)
     with db.engine.connect() as conn:
         for name in COMPARED:
             t = meta.tables[name]
