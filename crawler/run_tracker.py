@@ -135,8 +135,7 @@ class CrawlRunLog:
             return
         pages = int(self.crawler.stats.get_value(PAGES_STAT, 0))
         errors = {k: n for k, n in self.tally.errors.items() if n}
-        self.crawler.signals.send_catch_log(crawl_progress, site=self.site, run_id=self._recorder.run_id,
-                                            pages=pages, ads=self.ads, errors=errors)
+        # The row first: whoever hears of this progress (the terminal, `videre runs`) finds it there.
         try:
             with self._db.session() as s:
                 run = s.get(Run, self._recorder.run_id)
@@ -146,6 +145,8 @@ class CrawlRunLog:
         except SQLAlchemyError as exc:
             # A busy database must not stop the crawl; the next report tries again.
             logger.warning("progress of run %s not recorded: %s", self._recorder.run_id, exc)
+        self.crawler.signals.send_catch_log(crawl_progress, site=self.site, run_id=self._recorder.run_id,
+                                            pages=pages, ads=self.ads, errors=errors)
 
     def problem(self, kind: str, where: str, message: str) -> None:
         self.tally.error(kind, where, message)
@@ -165,6 +166,9 @@ class CrawlRunLog:
             self._ticker.stop()
         if self._recorder is None:
             return
+        # Once more at the end: a crawl shorter than the interval still reports what it did
+        # while its run is open.
+        self.report_progress()
         stats = self.crawler.stats
         total = IngestTally()
         merge(total, self.tally)
