@@ -36,8 +36,6 @@ crawl_problem = object()
 ingest_finished = object()
 run_started = object()
 crawl_progress = object()
-# How often a running crawl reports its counts (terminal and the Run row).
-PROGRESS_INTERVAL_S = 3.0
 
 PAGES_STAT = "videre/pages"
 ROBOTS_STAT = "videre/robots_forbidden"
@@ -124,7 +122,7 @@ class CrawlRunLog:
         self.crawler.stats.set_value(RUN_ID_STAT, self._recorder.run_id)
         self.crawler.signals.send_catch_log(run_started, site=self.site, run_id=self._recorder.run_id)
         self._ticker = task.LoopingCall(self.report_progress)
-        self._ticker.start(PROGRESS_INTERVAL_S, now=False)
+        self._ticker.start(self.settings.crawl.progress_interval_s, now=False)
 
     def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
         self.ads += 1

@@ -51,7 +51,7 @@ def gated_config(tmp_path: Path, site: GatedSite, edit: Any = None) -> Settings:
     data["data_dir"] = str(tmp_path / "var")
     data["database"] = {"url": f"sqlite:///{tmp_path / 'crawl.db'}"}
     data["crawl"] = {**data.get("crawl", {}), "download_delay": 0, "concurrency_per_site": 8,
-                     "autothrottle": False, "run_timeout_s": 300}
+                     "autothrottle": False, "run_timeout_s": 300, "progress_interval_s": 0.2}
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_settings(path, env={})

@@ -108,6 +108,8 @@ class CrawlSettings(_Model):
     page_max_bytes: int = Field(5_000_000, ge=10_000)
     page_timeout_s: float = Field(30, gt=0)
     run_timeout_s: float = Field(3600, gt=0)
+    # How often a running crawl writes its counts to its run row and the terminal.
+    progress_interval_s: float = Field(3.0, gt=0)
     # Pages (listing and detail) one crawl of a site may request; 0 means no budget.
     max_pages_per_site: int = Field(0, ge=0, description="0 means no budget")
     # Listing pages followed from each start URL; 0 means no limit.
