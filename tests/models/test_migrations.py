@@ -11,9 +11,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import models
+from models.ads import Ad
 from videre.store.db import Database
 
-EXPRESSION_INDEXES = {"ix_ads_cluster_when", "ix_ads_cluster_name_when"}
+# The ads indexes the model declares over an expression (the item page's), which SQLite cannot reflect.
+EXPRESSION_INDEXES = {ix.name for ix in Ad.__table__.indexes
+                      if not all(isinstance(e, sa.Column) for e in ix.expressions)}
 
 
 def _diff(db: Database) -> list:
