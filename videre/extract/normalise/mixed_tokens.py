@@ -30,6 +30,7 @@ class Tok:
     gap: str = "break"   # to the previous token: glued | tight | comma | strong | break
     odd: bool = False    # the gap before holds an unusual separator
     loose: bool = False  # a weak word made a digit only by its neighbours
+    hyphen: bool = False  # the gap before is a hyphen alone ("seventy-four")
 
 
 @lru_cache(maxsize=1024)
@@ -72,7 +73,9 @@ def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
                         new.append(Tok(s + i, s + j, "look", nw.LOOKALIKES[word], weak=True))
         for tok in new:
             if out:
-                tok.gap, tok.odd = _gap(text[out[-1].end:tok.start])
+                gap = text[out[-1].end:tok.start]
+                tok.gap, tok.odd = _gap(gap)
+                tok.hyphen = gap == "-"
             out.append(tok)
     return out
 

@@ -197,6 +197,10 @@ def trigger_words(langs: tuple[str, ...]) -> frozenset[str]:
 HOMOPHONES = frozenset({"o", "oh", "to", "too", "tu", "for", "fore", "won", "ate"})
 # Those that do not follow a number in prose, as "for" ("... for details") and "I" do.
 TRAILING_HOMOPHONES = frozenset({"ate", "fore", "won", "oh"})
+# English words that start a clause, never the object of "to" or "for": a homophone before
+# one ends the number ("... 5 6 to no withheld numbers", "... 8 for and I will"), as ads add
+# "no texts", "no withheld numbers" after their number.
+CLAUSE_STARTS = frozenset({"and", "or", "but", "so", "no", "not", "i", "we", "he", "she", "they"})
 HOMOPHONE_STARTS = frozenset(w[:2] for w in HOMOPHONES)
 
 
