@@ -47,7 +47,8 @@ def _gap(gap: str) -> tuple[str, bool]:
     return "tight", odd
 
 
-def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
+def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...], cased: str = "") -> list[Tok]:
+    """`text` lower-cased; `cased`, when given, as written, as long as `text`."""
     lex = nw.lexicon(langs)
     out: list[Tok] = []
     for m in _PIECE.finditer(text, lo, hi):
@@ -60,7 +61,8 @@ def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
             kind = "stop" if is_quantity(text, s, e) else "dig"
             new = [Tok(s, e, kind, piece)]
         else:
-            parts = nw.split_words(piece, langs)
+            parts = _case_split(piece, cased[s:e], langs) if cased else None
+            parts = parts or nw.split_words(piece, langs)
             if parts is None:
                 new = [Tok(s, e, "stop", piece)]
             else:
@@ -78,6 +80,23 @@ def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
                 tok.hyphen = gap == "-"
             out.append(tok)
     return out
+
+
+def _case_split(piece: str, written: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ...] | None:
+    """Number words written together where a capital after a small letter starts each
+    ("7toO" is "to" and "O", not "too"), or None when the case tells nothing."""
+    if written.islower() or written.isupper():
+        return None
+    cuts = [k for k in range(1, len(written)) if written[k].isupper() and written[k - 1].islower()]
+    if not cuts:
+        return None
+    out: list[tuple[int, int]] = []
+    for a, b in zip([0, *cuts], [*cuts, len(piece)]):
+        parts = nw.split_words(piece[a:b], langs)
+        if parts is None:
+            return None
+        out += [(a + i, a + j) for i, j in parts]
+    return tuple(out)
 
 
 def runs(tokens: list[Tok]) -> Iterator[list[Tok]]:
@@ -150,7 +169,8 @@ def firm_weak(run: list[Tok]) -> list[Tok | None]:
             for t in grp:
                 t.weak = False
                 t.loose = len(grp) == 1 and (t.kind == "look" or t.text in nw.LOOSE)
-    if many:
+    # Once firmed, lone words count as strong ones do: "oh70 ate won 74won won won".
+    if many or sum(not t.weak and t.wkind != "join" for t in run) >= 3:
         _chain(groups)
     return [tok if not tok.weak or tok.wkind == "join" else None for tok in run]
 

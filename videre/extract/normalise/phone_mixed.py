@@ -305,7 +305,7 @@ def _read_window(text: str, lowered: str, region: str, langs: tuple[str, ...],
     """(start, end, E.164, methods, country) of the numbers in one window. Cached: a seller's
     hidden number recurs verbatim across her ads."""
     out: list[PhoneHit] = []
-    for run in runs(tokens(lowered, 0, len(lowered), langs)):
+    for run in runs(tokens(lowered, 0, len(lowered), langs, text)):
         if len(run) > MAX_RUN_TOKENS:
             continue   # a table or junk, not something to call
         if len(run) < 2 and not (run and run[0].kind == "word"):
