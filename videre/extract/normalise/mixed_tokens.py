@@ -14,6 +14,7 @@ from videre.extract.normalise import number_words as nw
 from videre.extract.normalise.phone_tokens import is_quantity
 
 MAX_GAP = 4
+HOME_SCORE = 2.5   # a run's words in one allowed language, weak ones counting half
 _PIECE = re.compile(r"[0-9]+|[^\W\d_]+|\+")
 _PLAIN_GAP = frozenset(" -./()")
 
@@ -124,7 +125,7 @@ def resolve_words(run: list[Tok], langs: tuple[str, ...]) -> None:
     ranked = sorted(scores, key=lambda lang: (-scores[lang], order[lang]))
     # A run mostly in a language allowed for this ad reads that language's short words as
     # digits: Thai "song", "sam", Hungarian "hat", "het" are ordinary words only in English.
-    home = ranked[0] if ranked and ranked[0] not in nw.ALWAYS and scores[ranked[0]] >= 4 else None
+    home = ranked[0] if ranked and ranked[0] not in nw.ALWAYS and scores[ranked[0]] >= HOME_SCORE else None
     for tok in run:
         if tok.kind == "word":
             entries = lex[tok.text]

@@ -251,7 +251,9 @@ def split_words(chunk: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ..
             if rest is None:
                 continue
             piece = chunk[i:j]
-            if piece in lex or (j == i + 1 and piece in LOOKALIKES):
+            # A look-alike letter only at either end, where digits may stand against it
+            # ("l7", "4O"): "oito" is no o + i + to.
+            if piece in lex or (j == i + 1 and piece in LOOKALIKES and (i == 0 or j == len(chunk))):
                 if choice is None or len(rest) + 1 < len(choice):
                     choice = ((i, j),) + rest
         best[i] = choice
