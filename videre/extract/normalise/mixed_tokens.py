@@ -183,7 +183,7 @@ def _chain(groups: list[list[Tok]]) -> None:
         changed = False
         for g, grp in enumerate(groups):
             tok = grp[0]
-            if len(grp) > 1 or not tok.weak or not (tok.kind == "look" or tok.text in nw.HOMOPHONES):
+            if len(grp) > 1 or not tok.weak or tok.wkind == "join":
                 continue
             before = g > 0 and not groups[g - 1][-1].weak and tok.gap != "strong"
             after = g + 1 < len(groups) and not groups[g + 1][0].weak and groups[g + 1][0].gap != "strong"
