@@ -147,9 +147,10 @@ _CHUNK_BEFORE = re.compile(r"([^\W_]+)[\s,.-]*$")
 
 
 def _part_of_number(chunk: str, lexicon: dict[str, dict[str, nw.Entry]], langs: tuple[str, ...]) -> bool:
-    """A number word ("två"), or digits written together with number words or look-alikes
-    ("oh7"): what stands before a number makes it a fragment of a mixed one."""
-    if chunk in lexicon:
+    """A number word ("två"), digits written together with number words or look-alikes
+    ("oh7"), or a lone digit ("0 0 4 8 6 dziewięć ...", read as "0 4 8 6 ..."): what stands
+    before a number makes it a fragment of a mixed one."""
+    if chunk in lexicon or (len(chunk) == 1 and chunk.isdigit()):
         return True
     letters = _LETTER_RUN.findall(chunk)
     return bool(letters) and len(chunk) > sum(map(len, letters)) and all(
