@@ -22,6 +22,7 @@ from videre.extract.normalise.phone_plain import (
     DATE_OR_TIME,
     DATED,
     MAX_WINDOW_DIGITS,
+    in_hours,
     readings,
     start_digits,
     validate,
@@ -242,7 +243,8 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
             continue   # plain digits: the main reader's (and its negatives')
         digits = "".join(p.digits for p in window)
         raw = text[seg[i].start:seg[j].end]
-        if not intl and (DATE_OR_TIME.fullmatch(raw) or DATED.match(raw)):
+        if not intl and (DATE_OR_TIME.fullmatch(raw) or DATED.match(raw)
+                         or in_hours(text, seg[i].start, seg[j].end)):
             continue
         for candidate in readings(digits, intl, lambda: lenient, region):
             found = validate(candidate, region)
