@@ -35,20 +35,27 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
     cause). Anchors inside `covered` (numbers already read) are none either."""
     trigger = nw.trigger_words(langs)
     has_digit = _DIGIT.search(lowered) is not None
-    # "07 to ohate 33 towonfore", "oh 728 86 899 7", "079 959 162 won"
-    glued_sounds, lone = _sounds(lowered) if has_digit else (set(), [])
+    lone: list[tuple[int, int]] = []
     if trigger.isdisjoint(words):
-        found: set[str] = glued_sounds
-        if not _TRIGGER.search(lowered):
-            if not has_digit:
-                return []   # most ads: C-speed tests
-            found = found | _glued(words, langs, trigger)   # "nollsju 310 0040 sex"
+        found: set[str] = set()
+        if not has_digit:
+            return []   # most ads: C-speed tests
+        # "07 to ohate 33 towonfore", "oh 728 86 899 7", "079 959 162 won": looked for where
+        # the main reader read nothing, or nothing else would send the mixed reader here.
+        no_trigger = not _TRIGGER.search(lowered)
+        if no_trigger or not covered:
+            found, lone = _sounds(lowered)
+        if no_trigger:
+            found |= _glued(words, langs, trigger)   # "nollsju 310 0040 sex"
             if not found and not lone:
                 return []
     else:
-        found = set(trigger.intersection(words)) | glued_sounds
+        found = set(trigger.intersection(words))
         # Looked for beside a number word written alone ("noll, sjuttiotvå, ...") or digits.
         found |= _glued(words, langs, trigger)
+        if has_digit and not covered:
+            glued_sounds, lone = _sounds(lowered)
+            found |= glued_sounds
     if 0 < len(found) < WORDS_WITHOUT_DIGITS and not has_digit:
         return []   # "one night, two girls": too few words for a number, and no digits
     spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)] + lone
