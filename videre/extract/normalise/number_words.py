@@ -205,7 +205,8 @@ HOMOPHONE_STARTS = frozenset(w[:2] for w in HOMOPHONES)
 
 
 def glued_homophones(word: str) -> bool:
-    if len(word) < 3 or (word[:2] not in HOMOPHONE_STARTS and word[0] != "o") or not word.isalpha():
+    # "owono": a lone "o" may start them, so its first letter is a start too.
+    if len(word) < 3 or HOMOPHONE_STARTS.isdisjoint((word[:2], word[:1])) or not word.isalpha():
         return False
     parts = split_words(word, ALWAYS)
     return parts is not None and len(parts) > 1 and all(word[a:b] in HOMOPHONES for a, b in parts)

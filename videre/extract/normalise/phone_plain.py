@@ -36,6 +36,8 @@ def in_hours(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies within opening hours that start at `start`."""
     m = _HOUR_RANGES.match(text, start)
     return m is not None and m.end() >= end
+
+
 # A window that starts with a whole date, year and all ("01.12.2026 - 15..."), is a date range.
 DATED = re.compile(r"(?:[0-9]{1,2}[./][0-9]{1,2}[./](?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{1,2}-[0-9]{1,2})"
                    r"(?![0-9])")

@@ -24,6 +24,7 @@ _DIGIT = re.compile(r"[0-9]")
 # lookbehind first would be slow).
 _SOUNDS = re.compile(r"[tfwao](?:(?<=[0-9] .)(?:oo|o|u|ore|or|on|te|h|)(?![^\W\d_])|"
                      r"(?:oo|o|u|ore|or|on|te|h|)(?:(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])|(?= {1,2}[0-9])))")
+_SOUNDS_GLUED = re.compile(r"[tfwao](?:oo|o|u|ore|or|on|te|h|)(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])")
 LONE_SOUND_DIGITS = 6     # digits near a lone sound-alike that make it a cause to look
 
 
@@ -36,25 +37,26 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
     trigger = nw.trigger_words(langs)
     has_digit = _DIGIT.search(lowered) is not None
     lone: list[tuple[int, int]] = []
+    # Sound-alikes: "07 to ohate 33 towonfore" where nothing else sends the mixed reader; lone
+    # ones beside digits ("oh 728 86 899 7", "079 959 162 won") only where the main reader
+    # read no number (one regex pass fewer on most ads).
     if trigger.isdisjoint(words):
         found: set[str] = set()
         if not has_digit:
             return []   # most ads: C-speed tests
-        # "07 to ohate 33 towonfore", "oh 728 86 899 7", "079 959 162 won": looked for where
-        # the main reader read nothing, or nothing else would send the mixed reader here.
-        no_trigger = not _TRIGGER.search(lowered)
-        if no_trigger or not covered:
-            found, lone = _sounds(lowered)
-        if no_trigger:
+        if not _TRIGGER.search(lowered):
+            found, lone = _sounds(lowered, not covered)
             found |= _glued(words, langs, trigger)   # "nollsju 310 0040 sex"
             if not found and not lone:
                 return []
+        elif not covered:
+            found, lone = _sounds(lowered, True)
     else:
         found = set(trigger.intersection(words))
         # Looked for beside a number word written alone ("noll, sjuttiotvå, ...") or digits.
         found |= _glued(words, langs, trigger)
         if has_digit and not covered:
-            glued_sounds, lone = _sounds(lowered)
+            glued_sounds, lone = _sounds(lowered, True)
             found |= glued_sounds
     if 0 < len(found) < WORDS_WITHOUT_DIGITS and not has_digit:
         return []   # "one night, two girls": too few words for a number, and no digits
@@ -80,12 +82,13 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
     return _cut(spans, covered, lowered, langs) if covered else spans
 
 
-def _sounds(lowered: str) -> tuple[set[str], list[tuple[int, int]]]:
-    """Sound-alikes written together ("ohate", as words to look for), and where one stands
-    alone beside digits with LONE_SOUND_DIGITS digits around it ("for 2 hours" has too few)."""
+def _sounds(lowered: str, alone: bool) -> tuple[set[str], list[tuple[int, int]]]:
+    """Sound-alikes written together ("ohate", as words to look for), and, if `alone`, where
+    one stands alone beside digits with LONE_SOUND_DIGITS digits around it ("for 2 hours" has
+    too few)."""
     glued: set[str] = set()
     lone: list[tuple[int, int]] = []
-    for m in _SOUNDS.finditer(lowered):
+    for m in (_SOUNDS if alone else _SOUNDS_GLUED).finditer(lowered):
         start, end = m.span()
         word = m.group()
         if start and lowered[start - 1].isalpha():
