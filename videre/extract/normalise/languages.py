@@ -29,7 +29,8 @@ PROFILES: dict[str, str] = {
     "fr": "je suis et le la les de des un une pour avec très tres nouvelle ville bisous bonjour "
           "moi vous est",
     "it": "sono il la di per con molto nuova città citta ciao baci ragazza un una che non mi",
-    "pt": "eu sou o a de para com muito nova cidade beijos olá ola não nao uma",
+    "pt": "eu sou o a de para com muito nova cidade beijos olá ola não nao uma menina obrigada "
+          "obrigado querido beijinhos",
     "hu": "és vagyok az egy nem hogy szia új városban csók lány nagyon van",
     # Bulgarian as ads write it in Latin letters (the Cyrillic script counts as "ru").
     "bg": "zdravei zdraveite zdrasti az sam nova momiche grada obadi obadete celuvki tseluvki "

@@ -14,6 +14,7 @@ from videre.extract.normalise import number_words as nw
 from videre.extract.normalise.phone_tokens import is_quantity
 
 MAX_GAP = 4
+HOME_SCORE = 2.5   # a run's words in one allowed language, weak ones counting half
 _PIECE = re.compile(r"[0-9]+|[^\W\d_]+|\+")
 _PLAIN_GAP = frozenset(" -./()")
 
@@ -30,6 +31,7 @@ class Tok:
     gap: str = "break"   # to the previous token: glued | tight | comma | strong | break
     odd: bool = False    # the gap before holds an unusual separator
     loose: bool = False  # a weak word made a digit only by its neighbours
+    hyphen: bool = False  # the gap before is a hyphen alone ("seventy-four")
 
 
 @lru_cache(maxsize=1024)
@@ -46,7 +48,8 @@ def _gap(gap: str) -> tuple[str, bool]:
     return "tight", odd
 
 
-def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
+def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...], cased: str = "") -> list[Tok]:
+    """`text` lower-cased; `cased`, when given, as written, as long as `text`."""
     lex = nw.lexicon(langs)
     out: list[Tok] = []
     for m in _PIECE.finditer(text, lo, hi):
@@ -59,7 +62,8 @@ def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
             kind = "stop" if is_quantity(text, s, e) else "dig"
             new = [Tok(s, e, kind, piece)]
         else:
-            parts = nw.split_words(piece, langs)
+            parts = _case_split(piece, cased[s:e], langs) if cased else None
+            parts = parts or nw.split_words(piece, langs)
             if parts is None:
                 new = [Tok(s, e, "stop", piece)]
             else:
@@ -72,9 +76,28 @@ def tokens(text: str, lo: int, hi: int, langs: tuple[str, ...]) -> list[Tok]:
                         new.append(Tok(s + i, s + j, "look", nw.LOOKALIKES[word], weak=True))
         for tok in new:
             if out:
-                tok.gap, tok.odd = _gap(text[out[-1].end:tok.start])
+                gap = text[out[-1].end:tok.start]
+                tok.gap, tok.odd = _gap(gap)
+                tok.hyphen = gap == "-"
             out.append(tok)
     return out
+
+
+def _case_split(piece: str, written: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ...] | None:
+    """Number words written together where a capital after a small letter starts each
+    ("7toO" is "to" and "O", not "too"), or None when the case tells nothing."""
+    if written.islower() or written.isupper():
+        return None
+    cuts = [k for k in range(1, len(written)) if written[k].isupper() and written[k - 1].islower()]
+    if not cuts:
+        return None
+    out: list[tuple[int, int]] = []
+    for a, b in zip([0, *cuts], [*cuts, len(piece)]):
+        parts = nw.split_words(piece[a:b], langs)
+        if parts is None:
+            return None
+        out += [(a + i, a + j) for i, j in parts]
+    return tuple(out)
 
 
 def runs(tokens: list[Tok]) -> Iterator[list[Tok]]:
@@ -102,7 +125,7 @@ def resolve_words(run: list[Tok], langs: tuple[str, ...]) -> None:
     ranked = sorted(scores, key=lambda lang: (-scores[lang], order[lang]))
     # A run mostly in a language allowed for this ad reads that language's short words as
     # digits: Thai "song", "sam", Hungarian "hat", "het" are ordinary words only in English.
-    home = ranked[0] if ranked and ranked[0] not in nw.ALWAYS and scores[ranked[0]] >= 4 else None
+    home = ranked[0] if ranked and ranked[0] not in nw.ALWAYS and scores[ranked[0]] >= HOME_SCORE else None
     for tok in run:
         if tok.kind == "word":
             entries = lex[tok.text]
@@ -147,7 +170,8 @@ def firm_weak(run: list[Tok]) -> list[Tok | None]:
             for t in grp:
                 t.weak = False
                 t.loose = len(grp) == 1 and (t.kind == "look" or t.text in nw.LOOSE)
-    if many:
+    # Once firmed, lone words count as strong ones do: "oh70 ate won 74won won won".
+    if many or sum(not t.weak and t.wkind != "join" for t in run) >= 3:
         _chain(groups)
     return [tok if not tok.weak or tok.wkind == "join" else None for tok in run]
 
@@ -159,7 +183,7 @@ def _chain(groups: list[list[Tok]]) -> None:
         changed = False
         for g, grp in enumerate(groups):
             tok = grp[0]
-            if len(grp) > 1 or not tok.weak or not (tok.kind == "look" or tok.text in nw.HOMOPHONES):
+            if len(grp) > 1 or not tok.weak or tok.wkind == "join":
                 continue
             before = g > 0 and not groups[g - 1][-1].weak and tok.gap != "strong"
             after = g + 1 < len(groups) and not groups[g + 1][0].weak and groups[g + 1][0].gap != "strong"

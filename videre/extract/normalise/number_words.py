@@ -197,11 +197,16 @@ def trigger_words(langs: tuple[str, ...]) -> frozenset[str]:
 HOMOPHONES = frozenset({"o", "oh", "to", "too", "tu", "for", "fore", "won", "ate"})
 # Those that do not follow a number in prose, as "for" ("... for details") and "I" do.
 TRAILING_HOMOPHONES = frozenset({"ate", "fore", "won", "oh"})
+# English words that start a clause, never the object of "to" or "for": a homophone before
+# one ends the number ("... 5 6 to no withheld numbers", "... 8 for and I will"), as ads add
+# "no texts", "no withheld numbers" after their number.
+CLAUSE_STARTS = frozenset({"and", "or", "but", "so", "no", "not", "i", "we", "he", "she", "they"})
 HOMOPHONE_STARTS = frozenset(w[:2] for w in HOMOPHONES)
 
 
 def glued_homophones(word: str) -> bool:
-    if len(word) < 3 or word[:2] not in HOMOPHONE_STARTS or not word.isalpha():
+    # "owono": a lone "o" may start them, so its first letter is a start too.
+    if len(word) < 3 or HOMOPHONE_STARTS.isdisjoint((word[:2], word[:1])) or not word.isalpha():
         return False
     parts = split_words(word, ALWAYS)
     return parts is not None and len(parts) > 1 and all(word[a:b] in HOMOPHONES for a, b in parts)
@@ -247,7 +252,9 @@ def split_words(chunk: str, langs: tuple[str, ...]) -> tuple[tuple[int, int], ..
             if rest is None:
                 continue
             piece = chunk[i:j]
-            if piece in lex or (j == i + 1 and piece in LOOKALIKES):
+            # A look-alike letter only at either end, where digits may stand against it
+            # ("l7", "4O"): "oito" is no o + i + to.
+            if piece in lex or (j == i + 1 and piece in LOOKALIKES and (i == 0 or j == len(chunk))):
                 if choice is None or len(rest) + 1 < len(choice):
                     choice = ((i, j),) + rest
         best[i] = choice

@@ -22,6 +22,7 @@ from videre.extract.normalise.phone_plain import (
     DATE_OR_TIME,
     DATED,
     MAX_WINDOW_DIGITS,
+    in_hours,
     readings,
     start_digits,
     validate,
@@ -32,6 +33,10 @@ from videre.extract.normalise.results import PhoneHit
 
 MAX_READINGS = 16
 MAX_RUN_TOKENS = 200
+# "too" read as "to" + "o" (20) is less likely than a lone homophone starting or ending a
+# number: a reading needs two fewer of those to prefer it.
+SPLIT_COST = 2
+LIKELY_PROSE = 3
 
 @dataclass(slots=True)
 class _Piece:
@@ -43,6 +48,7 @@ class _Piece:
     glued: bool = False  # nothing between it and the piece before
     loose: bool = False  # a number starts or ends on it only as a less likely reading
     split: bool = False  # a homophone read as two pieces ("too" as 20)
+    apart: bool = False  # a ten read apart from the unit after it ("seventy four" as 70 4)
 
 
 def _number(tok: Tok) -> int | None:
@@ -79,8 +85,10 @@ def _options(toks: list[Tok | None], k: int) -> list[tuple[int, _Piece | None]]:
         unit, end = _unit_after(toks, k)
         if unit is not None:
             out.append((end, _Piece(tok.start, _end(toks, end), str(tok.value + unit), True)))
-            if end == k + 2 and toks[k + 1].gap != "glued":  # type: ignore[union-attr]
-                out.append((k + 1, _Piece(tok.start, tok.end, str(tok.value), True)))
+            after = toks[k + 1]
+            # "seventy four" may be 70 4; "seventy-four" and "sjuttiofyra" are 74.
+            if end == k + 2 and after is not None and after.gap != "glued" and not after.hyphen:
+                out.append((k + 1, _Piece(tok.start, tok.end, str(tok.value), True, apart=True)))
             return out
     out.append((k + 1, _Piece(tok.start, tok.end, str(tok.value), True)))
     if tok.text in nw.TWO_PIECES:
@@ -159,12 +167,12 @@ def _multiplied(toks: list[Tok | None], k: int, base: int) -> Iterator[tuple[int
 
 
 def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
-          lenient: bool) -> tuple[list[PhoneHit], int]:
+          lenient: bool) -> tuple[list[PhoneHit], int, int]:
     """Numbers in one reading, left to right: at each start, the longest window that validates;
-    and how many pieces they read the less likely way (a lone homophone ending a number, "too"
-    as 20)."""
+    how unlikely the pieces they read are (a lone homophone starting or ending a number, "too"
+    as 20: `_end_cost`, SPLIT_COST); and how many tens they read apart from the unit after."""
     out: list[PhoneHit] = []
-    unlikely = 0
+    unlikely = aparts = 0
     starts = start_digits(region)
     segs: list[list[_Piece]] = [[]]
     for p in pieces:
@@ -183,18 +191,21 @@ def _hits(pieces: list[_Piece | None], text: str, field: str, region: str,
             if found is None:
                 i += 1
                 continue
-            j, e164, country, intl = found
-            unlikely += seg[i].loose + seg[j].loose + sum(p.split for p in seg[i:j + 1])
+            j, e164, country, end_cost = found
+            unlikely += seg[i].loose + end_cost + SPLIT_COST * sum(p.split for p in seg[i:j + 1])
+            aparts += sum(p.apart for p in seg[i:j + 1])
             start = seg[i].start
             raw = text[start:seg[j].end]
             out.append(PhoneHit(e164, raw, field, start, seg[j].end, _methods(raw),
                                 country))
             i = j + 1
-    return out, unlikely
+    return out, unlikely, aparts
 
 
 def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: str, lenient: bool,
-            text: str) -> tuple[int, str, str, bool] | None:
+            text: str) -> tuple[int, str, str, int] | None:
+    """The longest number starting at piece i: (last piece, E.164, country, cost of ending
+    there), or None."""
     intl = seg[i].plus
     first = i + 1 if intl else i
     if first >= len(seg) or not seg[first].digits:
@@ -218,14 +229,11 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
     if whole_only and any(not p.loose for p in seg[:i]):
         return None
     last = max((k for k, p in enumerate(seg) if not p.loose), default=-1)
-    # A number ends on a lone homophone ("... 9too ate") only when it cannot end before it, and
-    # on anything but "ate", "fore", "won", "oh" only where the sentence ends: "... 06 05 for
-    # details" keeps ten digits, "... 3 (I answer" too.
-    tries = [j for j in reversed(ends) if not seg[j].loose] + [
-        j for j in reversed(ends) if seg[j].loose and (
-            text[seg[j].start:seg[j].end].lower() in nw.TRAILING_HOMOPHONES
-            or _SENTENCE_END.match(text, seg[j].end))]
-    for j in tries:
+    # A number ends on a lone homophone ("... 9too ate") only when it cannot end before it.
+    tries = [(0, j) for j in reversed(ends) if not seg[j].loose] + sorted(
+        (cost, j) for j in reversed(ends) if seg[j].loose
+        for cost in [_end_cost(seg, first, j, text)] if cost)
+    for cost, j in tries:
         if j + 1 < len(seg) and seg[j + 1].glued:
             continue
         if whole_only and j < last:
@@ -235,16 +243,33 @@ def _window(seg: list[_Piece], i: int, starts: frozenset[str] | None, region: st
             continue   # plain digits: the main reader's (and its negatives')
         digits = "".join(p.digits for p in window)
         raw = text[seg[i].start:seg[j].end]
-        if not intl and (DATE_OR_TIME.fullmatch(raw) or DATED.match(raw)):
+        if not intl and (DATE_OR_TIME.fullmatch(raw) or DATED.match(raw)
+                         or in_hours(text, seg[i].start, seg[j].end)):
             continue
         for candidate in readings(digits, intl, lambda: lenient, region):
             found = validate(candidate, region)
             if found:
-                return j, found[0], found[1], intl
+                return j, found[0], found[1], cost
     return None
 
 
+def _end_cost(seg: list[_Piece], first: int, j: int, text: str) -> int:
+    """How unlikely a number ending on the lone homophone seg[j] is (0: it does not). "ate",
+    "fore", "won", "oh" and any at a sentence's end: 1. "to", "too", "for", "o" mid-sentence,
+    after a number hidden before them too: 1 before a word that starts a clause ("... 6 to no
+    withheld numbers", "... 5 for and I"), else LIKELY_PROSE, more than "too" as 20 ("... 8forate
+    5 for details"). "... 06 05 for details" keeps ten digits; "I" never ends one."""
+    word = text[seg[j].start:seg[j].end].lower()
+    if _SENTENCE_END.match(text, seg[j].end) or word in nw.TRAILING_HOMOPHONES:
+        return 1
+    if word not in nw.HOMOPHONES or not any(p.mixed for p in seg[first:j]):
+        return 0
+    after = _NEXT_WORD.match(text, seg[j].end)
+    return 1 if after and after.group(1).lower() in nw.CLAUSE_STARTS else LIKELY_PROSE
+
+
 _SENTENCE_END = re.compile(r"\s*(?:$|[^\w\s])")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _LOOK = re.compile(r"(?<![^\W\d_])[oOlIi](?![^\W\d_])|(?<=[0-9])[oOlIi](?![^\W\d_])|"
                    r"(?<![^\W\d_])[oOlIi](?=[0-9])")
 
@@ -282,7 +307,7 @@ def _read_window(text: str, lowered: str, region: str, langs: tuple[str, ...],
     """(start, end, E.164, methods, country) of the numbers in one window. Cached: a seller's
     hidden number recurs verbatim across her ads."""
     out: list[PhoneHit] = []
-    for run in runs(tokens(lowered, 0, len(lowered), langs)):
+    for run in runs(tokens(lowered, 0, len(lowered), langs, text)):
         if len(run) > MAX_RUN_TOKENS:
             continue   # a table or junk, not something to call
         if len(run) < 2 and not (run and run[0].kind == "word"):
@@ -290,15 +315,26 @@ def _read_window(text: str, lowered: str, region: str, langs: tuple[str, ...],
         resolve_words(run, langs)
         toks = firm_weak(run)
         best: list[PhoneHit] = []
-        best_key = (0, 0, 0)
+        best_key = (0, 0, 0, 0)
+        best_splits: frozenset[int] = frozenset()
+        agreed: set[str] = set()
         for reading in _readings(toks):
-            got, unlikely = _hits(reading, text, "", region, lenient)
-            # The most numbers; among as many, the reading with the fewest unlikely pieces,
-            # then the one whose numbers take in the most text.
-            key = (len(got), -unlikely, sum(h.end - h.start for h in got))
+            got, unlikely, aparts = _hits(reading, text, "", region, lenient)
+            # The most numbers; among as many, the fewest unlikely pieces; then the numbers
+            # that take in the most text (no number word left over beside them); then the
+            # fewest tens read apart, and of those the first reading, which reads tens with
+            # the unit after them furthest to the left.
+            key = (len(got), -unlikely, sum(h.end - h.start for h in got), -aparts)
+            splits = frozenset(p.start for p in reading if p is not None and p.split)
             if key > best_key:
-                best, best_key = got, key
-        out.extend(best)
+                best, best_key, best_splits = got, key, splits
+                agreed = {h.e164 for h in got}
+            elif key[:3] == best_key[:3] and splits != best_splits:
+                agreed &= {h.e164 for h in got}
+        # A reading as likely as the best that splits another "too" ("too too" as 2 20 or 20 2)
+        # and gives other numbers: only the numbers both give are read, a wrong number being
+        # worse than none.
+        out.extend(h for h in best if h.e164 in agreed)
     return tuple((h.start, h.end, h.e164, h.methods, h.country) for h in out)
 
 

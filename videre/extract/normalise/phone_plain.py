@@ -26,6 +26,18 @@ MARKS = frozenset("-–./")   # the separators of a plainly written number
 _TIME_OR_DAY = (r"(?:[0-9]{1,2}[.:][0-9]{2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}"
                 r"|[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2})")
 DATE_OR_TIME = re.compile(rf"{_TIME_OR_DAY}(?:\s*[-–/,]?\s*{_TIME_OR_DAY})*")
+# Opening hours, two ranges or more: "08-10, 14-22", "08 to 10 and 14 to 22".
+_HOUR = r"(?:[01]?[0-9]|2[0-4])(?![0-9])"
+_HOURS = rf"{_HOUR}\s*(?:[-–]|to|till)\s*{_HOUR}"
+_HOUR_RANGES = re.compile(rf"{_HOURS}(?:\s*(?:,|and|och|&)?\s*{_HOURS})+", re.IGNORECASE)
+
+
+def in_hours(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lies within opening hours that start at `start`."""
+    m = _HOUR_RANGES.match(text, start)
+    return m is not None and m.end() >= end
+
+
 # A window that starts with a whole date, year and all ("01.12.2026 - 15..."), is a date range.
 DATED = re.compile(r"(?:[0-9]{1,2}[./][0-9]{1,2}[./](?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{1,2}-[0-9]{1,2})"
                    r"(?![0-9])")

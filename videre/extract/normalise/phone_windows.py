@@ -18,9 +18,14 @@ WORDS_WITHOUT_DIGITS = 3  # different number words a number written in words alo
 # A digit glued to a letter, or digits around "!" / "|": written by hand to dodge filters.
 _TRIGGER = re.compile(r"[0-9](?:(?=[^\W\d_])|(?<=[^\W\d_\s][0-9])|[!|](?=[0-9]))")
 _DIGIT = re.compile(r"[0-9]")
-# Two or more sound-alikes written together ("ohate"): one starting letter and its rest, then
-# more of them; a letter before the match is tested apart (a lookbehind first would be slow).
-_HOMOPHONES_GLUED = re.compile(r"[tfwao](?:oo|o|u|ore|or|on|te|h|)(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])")
+# Sound-alikes of digits: two or more written together ("ohate"), or one standing alone just
+# before digits ("oh 728 86 ...") or just after them ("... 162 won"). One starting letter and
+# its rest, then more of them or the digits; a letter before the match is tested apart (a
+# lookbehind first would be slow).
+_SOUNDS = re.compile(r"[tfwao](?:(?<=[0-9] .)(?:oo|o|u|ore|or|on|te|h|)(?![^\W\d_])|"
+                     r"(?:oo|o|u|ore|or|on|te|h|)(?:(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])|(?= {1,2}[0-9])))")
+_SOUNDS_GLUED = re.compile(r"[tfwao](?:oo|o|u|ore|or|on|te|h|)(?:too|tu|to|fore|for|won|ate|oh|o)+(?![^\W\d_])")
+LONE_SOUND_DIGITS = 6     # digits near a lone sound-alike that make it a cause to look
 
 
 def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
@@ -30,24 +35,32 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
     between them. Spans to read, merged; most ads have none ("1h", "30min", "19yo" are no
     cause). Anchors inside `covered` (numbers already read) are none either."""
     trigger = nw.trigger_words(langs)
+    has_digit = _DIGIT.search(lowered) is not None
+    lone: list[tuple[int, int]] = []
+    # Sound-alikes: "07 to ohate 33 towonfore" where nothing else sends the mixed reader; lone
+    # ones beside digits ("oh 728 86 899 7", "079 959 162 won") only where the main reader
+    # read no number (one regex pass fewer on most ads).
     if trigger.isdisjoint(words):
         found: set[str] = set()
+        if not has_digit:
+            return []   # most ads: C-speed tests
         if not _TRIGGER.search(lowered):
-            if not _DIGIT.search(lowered):
-                return []   # most ads: C-speed tests
-            # "07 to ohate 33 towonfore", "nollsju 310 0040 sex"
-            found = {m.group() for m in _HOMOPHONES_GLUED.finditer(lowered)
-                     if not (m.start() and lowered[m.start() - 1].isalpha())
-                     and nw.glued_homophones(m.group())} | _glued(words, langs, trigger)
-            if not found:
+            found, lone = _sounds(lowered, not covered)
+            found |= _glued(words, langs, trigger)   # "nollsju 310 0040 sex"
+            if not found and not lone:
                 return []
+        elif not covered:
+            found, lone = _sounds(lowered, True)
     else:
         found = set(trigger.intersection(words))
         # Looked for beside a number word written alone ("noll, sjuttiotvå, ...") or digits.
         found |= _glued(words, langs, trigger)
-    if 0 < len(found) < WORDS_WITHOUT_DIGITS and not _DIGIT.search(lowered):
+        if has_digit and not covered:
+            glued_sounds, lone = _sounds(lowered, True)
+            found |= glued_sounds
+    if 0 < len(found) < WORDS_WITHOUT_DIGITS and not has_digit:
         return []   # "one night, two girls": too few words for a number, and no digits
-    spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)]
+    spans_at = [(k, k + len(word)) for word in found for k in _occurrences(lowered, word)] + lone
     for m in _TRIGGER.finditer(lowered):
         pos = m.start()
         end = pos + 2 if m.end() - pos == 2 else _glued_word(lowered, pos, langs)
@@ -67,6 +80,26 @@ def windows(lowered: str, words: Sequence[str], langs: tuple[str, ...],
         else:
             spans.append((lo, hi))
     return _cut(spans, covered, lowered, langs) if covered else spans
+
+
+def _sounds(lowered: str, alone: bool) -> tuple[set[str], list[tuple[int, int]]]:
+    """Sound-alikes written together ("ohate", as words to look for), and, if `alone`, where
+    one stands alone beside digits with LONE_SOUND_DIGITS digits around it ("for 2 hours" has
+    too few)."""
+    glued: set[str] = set()
+    lone: list[tuple[int, int]] = []
+    for m in (_SOUNDS if alone else _SOUNDS_GLUED).finditer(lowered):
+        start, end = m.span()
+        word = m.group()
+        if start and lowered[start - 1].isalpha():
+            continue
+        if word in nw.HOMOPHONES:
+            near = lowered[max(0, start - WIDTH // 2):end + WIDTH // 2]
+            if sum(map(str.isdigit, near)) >= LONE_SOUND_DIGITS:
+                lone.append((start, end))
+        elif nw.glued_homophones(word):
+            glued.add(word)
+    return glued, lone
 
 
 def _glued(words: Sequence[str], langs: tuple[str, ...], trigger: frozenset[str]) -> set[str]:
@@ -93,8 +126,8 @@ def _cut(spans: list[tuple[int, int]], covered: Sequence[tuple[int, int]],
     for s, e in covered:
         if (s and lowered[s - 1].isalnum()) or (e < len(lowered) and lowered[e].isalnum()):
             continue
-        before = _WORD_BEFORE.search(lowered, max(0, s - 24), s)
-        if before and before.group(1) in lexicon:
+        before = _CHUNK_BEFORE.search(lowered, max(0, s - 24), s)
+        if before and _part_of_number(before.group(1), lexicon, langs):
             continue
         cut: list[tuple[int, int]] = []
         for lo, hi in out:
@@ -120,7 +153,18 @@ def _occurrences(lowered: str, word: str) -> Iterator[int]:
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)[\s,.-]*$")
+_CHUNK_BEFORE = re.compile(r"([^\W_]+)[\s,.-]*$")
+
+
+def _part_of_number(chunk: str, lexicon: dict[str, dict[str, nw.Entry]], langs: tuple[str, ...]) -> bool:
+    """A number word ("två"), digits written together with number words or look-alikes
+    ("oh7"), or a lone digit ("0 0 4 8 6 dziewięć ...", read as "0 4 8 6 ..."): what stands
+    before a number makes it a fragment of a mixed one."""
+    if chunk in lexicon or (len(chunk) == 1 and chunk.isdigit()):
+        return True
+    letters = _LETTER_RUN.findall(chunk)
+    return bool(letters) and len(chunk) > sum(map(len, letters)) and all(
+        nw.split_words(run, langs) is not None for run in letters)
 
 
 def _glued_word(lowered: str, pos: int, langs: tuple[str, ...]) -> int:

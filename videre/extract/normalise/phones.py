@@ -22,6 +22,7 @@ from videre.extract.normalise.phone_plain import (
     MAX_WINDOW_DIGITS,
     PLAIN_MAX,
     VALIDATE_CACHE,
+    in_hours,
     international_length,
     plain_field,
     plain_span,
@@ -373,7 +374,8 @@ def _segment_hits(seg: list[Token], plus: Token | None, ctx: _Field,
             continue
         j, (e164, country) = found
         if not intl and (DATE_OR_TIME.fullmatch(ctx.scan, first.start, seg[j].end)
-                         or DATED.match(ctx.scan, first.start, seg[j].end)):
+                         or DATED.match(ctx.scan, first.start, seg[j].end)
+                         or in_hours(ctx.scan, first.start, seg[j].end)):
             i, after_hit = j + 1, False   # "kl 09.00-17.00", "01.02.2026": a time or a date
             continue
         start = first.start

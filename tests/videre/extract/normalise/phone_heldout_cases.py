@@ -11,6 +11,7 @@ Numbers are random and fictional, accepted only if phonenumbers calls them valid
     python tests/videre/extract/normalise/phone_heldout_cases.py --write   # regenerate the file
     python tests/videre/extract/normalise/phone_heldout_cases.py           # P/R/F1 per family
     python tests/videre/extract/normalise/phone_heldout_cases.py --tune 3  # a tuning seed, misses shown
+    python tests/videre/extract/normalise/phone_heldout_cases.py --seed 91403307   # a seen table
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-SEED = 9_140_3307     # the table in the file: held out (scored once, after tuning)
+# The table in the file: generated after the homophone tuning of 2026-12-07 (tuning seeds 10-60,
+# checked on 61-99) was finished, and scored once (docs/phones.md, "Accuracy").
+SEED = THIRD_SEED = 6_021_4471
+SECOND_SEED = 9_140_3307     # the file's table before: scored once after tuning, since seen
 FIRST_SEED = 2026_12_07_14   # the first table of this generator: scored once, before tuning
 TUNING_SEEDS = range(1, 100)   # generated in memory, to tune on; never the file's seed
 FILE = Path(__file__).with_name("phone_heldout_cases.jsonl")
@@ -340,7 +344,11 @@ def main(argv: list[str]) -> None:
             if got != set(c["expected"]):  # type: ignore[arg-type]
                 print(c["family"], c["region"], repr(c["text"]), c["expected"], sorted(got))
         return
-    print_table("held-out (second table)", score(load()))
+    if argv and argv[0] == "--seed":   # an earlier table, generated in memory
+        assert int(argv[1]) in (FIRST_SEED, SECOND_SEED)
+        print_table(f"seed {argv[1]} (seen)", score(generate(int(argv[1]))))
+        return
+    print_table(f"held-out (seed {SEED})", score(load()))
 
 
 if __name__ == "__main__":
