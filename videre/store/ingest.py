@@ -1,7 +1,7 @@
 """Ad records in, stored ads out: the path shared by crawl, import and archive replay.
 
-Two steps. `prepare` is pure CPU work (extract text, hash photos) and runs anywhere, in a worker
-process too. `Ingestor.write` stores a batch of prepared ads in one transaction, so the
+Two steps. `prepare` (videre.store.prepared) is pure CPU work (extract text, hash photos) and runs
+anywhere, in a worker process too. `Ingestor.write` stores a batch of prepared ads in one transaction, so the
 database is held only for the writes and a crash loses at most the batch being written.
 """
 
