@@ -8,8 +8,9 @@ limit, and closes any Run row a killed child left open.
 The child is started before its parent has checked the schema or taken the ops lock, and loads
 Scrapy, the ORM and the pipelines meanwhile; it touches neither the database nor the lock files
 until the parent writes `go` on its stdin (`start_crawl`, `CrawlChild.finish`). A parent that
-gives up first (a busy lock, a schema it cannot bring up to date) closes that pipe, and the child
-ends having done nothing. Start-up time, bench/README.md "Crawl".
+gives up first (a busy lock, a schema it cannot bring up to date) kills it, having done nothing;
+one that dies first closes the pipe, and the child ends on its own. Start-up time,
+bench/README.md "Crawl".
 """
 
 from __future__ import annotations

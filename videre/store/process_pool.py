@@ -49,15 +49,19 @@ class StartedMap(Generic[T, R]):
         # leave those shared pages unwritten. Unfrozen at the end, so a long-lived process that
         # runs this many times can still collect what it made before.
         gc.freeze()
-        if workers < 1:
-            if initializer:
-                initializer(*initargs)
-            return
-        # fork: workers start with the extraction tables already loaded; they run only `fn`, never
-        # the parent's database connections or threads.
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=initializer, initargs=initargs)
-        self._fill()
+        try:
+            if workers < 1:
+                if initializer:
+                    initializer(*initargs)
+                return
+            # fork: workers start with the extraction tables already loaded; they run only `fn`,
+            # never the parent's database connections or threads.
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=initializer, initargs=initargs)
+            self._fill()
+        except BaseException:
+            self.close()
+            raise
 
     def _fill(self) -> None:
         assert self.pool is not None
