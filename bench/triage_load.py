@@ -26,9 +26,8 @@ from models.entities import AdPhone, AdPlace, Phone, Place
 from videre.core.config import Settings
 from videre.extract.normalise.extract import extract
 from videre.extract.records import parse_record
-from videre.store.ads import content_hash
 from videre.store.db import Database
-from videre.store.ingest import record_fields
+from videre.store.prepared import content_hash, record_fields
 
 CHUNK = 5_000
 

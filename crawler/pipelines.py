@@ -28,12 +28,12 @@ from videre.core.config import Settings
 from videre.core.errors import ImageRejected, InputError
 from videre.extract.normalise.photo_checks import PhotoLimits, check_download
 from videre.extract.records import AdRecord, FetchedPhoto, parse_record
-from videre.store.ads import content_hash
 from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
 from videre.store.db import Database
-from videre.store.ingest import Ingestor, IngestOutcome, PrepareConfig, prepare
+from videre.store.ingest import Ingestor, IngestOutcome
 from videre.store.page_memory import validators
 from videre.store.photo_rows import PhotoConfig, PhotoRow, end_with, photo_rows
+from videre.store.prepared import PrepareConfig, content_hash, prepare
 from videre.store.process_pool import worker_count
 
 PHOTO_META = "videre_photo"

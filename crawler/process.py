@@ -4,13 +4,20 @@ A Twisted reactor cannot be restarted, so every crawl gets a fresh process. The 
 JSON line per event on stdout (`started` as each site's Run row opens, `summary` at the end) and
 logs on stderr. `crawl_in_subprocess` is the parent's side: it starts the child, enforces the time
 limit, and closes any Run row a killed child left open.
+
+The child is started before its parent has checked the schema or taken the ops lock, and loads
+Scrapy, the ORM and the pipelines meanwhile; it touches neither the database nor the lock files
+until the parent writes `go` on its stdin (`start_crawl`, `CrawlChild.finish`). A parent that
+gives up first (a busy lock, a schema it cannot bring up to date) kills it, having done nothing;
+one that dies first closes the pipe, and the child ends on its own. Start-up time,
+bench/README.md "Crawl".
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
-import ctypes.util
+import importlib
 import io
 import json
 import logging
@@ -26,18 +33,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from videre.core.config import Settings, SiteSettings, load_settings
 from videre.core.errors import ConfigError, CrawlError, VidereError
-from videre.store.db import Database, assume_current
-from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
 
 if TYPE_CHECKING:
     from models.ops import Run
+    from videre.store.db import Database
 
-# The ORM (models, sessions) is imported where a Run row is read or written: the parent of a crawl
-# that ended normally never needs it (start-up time, bench/README.md).
+# The database layer is imported where it is used: the parent starts the child before it loads
+# SQLAlchemy, and the ORM (models, sessions) only where a Run row is read or written, which the
+# parent of a crawl that ended normally never needs (start-up time, bench/README.md).
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # After the time limit, or when asked to stop, the child gets SIGTERM (Scrapy closes cleanly and
@@ -47,6 +55,12 @@ START_SLACK_S = 60.0
 POLL_S = 1.0
 PR_SET_PDEATHSIG = 1
 OK_STATUSES = ("ok", "partial")
+# The line a child started with --wait-go waits for on stdin before it touches anything.
+GO = "go"
+# What a crawl loads anyway, loaded while the parent takes its lock.
+WARM_MODULES = ("scrapy.crawler", "crawler.pipelines", "crawler.spiders", "crawler.run_tracker",
+                "crawler.settings", "crawler.offsite", "crawler.robots", "crawler.setup",
+                "crawler.incremental", "videre.store.run_record", "models")
 
 
 @dataclass
@@ -162,7 +176,7 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         stderr: IO[str] | int | None = None,
                         stop: threading.Event | None = None,
                         on_progress: Callable[[dict[str, Any]], None] | None = None,
-                        child_lock: str = CRAWL_CHILD_LOCK, close_dead_runs: bool = False) -> CrawlResult:
+                        child_lock: str | None = None, close_dead_runs: bool = False) -> CrawlResult:
     """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
 
     Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
@@ -170,54 +184,109 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     `close_dead_runs`: the caller holds the ops lock, and the child closes the runs a killed
     process left open before it starts (it loads the ORM anyway; this process need not).
     """
+    with start_crawl(settings, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
+                     on_progress=on_progress, child_lock=child_lock,
+                     close_dead_runs=close_dead_runs) as child:
+        return child.finish(stop)
+
+
+def start_crawl(settings: Settings, slugs: Sequence[str] = (), *,
+                timeout_s: float | None = None, log_level: str = "WARNING",
+                stderr: IO[str] | int | None = None,
+                on_progress: Callable[[dict[str, Any]], None] | None = None,
+                child_lock: str | None = None, close_dead_runs: bool = False) -> "CrawlChild":
+    """Start the crawl process, which loads what it needs and then waits for `CrawlChild.finish`.
+    Use it in a `with` block: leaving it before `finish` ends the child, which did nothing."""
     if settings.source is None:
         raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
     select_sites(settings, slugs)  # fail here, not in the child, on an unknown site
-    # The schema is checked (and migrated) here, so that the child need not load Alembic; free
-    # when this process has checked it already.
-    Database.from_settings(settings).dispose()
-    run_timeout = timeout_s if timeout_s is not None else settings.crawl.run_timeout_s
-    # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
-    # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
-    cmd = [sys.executable, "-m", "crawler", "--config", str(settings.source),
-           "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid())]
-    for slug in slugs:
-        cmd += ["--site", slug]
-    cmd += ["--child-lock", child_lock]
-    if close_dead_runs:
-        cmd.append("--close-dead-runs")
-    feed = _ProgressFeed(on_progress) if on_progress is not None else None
-    if feed is not None:
-        cmd += ["--progress", str(feed.path)]
-    err_target, copy_to = _stderr_target(stderr)
-    begun = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_target, text=True,
-                            encoding="utf-8", errors="replace")
-    grace = float(settings.schedule.stop_grace_s)
-    try:
-        out, err, timed_out = _wait(proc, begun + run_timeout + START_SLACK_S, stop, grace,
-                                    feed.poll if feed is not None else None)
-    except KeyboardInterrupt:
-        # Ctrl-C reached the child too; let it close its spiders and record its runs.
-        (out, err), timed_out = _wind_down(proc, grace), False
-    finally:
-        if feed is not None:
-            feed.close()
-    if copy_to is not None and err:
-        copy_to.write(err)
-    events = _events(out)
-    summary = next((e for e in events if e.get("event") == "summary"), None)
-    runs = summary["runs"] if summary else []
-    if summary is None:
-        run_ids = [e["run_id"] for e in events if e.get("event") == "started"]
-        db = Database.from_settings(settings)
+    return CrawlChild(settings, slugs, timeout_s if timeout_s is not None else settings.crawl.run_timeout_s,
+                      log_level, stderr, on_progress, child_lock, close_dead_runs)
+
+
+class CrawlChild:
+    """A crawl process started and waiting for its go (module docstring)."""
+
+    def __init__(self, settings: Settings, slugs: Sequence[str], run_timeout: float, log_level: str,
+                 stderr: IO[str] | int | None, on_progress: Callable[[dict[str, Any]], None] | None,
+                 child_lock: str | None, close_dead_runs: bool) -> None:
+        self.settings = settings
+        self.run_timeout = run_timeout
+        self.gone = False
+        # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
+        # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
+        cmd = [sys.executable, "-m", "crawler", "--config", str(settings.source),
+               "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid()),
+               "--wait-go"]
+        for slug in slugs:
+            cmd += ["--site", slug]
+        if child_lock is not None:
+            cmd += ["--child-lock", child_lock]
+        if close_dead_runs:
+            cmd.append("--close-dead-runs")
+        self.feed = _ProgressFeed(on_progress) if on_progress is not None else None
+        if self.feed is not None:
+            cmd += ["--progress", str(self.feed.path)]
+        err_target, self.copy_to = _stderr_target(stderr)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err_target,
+                                     text=True, encoding="utf-8", errors="replace")
+
+    def finish(self, stop: threading.Event | None = None) -> CrawlResult:
+        """Check the schema, let the child crawl, and wait for it. The caller holds the ops lock."""
+        from videre.store.db import Database
+
+        # The schema is checked (and migrated) here, so that the child need not load Alembic; free
+        # when this process has checked it already.
+        Database.from_settings(self.settings).dispose()
+        proc, feed = self.proc, self.feed
+        assert proc.stdin is not None
         try:
-            why = "killed at the crawl time limit" if timed_out else f"crawl process ended ({proc.returncode})"
-            mark_unfinished(db, run_ids, "killed", why)
-            runs = runs_summary(db, run_ids)
+            # Flushed, not closed: waiting (communicate) closes it.
+            proc.stdin.write(GO + "\n")
+            proc.stdin.flush()
+        except BrokenPipeError:
+            pass  # the child ended already; what it printed says why
+        self.gone = True
+        begun = time.monotonic()
+        grace = float(self.settings.schedule.stop_grace_s)
+        try:
+            out, err, timed_out = _wait(proc, begun + self.run_timeout + START_SLACK_S, stop, grace,
+                                        feed.poll if feed is not None else None)
+        except KeyboardInterrupt:
+            # Ctrl-C reached the child too; let it close its spiders and record its runs.
+            (out, err), timed_out = _wind_down(proc, grace), False
         finally:
-            db.dispose()
-    return CrawlResult(proc.returncode, runs, round(time.monotonic() - begun, 2), timed_out)
+            if feed is not None:
+                feed.close()
+        if self.copy_to is not None and err:
+            self.copy_to.write(err)
+        events = _events(out)
+        summary = next((e for e in events if e.get("event") == "summary"), None)
+        runs = summary["runs"] if summary else []
+        if summary is None:
+            run_ids = [e["run_id"] for e in events if e.get("event") == "started"]
+            db = Database.from_settings(self.settings)
+            try:
+                why = "killed at the crawl time limit" if timed_out else f"crawl process ended ({proc.returncode})"
+                mark_unfinished(db, run_ids, "killed", why)
+                runs = runs_summary(db, run_ids)
+            finally:
+                db.dispose()
+        return CrawlResult(proc.returncode, runs, round(time.monotonic() - begun, 2), timed_out)
+
+    def __enter__(self) -> "CrawlChild":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.gone:
+            return
+        # No go was sent: the child has touched neither the database nor a lock, and may go at once.
+        self.gone = True
+        self.proc.kill()
+        self.proc.communicate()
+        if self.feed is not None:
+            self.feed.close()
 
 
 class _ProgressFeed:
@@ -274,7 +343,8 @@ def _die_with_parent(parent: int) -> None:
     """Linux: get SIGTERM when the parent dies, so a crawl never outlives a killed scheduler and
     runs beside the next one. Elsewhere a no-op."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # This process's own symbols, libc's among them: find_library would run `ldconfig -p`.
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         return
@@ -314,24 +384,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None,
                         help="close the spiders after this many seconds (default: crawl.run_timeout_s)")
     parser.add_argument("--parent", type=int, default=None, help="stop when this process dies")
-    parser.add_argument("--child-lock", default=CRAWL_CHILD_LOCK,
-                        help="the lock this process holds until it ends (one per site in a distributed crawl)")
+    parser.add_argument("--child-lock", default=None,
+                        help="the lock this process holds until it ends (one per site in a distributed crawl; "
+                             "default: the crawl child's lock)")
+    parser.add_argument("--wait-go", action="store_true",
+                        help="load what the crawl needs, then wait for a line `go` on stdin before touching "
+                             "the database or a lock (end quietly without it)")
     parser.add_argument("--progress", default=None, help="append progress events (JSON lines) to this file")
     parser.add_argument("--close-dead-runs", action="store_true",
                         help="first mark runs left open as killed (only under the parent's ops lock)")
     args = parser.parse_args(argv)
     if args.parent:
         _die_with_parent(args.parent)
+    from videre.store.db import Database, assume_current
+    from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
+
     try:
         settings = load_settings(args.config)
         sites = select_sites(settings, args.site)
+        if args.wait_go:
+            for module in WARM_MODULES:
+                importlib.import_module(module)
+            if sys.stdin.readline().strip() != GO:
+                return 2  # the parent gave up before the crawl (it says why)
         # A parent (`videre crawl`, the scheduler) has just checked the schema: the crawl's own
         # engines skip the check, and Alembic is never loaded here.
         db = Database(settings.database.url, settings.database.echo, auto_migrate=not args.parent)
         if args.parent:
             assume_current(db.engine.url.render_as_string(hide_password=False))
         # Held until this process ends, however its parent ends (videre/store/oplock.py).
-        lock = OpsLock(db, settings.path("locks"), args.child_lock, purpose="crawl subprocess")
+        lock = OpsLock(db, settings.path("locks"), args.child_lock or CRAWL_CHILD_LOCK, purpose="crawl subprocess")
         lock.acquire()
         lock.hold_until_exit()
     except VidereError as exc:

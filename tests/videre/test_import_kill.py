@@ -18,7 +18,8 @@ from models.ads import Ad, AdVersion
 from models.entities import AdPhone
 from tests.conftest import make_settings
 from videre.store.db import Database
-from videre.store.jsonl_import import CHUNK_LINES, import_files
+from videre.store.jsonl_import import import_files
+from videre.store.jsonl_prepare import CHUNK_LINES
 
 ROOT = Path(__file__).resolve().parents[2]
 ADS = 8_000

@@ -6,14 +6,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from videre.cli.main import App, pass_app
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from crawler.process import CrawlResult
+
+# rich is loaded where something is drawn: the crawl process is started before (start-up time,
+# bench/README.md "Crawl").
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -24,6 +27,10 @@ def _errors(errors: dict[str, int]) -> str:
 
 def print_summary(result: "CrawlResult", console: Console | None = None) -> None:
     """One line per site: pages, ads new/changed/unchanged, photos, errors and seconds."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     # Piped output (logs, cron mail) gets room for every column instead of rich's 80.
     console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     table = Table(title="Crawl", title_justify="left")
@@ -50,6 +57,8 @@ def print_summary(result: "CrawlResult", console: Console | None = None) -> None
 
 
 def _print_details(console: Console, run: dict[str, Any]) -> None:
+    from rich.markup import escape
+
     notes = [*run.get("warnings", [])]
     if run.get("message") and run["status"] not in ("ok", "partial"):
         notes.append(run["message"])
@@ -69,6 +78,7 @@ class LiveProgress:
 
     def __enter__(self) -> "LiveProgress":
         if sys.stderr.isatty():
+            from rich.console import Console
             from rich.live import Live
 
             self.live = Live(self._table(), console=Console(stderr=True), transient=True,
@@ -88,6 +98,9 @@ class LiveProgress:
             self.live.update(self._table())
 
     def _table(self) -> Table:
+        from rich.markup import escape
+        from rich.table import Table
+
         table = Table(title="Crawling", title_justify="left")
         for name, justify in (("site", "left"), ("pages", "right"), ("ads", "right"), ("errors", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -135,16 +148,20 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
         return
     if no_wait:
         raise click.UsageError("--no-wait goes with --distributed")
-    from crawler.process import crawl_in_subprocess
-    from videre.store.oplock import OpsLock
+    from crawler.process import start_crawl
 
     settings = app.settings
-    # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).
-    # Under this lock the crawl process first closes the runs a killed crawl left open.
-    with OpsLock(app.db, settings.path("locks"), purpose="crawl"):
-        with LiveProgress() as live:
-            result = crawl_in_subprocess(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(),
-                                         stderr=sys.stderr, on_progress=live.update, close_dead_runs=True)
+    live = LiveProgress()
+    # The crawl process starts first and loads Scrapy and the ORM while this one loads the
+    # database layer and takes the lock; it waits for `finish` before it touches anything.
+    with start_crawl(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(), stderr=sys.stderr,
+                     on_progress=live.update, close_dead_runs=True) as child:
+        from videre.store.oplock import OpsLock
+
+        # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).
+        # Under this lock the crawl process first closes the runs a killed crawl left open.
+        with OpsLock(app.db, settings.path("locks"), purpose="crawl"), live:
+            result = child.finish()
     print_summary(result)
     if not result.ok:
         sys.exit(1)

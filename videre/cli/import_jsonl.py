@@ -33,13 +33,18 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
         videre import ads.jsonl
         videre import archive/2026-11-*.jsonl
     """
-    from videre.store.jsonl_import import import_files
-    from videre.store.oplock import OpsLock
+    from videre.store.jsonl_prepare import preparing
 
-    # Like a crawl, an import writes ads: never beside a crawl, the nightly run or a purge.
-    with OpsLock(app.db, app.settings.path("locks"), purpose="import"), \
-            progress_bar("importing") as tick:
-        report = import_files(list(files), app.settings, app.db, on_line=tick)
+    # The workers start reading and extracting now; the database layer (SQLAlchemy, the models,
+    # the schema check) loads meanwhile, and nothing is written before the lock is held.
+    with preparing(list(files), app.settings) as prepared:
+        from videre.store.jsonl_import import import_prepared
+        from videre.store.oplock import OpsLock
+
+        # Like a crawl, an import writes ads: never beside a crawl, the nightly run or a purge.
+        with OpsLock(app.db, app.settings.path("locks"), purpose="import"), \
+                progress_bar("importing") as tick:
+            report = import_prepared(prepared, app.settings, app.db, on_line=tick)
     for err in report.errors:
         click.echo(f"bad line: {err}", err=True)
     if report.bad_lines > len(report.errors):

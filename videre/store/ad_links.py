@@ -12,11 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
-from videre.store.bulk_write import write_many
+from videre.store.bulk_write import upsert_insert, write_many
 from videre.store.photo_rows import PhotoRow
 
 # Bound parameters per IN list: far below SQLite's 32 766 and PostgreSQL's 65 535.
@@ -53,14 +52,7 @@ def insert_missing(session: Session, table: Table, rows: Sequence[dict[str, Any]
     bring the same phone or photo never collide."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(table).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(dialect)
-    write_many(session, stmt, rows)
+    write_many(session, upsert_insert(session, table).on_conflict_do_nothing(), rows)
 
 
 def ensure_ids(session: Session, table: Table, key: str, rows: dict[Any, dict[str, Any]]) -> dict[Any, int]:

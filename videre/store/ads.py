@@ -3,10 +3,8 @@ the caller owns the unit of work (one transaction per batch; the crawl's batches
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,9 +17,9 @@ from videre.store.ad_links import AdLinks, insert_missing, link_ads, place_ids, 
 from videre.store.bulk_write import write_many
 from videre.store.page_memory import remember_pages
 from videre.store.photo_rows import PhotoRow
+from videre.store.prepared import StoreItem
 
-__all__ = ["PhotoRow", "StoreItem", "StoreOutcome", "content_hash", "refresh_ads", "refresh_extraction",
-           "site_ids", "store_ad", "store_ads"]
+__all__ = ["PhotoRow", "StoreOutcome", "refresh_ads", "refresh_extraction", "site_ids", "store_ad", "store_ads"]
 
 Status = Literal["new", "changed", "unchanged", "reextracted"]
 
@@ -33,27 +31,6 @@ class StoreOutcome:
     ad_id: int
     status: Status
     version: int
-
-
-@dataclass(frozen=True)
-class StoreItem:
-    """One ad ready to write: the record, its extraction and processed photos."""
-
-    record: AdRecord
-    extraction: dict[str, Any]
-    region: str
-    photos: Sequence[PhotoRow] = ()
-    # (ETag, Last-Modified) of the ad's own page when crawled, remembered with the ad.
-    page: tuple[str, str] | None = None
-    digest: str = field(default="", compare=False)
-
-    def content_digest(self) -> str:
-        return self.digest or content_hash(self.record)
-
-
-def content_hash(record: AdRecord) -> str:
-    blob = json.dumps(record.content(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def site_ids(session: Session, slugs: Sequence[str]) -> dict[str, int]:

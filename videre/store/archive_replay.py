@@ -29,7 +29,8 @@ from videre.extract.pages.json_api import parse_api_page
 from videre.extract.records import parse_record
 from videre.store.archive import read_archive
 from videre.store.db import Database
-from videre.store.ingest import Ingestor, PrepareConfig, Prepared, prepare
+from videre.store.ingest import Ingestor
+from videre.store.prepared import PrepareConfig, Prepared, prepare
 from videre.store.process_pool import ordered_map, worker_count
 from videre.store.run_record import RunRecorder
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Insert
+from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -69,6 +69,19 @@ def write_many(session: Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> N
     params: list[Any] = (list(zip(*columns)) if compiled.positional
                          else [dict(zip(names, v)) for v in zip(*columns)])
     conn.exec_driver_sql(compiled.string, params)
+
+
+def upsert_insert(session: Session, table: Table) -> Any:
+    """The dialect's INSERT that takes ON CONFLICT. Only the dialect in use is imported: the
+    PostgreSQL one brings asyncio and its drivers' modules (start-up time, bench/README.md)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(dialect)
+    return insert(table)
 
 
 def _copy(conn: Connection, table: Any, names: list[str], columns: list[list[Any]]) -> None:

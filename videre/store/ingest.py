@@ -1,7 +1,7 @@
 """Ad records in, stored ads out: the path shared by crawl, import and archive replay.
 
-Two steps. `prepare` is pure CPU work (extract text, hash photos) and runs anywhere, in a worker
-process too. `Ingestor.write` stores a batch of prepared ads in one transaction, so the
+Two steps. `prepare` (videre.store.prepared) is pure CPU work (extract text, hash photos) and runs
+anywhere, in a worker process too. `Ingestor.write` stores a batch of prepared ads in one transaction, so the
 database is held only for the writes and a crash loses at most the batch being written.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -17,13 +17,11 @@ from sqlalchemy.orm import Session
 
 from models.ads import Ad
 from videre.core.config import Settings
-from videre.extract.normalise.memo import shared_memo
-from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import AdRecord, FetchedPhoto
-from videre.store.ads import StoreItem, content_hash, refresh_ads, store_ads
+from videre.store.ads import refresh_ads, store_ads
 from videre.store.db import Database
 from videre.store.page_memory import mark_seen
-from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
+from videre.store.prepared import PrepareConfig, Prepared, prepare
 
 MAX_ERROR_SAMPLES = 50
 
@@ -49,57 +47,6 @@ class IngestTally:
         self.errors[kind] += 1
         if len(self.samples) < MAX_ERROR_SAMPLES:
             self.samples.append({"kind": kind, "where": where[:300], "message": message[:500]})
-
-
-@dataclass(frozen=True)
-class PrepareConfig:
-    """What preparing an ad needs from the settings: small and picklable, for worker processes."""
-
-    region: str
-    site_regions: dict[str, str]
-    max_chars: int
-    photos: PhotoConfig
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "PrepareConfig":
-        return cls(region=settings.region,
-                   site_regions={s.slug: s.region for s in settings.sites if s.region},
-                   max_chars=settings.extract.max_text_chars,
-                   photos=PhotoConfig(PhotoLimits.from_settings(settings.photos),
-                                      settings.photos.keep_originals, settings.path("photos")))
-
-    def region_for(self, record: AdRecord) -> str:
-        return record.region or self.site_regions.get(record.site) or self.region
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An ad ready to store, and what went wrong with its photos."""
-
-    item: StoreItem
-    photo_errors: tuple[str, ...] = ()
-
-
-def record_fields(record: AdRecord) -> dict[str, str]:
-    """The text the extractor reads; html only for its links."""
-    fields = {k: getattr(record, k) for k in ("title", "body", "name", "age", "location", "phone")}
-    if record.html:
-        fields["html"] = record.html
-    return fields
-
-
-def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareConfig,
-            page: tuple[str, str] | None = None,
-            hashed: tuple[list[PhotoRow], list[str]] | None = None) -> Prepared:
-    """Extract and hash: everything before the database. `hashed`: the photos' rows and errors
-    when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
-    region = config.region_for(record)
-    extraction = shared_memo(config.max_chars)(record_fields(record), region).to_json()
-    rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
-    # The page was read for its links; nothing stores it, and a worker need not send it back.
-    stored = replace(record, html=None) if record.html else record
-    return Prepared(StoreItem(stored, extraction, region, tuple(rows), page, content_hash(record)),
-                    tuple(errors))
 
 
 def by_distinct_url(items: Sequence[Prepared]) -> list[list[Prepared]]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.ads import Ad, Site
 from models.crawl import PageState
+from videre.store.bulk_write import upsert_insert
 
 MAX_VALIDATOR = 256
 
@@ -88,8 +87,7 @@ def remember_pages(session: Session, pages: Sequence[tuple[int, tuple[str, str]]
     table: Table = PageState.__table__  # type: ignore[assignment]
     rows = [{"ad_id": ad_id, "etag": etag, "last_modified": lm, "checked_at": now}
             for ad_id, (etag, lm) in dict(pages).items()]
-    mod: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = mod.insert(table)
+    stmt = upsert_insert(session, table)
     stmt = stmt.on_conflict_do_update(index_elements=[table.c.ad_id], set_={
         "etag": stmt.excluded.etag, "last_modified": stmt.excluded.last_modified,
         "checked_at": stmt.excluded.checked_at})

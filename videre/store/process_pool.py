@@ -8,7 +8,8 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,36 +26,80 @@ def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int,
     """fn(task) for each task, results in the tasks' order. At most two tasks a worker are in
     flight, so memory stays bounded however many tasks there are. `fn` and `initializer` must
     be module-level functions. With no workers, everything runs here."""
-    # What is alive now (modules, SQLAlchemy, the extraction tables) is left out of garbage
-    # collection for the run: collections otherwise walk it again and again while a bulk run
-    # makes and drops objects (about a fifth of the CPU of an import), and the forked workers
-    # leave those shared pages unwritten. Unfrozen at the end, so a long-lived process that
-    # runs this many times can still collect what it made before.
-    gc.freeze()
-    try:
-        yield from _mapped(fn, tasks, workers, initializer, initargs)
-    finally:
+    with StartedMap(fn, tasks, workers, initializer, initargs) as results:
+        yield from results
+
+
+class StartedMap(Generic[T, R]):
+    """`ordered_map` begun at once: the workers start on the first tasks while the caller still
+    loads what it needs to take the results (the database layer, a lock), and a command's
+    start-up overlaps its work (bench/README.md, import). Iterate it once, inside `with`."""
+
+    def __init__(self, fn: Callable[[T], R], tasks: Iterable[T], workers: int,
+                 initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
+        self.fn = fn
+        self.tasks = iter(tasks)
+        self.window = 2 * workers
+        self.pending: deque[Future[R]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+        self.began = False
+        # What is alive now (modules, SQLAlchemy, the extraction tables) is left out of garbage
+        # collection for the run: collections otherwise walk it again and again while a bulk run
+        # makes and drops objects (about a fifth of the CPU of an import), and the forked workers
+        # leave those shared pages unwritten. Unfrozen at the end, so a long-lived process that
+        # runs this many times can still collect what it made before.
+        gc.freeze()
+        try:
+            if workers < 1:
+                if initializer:
+                    initializer(*initargs)
+                return
+            # fork: workers start with the extraction tables already loaded; they run only `fn`,
+            # never the parent's database connections or threads.
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=initializer, initargs=initargs)
+            self._fill()
+        except BaseException:
+            self.close()
+            raise
+
+    def _fill(self) -> None:
+        assert self.pool is not None
+        while len(self.pending) < self.window:
+            task = next(self.tasks, _END)
+            if task is _END:
+                return
+            self.pending.append(self.pool.submit(self.fn, task))  # type: ignore[arg-type]
+
+    def __iter__(self) -> "StartedMap[T, R]":
+        return self
+
+    def __next__(self) -> R:
+        if not self.began:
+            # The modules the caller loaded since the start join the frozen set too.
+            gc.freeze()
+            self.began = True
+        if self.pool is None:
+            return self.fn(next(self.tasks))
+        if not self.pending:
+            raise StopIteration
+        result = self.pending.popleft().result()
+        self._fill()
+        return result
+
+    def close(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.tasks = iter(())
         gc.unfreeze()
 
+    def __enter__(self) -> "StartedMap[T, R]":
+        return self
 
-def _mapped(fn: Callable[[T], R], tasks: Iterable[T], workers: int,
-            initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> Iterator[R]:
-    if workers < 1:
-        if initializer:
-            initializer(*initargs)
-        yield from map(fn, tasks)
-        return
-    # fork: workers start with the extraction tables already loaded; they run only `fn`, never
-    # the parent's database connections or threads.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=initializer, initargs=initargs)
-    pending: deque[Future[R]] = deque()
-    try:
-        for task in tasks:
-            pending.append(pool.submit(fn, task))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+_END: Any = object()
