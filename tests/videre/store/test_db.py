@@ -1,5 +1,5 @@
-"""The schema check: a database at the newest revision is known from its alembic_version row alone,
-and a database behind it is still migrated."""
+"""The engine: the schema check (a database at the newest revision is known from its alembic_version
+row alone, and a database behind it is still migrated) and PostgreSQL pooling sized from config."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from alembic import command
 from tests.conftest import make_settings
+from videre.core.config import parse_settings
 from videre.store import db as store_db
 from videre.store.db import _AT_HEAD, SCHEMA_HEAD, Database, alembic_config
 
@@ -59,3 +61,20 @@ def test_a_database_behind_the_head_is_migrated(tmp_path: Path) -> None:
     finally:
         db.dispose()
         _AT_HEAD.discard(url)
+
+
+@pytest.mark.postgres
+def test_postgres_pool_is_sized_from_config(pg_url: str) -> None:
+    settings = parse_settings({"database": {"url": pg_url, "pool_size": 3, "max_overflow": 1}}, env={})
+    db = Database.from_settings(settings)
+    try:
+        assert db.engine.pool.size() == 3
+        assert db.engine.pool._max_overflow == 1  # noqa: SLF001 (QueuePool keeps it there)
+        held = [db.engine.connect() for _ in range(4)]
+        with pytest.raises(Exception, match="QueuePool limit"):
+            db.engine.pool._timeout = 0.5  # noqa: SLF001
+            db.engine.connect()
+        for c in held:
+            c.close()
+    finally:
+        db.dispose()

@@ -21,7 +21,7 @@ from videre.store.db import Database
 from videre.store.jsonl_import import import_files
 from videre.store.jsonl_prepare import CHUNK_LINES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ADS = 8_000
 
 

@@ -20,7 +20,7 @@ import models
 from videre.core.errors import ConfigError
 from videre.store.db import Database, alembic_config
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 # Opens the database; with STALL set, the first migration stops after that many tables and says so.

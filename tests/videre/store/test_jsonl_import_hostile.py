@@ -19,7 +19,7 @@ from tests.conftest import make_settings
 from videre.store.db import Database
 from videre.store.jsonl_import import import_files
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _ad(n: int, **extra: object) -> dict:
