@@ -33,9 +33,9 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.evalworld import HELD_OUT_SEEDS, TUNING_SEEDS, generate  # noqa: E402
 from bench.evalworld.load import load_photos  # noqa: E402
-from bench.evalworld.metrics import demo_truth, evaluate_queue  # noqa: E402
 from bench.triage_load import bulk_load  # noqa: E402
 from models.ads import Ad  # noqa: E402
+from triage.evaluate import demo_truth, evaluate_queue  # noqa: E402
 from videre.core.config import Settings, parse_settings  # noqa: E402
 from videre.store.db import Database  # noqa: E402
 

@@ -16,9 +16,9 @@ if str(ROOT) not in sys.path:
 
 from bench.evalworld import CONFOUNDERS, ORGANISED, generate, load  # noqa: E402
 from bench.evalworld.load import settings_for  # noqa: E402
-from bench.evalworld.metrics import evaluate_queue  # noqa: E402
 from bench.evalworld.photos import fingerprint  # noqa: E402
 from bench.evalworld.world import picture_of  # noqa: E402
+from triage.evaluate import evaluate_queue  # noqa: E402
 from triage.photos import group_photos, placeholder_reason  # noqa: E402
 from videre.extract.normalise.extract import extract  # noqa: E402
 from videre.store.db import Database  # noqa: E402
