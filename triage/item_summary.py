@@ -109,8 +109,9 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 def _rows(session: Session, ids: list[int]) -> Iterator[_Rows]:
     """Rows to count these clusters from. A few clusters are read from the tables by index. Many
     (a first re-score counts every flagged cluster) are copied into temporary tables first: one
-    pass over ads and each link table, where one grouped query per chunk of cluster ids
-    scanned the whole ads table each time on PostgreSQL (bench/README.md, Triage)."""
+    pass over ads and each link table, where each grouped query per chunk of cluster ids scanned a
+    whole link table on PostgreSQL, and ads too while its statistics were stale (bench/README.md,
+    "PostgreSQL at 1M: the first re-score")."""
     if len(ids) < STAGE_FROM:
         yield _Rows(_ads_rows().subquery(), AdPhone.__table__, AdPhoto.__table__,
                     _active_templates().subquery(), staged=False)
@@ -118,8 +119,8 @@ def _rows(session: Session, ids: list[int]) -> Iterator[_Rows]:
     conn = session.connection()
     tables = [_CLUSTERS, _ADS, *_LINKS.values()]
     for table in tables:
-        # Left by a unit of work that failed on this connection (SQLite keeps temporary tables
-        # through a rollback).
+        # May be left by a unit of work that failed on this connection: the pool hands a
+        # connection on with its temporary tables.
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")
         table.create(conn)
     conn.execute(insert(_CLUSTERS), [{"cluster_id": cid} for cid in ids])
