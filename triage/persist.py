@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 from sqlalchemy.orm import Session
 
 from models.ads import Ad
@@ -24,13 +24,17 @@ from models.review import Note, QueueItem
 from triage.cluster import Assignment
 from triage.features import FeatureTable
 from triage.frame import Frame, Keys
-from triage.rows import db_time, executemany, fetch_all, fetch_by_keys, update_by_id
+from triage.rows import db_time, dialect, executemany, fetch_all, fetch_by_keys, update_by_id
 from triage.templates import ID_CHUNK
+from videre.store.bulk_write import write_many
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 CHUNK = 20_000
 # Moved ads beyond which rebuilding ads' cluster indexes beats updating them row by row.
 BULK_MOVES = 100_000
+# (ad, new cluster) pairs of a bulk move on PostgreSQL, for one connection's unit of work only.
+_MOVED = Table("moved_ads", MetaData(), Column("id", Integer), Column("cluster_id", Integer),
+               prefixes=["TEMPORARY"])
 
 
 def _write_changed(session: Session, model: type, ids: np.ndarray, hub: np.ndarray,
@@ -132,13 +136,30 @@ def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: n
             for cid, (_, active) in existing.items() if active and cid not in present]
     update_by_id(session, Cluster.__table__, gone)
     moved = np.nonzero(frame.old_cluster != result.cluster_of)[0]
-    with _cluster_indexes_rebuilt(session, len(moved) > BULK_MOVES):
-        executemany(session, "UPDATE ads SET cluster_id = ? WHERE id = ?",
-                    list(zip(result.cluster_of[moved].tolist(), frame.ad_ids[moved].tolist())))
+    bulk = len(moved) > BULK_MOVES
+    with _cluster_indexes_rebuilt(session, bulk):
+        _move_ads(session, frame.ad_ids[moved].tolist(), result.cluster_of[moved].tolist(), bulk)
     if result.events:
         session.execute(insert(ClusterEvent.__table__),
                         [{"kind": k, "cluster_id": c, "detail": d, "at": now} for k, c, d in result.events])
     return written + len(gone)
+
+
+def _move_ads(session: Session, ad_ids: list[int], cluster_ids: list[int], bulk: bool) -> None:
+    """Write ads' new cluster ids. On PostgreSQL a bulk move is one UPDATE joined to the pairs
+    loaded by COPY into a temporary table: a million single-row UPDATEs took most of a first
+    re-score's writing there (bench/README.md, Triage)."""
+    if not (bulk and dialect(session) == "postgresql"):
+        executemany(session, "UPDATE ads SET cluster_id = ? WHERE id = ?", list(zip(cluster_ids, ad_ids)))
+        return
+    conn = session.connection()
+    _MOVED.create(conn)
+    for start in range(0, len(ad_ids), CHUNK):
+        write_many(session, insert(_MOVED), [{"id": a, "cluster_id": c} for a, c in
+                                             zip(ad_ids[start:start + CHUNK], cluster_ids[start:start + CHUNK])])
+    conn.exec_driver_sql("ANALYZE moved_ads")
+    conn.exec_driver_sql("UPDATE ads SET cluster_id = moved_ads.cluster_id FROM moved_ads WHERE ads.id = moved_ads.id")
+    _MOVED.drop(conn)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from models.ads import Ad
-from models.entities import AdPhone, AdPhoto, AdTemplate, ClusterSummary, Template
+from models.entities import AdPhone, AdPhoto, AdTemplate, Cluster, ClusterSummary, Template
 from models.review import QueueItem
 from tests.conftest import make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
@@ -154,3 +154,39 @@ def test_a_stale_or_missing_summary_is_recounted_and_the_format_is_part_of_the_s
         stamp = s.get(ClusterSummary, cid).stamp
     assert stamp.startswith(f"{item_summary.FORMAT}:")
     db.dispose()
+
+
+def test_many_clusters_counted_from_staged_rows_give_what_counting_by_chunks_from_the_tables_gives(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    # A re-score that counts many clusters copies their rows into temporary tables first; a few are
+    # counted from the tables themselves, a chunk of clusters at a time. Both must agree.
+    settings = make_settings(tmp_path)
+    db = Database.from_settings(settings)
+    import_files([_jsonl(tmp_path / "world.jsonl", list(generate_world(5, 1.5, with_photos=False)
+                                                          .iter_records(BASES)))], settings, db)
+    shared, other = photo_row(41), photo_row(42)
+    for i, (name, city) in enumerate([("Kasia", "Borås"), ("Ola", None), ("Ola", "Alingsås"), ("Mira", "Borås")]):
+        # Two of them on one day, one with no city: the timeline's order must not be the database's.
+        add_ad(db, f"ph{i}", name=name, age=22, city=city, phones=(fiction(80),), days=i // 2,
+               photos=(shared, other) if i % 2 else (shared,), body=f"Hej, jag heter {name}.")
+    monkeypatch.setattr(item_summary, "STAGE_FROM", 1)
+    rescore(settings, db, full=True)
+    stored_staged = check_all(db)
+    with db.session() as s:
+        ids = s.execute(select(Cluster.id).where(Cluster.active.is_(True))).scalars().all()
+        staged = item_summary.count(s, ids)
+        assert item_summary.count(s, ids) == staged  # the temporary tables are made afresh
+        monkeypatch.setattr(item_summary, "STAGE_FROM", len(ids) + 1)
+        monkeypatch.setattr(item_summary, "CHUNK", 7)
+        chunked = item_summary.count(s, ids)
+        # The stamps agree too: counted through the copies, nothing is stale for the tables' path.
+        assert item_summary.refresh(s, stored_staged) == 0
+    assert len(ids) > 7 and sum(d["n_ads"] for d in staged.values()) == _clustered_ads(db)
+    assert staged == chunked
+    assert any(d["photos"] for d in staged.values()) and any(d["templates"] for d in staged.values())
+    db.dispose()
+
+
+def _clustered_ads(db: Database) -> int:
+    with db.session() as s:
+        return len(s.execute(select(Ad.id).where(Ad.cluster_id.is_not(None))).scalars().all())
