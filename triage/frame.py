@@ -6,7 +6,7 @@ Strings that repeat (names, cities) become integer codes, so later steps are num
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -78,8 +78,21 @@ class Codes:
                 shown.append(s.strip())
             return index[key]
 
-        codes = np.fromiter((code(s) for s in strings), dtype=np.int64, count=n)
+        # A million ads carry a few thousand distinct spellings: each is folded once, then looked up.
+        codes = np.fromiter(map(_Memo(code).__getitem__, strings), dtype=np.int64, count=n)
         return cls(list(index), codes, shown)
+
+
+class _Memo(dict[str | None, int]):
+    """f(s) per string, computed on first sight (in order) and looked up after."""
+
+    def __init__(self, f: Callable[[str | None], int]) -> None:
+        super().__init__()
+        self.f = f
+
+    def __missing__(self, s: str | None) -> int:
+        self[s] = value = self.f(s)
+        return value
 
 
 @dataclass
