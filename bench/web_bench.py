@@ -15,6 +15,9 @@ filter, free text (title and body words, an e-mail address, a handle) and a phon
 reports p50/p95/max in milliseconds. `--reindex` drops the filter index first, to time its full build
 on a kept database. Before timing, the item pages' per-cluster counts are brought up to date as a
 re-score leaves them (triage.item_summary; only clusters whose ads moved are recounted).
+
+With --keep it also times a database that a real re-score filled (bench/triage_bench.py's 1M
+world: its own queue, reasons and item pages); the bench's users are added when it has none.
 """
 
 from __future__ import annotations
@@ -116,6 +119,19 @@ def _body(i: int, cluster: int, name: str, city: str, draws: np.ndarray) -> str:
         email=f"{name.lower()}.{cluster}@example.test")
 
 
+def _bench_users(db: Database) -> None:
+    """The bench's lead and analysts, unless a database has them already (one built here, or one a
+    re-score filled: `triage_bench.py`'s 1M world, timed with --keep)."""
+    from videre.services.accounts import HASHER
+
+    with db.session() as s:
+        if s.execute(select(User.id).where(User.username == "analyst1")).first() is not None:
+            return
+        for i in range(10):
+            s.add(User(username=f"analyst{i}", password_hash=HASHER.hash(PASSWORD), role="analyst" if i else "lead",
+                       language="sv", created_at=T0))
+
+
 def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7, big_item: int = 0) -> dict[str, Any]:
     """Sites, places, clusters, ads, phones and queue items, written with bulk inserts."""
     rng = np.random.default_rng(seed)
@@ -124,11 +140,6 @@ def build(db: Database, n_ads: int, flagged_share: float, seed: int = 7, big_ite
     with db.session() as s:
         s.execute(insert(Site), [{"slug": slug, "name": slug, "created_at": T0} for slug in SITES])
         s.execute(insert(Place), [{"name": n, "country": "SE", "lat": lat, "lon": lon} for n, lat, lon in places])
-        for i in range(10):
-            from videre.services.accounts import HASHER
-
-            s.add(User(username=f"analyst{i}", password_hash=HASHER.hash(PASSWORD), role="analyst" if i else "lead",
-                       language="sv", created_at=T0))
     # Cluster sizes: mostly one to four ads, a long tail of large groups.
     sizes = np.minimum(1 + rng.geometric(0.33, size=n_ads), 400)
     if big_item:
@@ -256,6 +267,7 @@ def run(db_url: str, n_ads: int, requests: int, keep: bool, flagged_share: float
         if present:
             raise SystemExit("the database is not empty; use a new one or --keep")
         report["build"] = build(db, n_ads, flagged_share, big_item=big_item)
+    _bench_users(db)
     if reindex:
         with db.session() as s:
             # As before the first build: no facets, no item marked as indexed.
