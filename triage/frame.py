@@ -6,9 +6,9 @@ Strings that repeat (names, cities) become integer codes, so later steps are num
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,7 @@ class Codes:
         index: dict[str, int] = {}
         shown: list[str] = []
 
+        @cache
         def code(s: str | None) -> int:
             if not s:
                 return -1
@@ -79,20 +80,8 @@ class Codes:
             return index[key]
 
         # A million ads carry a few thousand distinct spellings: each is folded once, then looked up.
-        codes = np.fromiter(map(_Memo(code).__getitem__, strings), dtype=np.int64, count=n)
+        codes = np.fromiter(map(code, strings), dtype=np.int64, count=n)
         return cls(list(index), codes, shown)
-
-
-class _Memo(dict[str | None, int]):
-    """f(s) per string, computed on first sight (in order) and looked up after."""
-
-    def __init__(self, f: Callable[[str | None], int]) -> None:
-        super().__init__()
-        self.f = f
-
-    def __missing__(self, s: str | None) -> int:
-        self[s] = value = self.f(s)
-        return value
 
 
 @dataclass

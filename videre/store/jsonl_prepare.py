@@ -114,25 +114,19 @@ def prepare_line(raw: bytes | None, folder: Path, config: ImportConfig, loader: 
     return prepare(record, photos, config.prepare), warnings
 
 
-def prepare_chunk(chunk: Chunk, config: ImportConfig, loader: PhotoLoader | None = None) -> PreparedChunk:
-    own = loader is None
-    loader = loader or PhotoLoader(config.photo_bytes, config.timeout_s)
+def prepare_chunk(chunk: Chunk, config: ImportConfig, loader: PhotoLoader) -> PreparedChunk:
     now = datetime.now(timezone.utc)
     out: list[LineOutcome] = []
-    try:
-        for number, raw in chunk.lines:
-            if raw is not None and not raw.strip():
-                continue  # a blank line is no record, and not an error either
-            try:
-                prepared, warnings = prepare_line(raw, chunk.path.parent, config, loader, now)
-                out.append(LineOutcome(number, prepared, warnings=tuple(warnings)))
-            except InputError as exc:
-                out.append(LineOutcome(number, error=str(exc)))
-            except Exception as exc:  # noqa: BLE001 - each line is its own error boundary
-                out.append(LineOutcome(number, error=f"cannot read record: {type(exc).__name__}: {exc}"[:500]))
-    finally:
-        if own:
-            loader.close()
+    for number, raw in chunk.lines:
+        if raw is not None and not raw.strip():
+            continue  # a blank line is no record, and not an error either
+        try:
+            prepared, warnings = prepare_line(raw, chunk.path.parent, config, loader, now)
+            out.append(LineOutcome(number, prepared, warnings=tuple(warnings)))
+        except InputError as exc:
+            out.append(LineOutcome(number, error=str(exc)))
+        except Exception as exc:  # noqa: BLE001 - each line is its own error boundary
+            out.append(LineOutcome(number, error=f"cannot read record: {type(exc).__name__}: {exc}"[:500]))
     return PreparedChunk(chunk.path, len(chunk.lines), out)
 
 
