@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import socket
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -35,10 +36,17 @@ CRAWL_CHILD_LOCK = "videre-ops-crawl-child"
 
 # Locks held for the life of the process (OpsLock.hold_until_exit).
 _KEPT: list["OpsLock"] = []
+# PostgreSQL: how often, and how far apart, a lock that no session holds any more is asked for again.
+FREED_RETRIES = 5
+FREED_WAIT_S = 0.1
 
 
 class LockBusy(VidereError):
     """Another process holds the lock; the message says which, when it can tell."""
+
+
+class _Freed(Exception):
+    """The advisory lock was busy, but no session holds it by the time its holder is looked up."""
 
 
 def _advisory_key(name: str) -> int:
@@ -94,6 +102,17 @@ class OpsLock:
         probe.release()
 
     def _acquire_advisory(self) -> None:
+        # A lock found busy with no session holding it is being let go: its holder's session is
+        # ending (a killed process's backend notices the closed socket a moment later). Ask again.
+        for _ in range(FREED_RETRIES):
+            try:
+                self._try_advisory()
+                return
+            except _Freed:
+                time.sleep(FREED_WAIT_S)
+        raise LockBusy("another Videre process is writing ads to this database")
+
+    def _try_advisory(self) -> None:
         conn = self.db.engine.connect()
         try:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _advisory_key(self.name)}).scalar()
@@ -114,9 +133,11 @@ class OpsLock:
             raise
         if not got:
             conn.close()
-            who = (f" ({holder.application_name or 'PostgreSQL backend'} pid {holder.pid}, "
-                   f"connected {holder.backend_start:%Y-%m-%d %H:%M})") if holder is not None else ""
-            raise LockBusy(f"another Videre process is writing ads to this database{who}")
+            if holder is None:
+                raise _Freed
+            raise LockBusy("another Videre process is writing ads to this database "
+                           f"({holder.application_name or 'PostgreSQL backend'} pid {holder.pid}, "
+                           f"connected {holder.backend_start:%Y-%m-%d %H:%M})")
         self._conn = conn
 
     def _acquire_file(self) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import make_settings
 from videre.core.config import Settings
+from videre.store import oplock
 from videre.store.db import Database
 from videre.store.oplock import LockBusy, OpsLock
 
@@ -87,6 +88,33 @@ def test_a_lock_held_by_another_process_dies_with_it(any_db: tuple[Settings, Dat
         except LockBusy:
             assert time.monotonic() < deadline, "the killed holder's lock was never freed"
             time.sleep(0.2)
+
+
+def test_a_lock_no_session_holds_is_asked_for_again(settings: Settings, db: Database,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: a killed holder's session ends a moment after the kill; in between the lock is
+    busy but nobody holds it. That is asked again, a few times, before it is reported busy."""
+    tries: list[int] = []
+
+    def freed_twice(self: OpsLock) -> None:
+        tries.append(1)
+        if len(tries) <= 2:
+            raise oplock._Freed
+
+    monkeypatch.setattr(oplock, "FREED_WAIT_S", 0.0)
+    monkeypatch.setattr(OpsLock, "_try_advisory", freed_twice)
+    OpsLock(db, settings.path("locks"))._acquire_advisory()
+    assert len(tries) == 3
+
+    def always_freed(self: OpsLock) -> None:
+        tries.append(1)
+        raise oplock._Freed
+
+    tries.clear()
+    monkeypatch.setattr(OpsLock, "_try_advisory", always_freed)
+    with pytest.raises(LockBusy, match="another Videre process is writing ads"):
+        OpsLock(db, settings.path("locks"))._acquire_advisory()
+    assert len(tries) == oplock.FREED_RETRIES
 
 
 def test_sqlite_lock_file_sits_beside_the_database(settings: Settings, db: Database) -> None:
