@@ -6,9 +6,11 @@ kind of key. Never commits: the caller owns the unit of work.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, select, update
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.entities import AdPhone, AdPhoto, AdPlace, Phone, Photo, Place
 from videre.store.bulk_write import upsert_insert, write_many
+from videre.store.json_text import JSONText
 from videre.store.photo_rows import PhotoRow
 
 # Bound parameters per IN list: far below SQLite's 32 766 and PostgreSQL's 65 535.
@@ -129,9 +132,15 @@ def _link_phones(session: Session, ads: Sequence[AdLinks], now: datetime) -> Non
         for hit in ad.extraction.get("phones", []):
             links.setdefault((ad.ad_id, ids[hit["e164"]]), {
                 "ad_id": ad.ad_id, "phone_id": ids[hit["e164"]], "raw": hit.get("raw", "")[:500],
-                "field": hit.get("field", ""), "obfuscation": list(hit.get("methods", []))})
+                "field": hit.get("field", ""), "obfuscation": _methods_json(tuple(hit.get("methods", ())))})
     if links:
         write_many(session, AdPhone.__table__.insert(), list(links.values()))
+
+
+@lru_cache(maxsize=512)
+def _methods_json(methods: tuple[str, ...]) -> JSONText:
+    """A link's obfuscation methods, encoded once per distinct list (most are empty)."""
+    return JSONText(json.dumps(list(methods)))
 
 
 def _link_places(session: Session, ads: Sequence[AdLinks], now: datetime) -> None:

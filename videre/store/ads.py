@@ -55,8 +55,8 @@ def _extracted(item: StoreItem, places: dict[tuple[str, str], int]) -> dict[str,
     """The ad's columns that come from its extraction."""
     ex = item.extraction
     key = place_key(ex)
-    return {"extraction": ex, "region": item.region, "city": key[0] if key else None,
-            "place_id": places[key] if key else None, "age": ex.get("age"),
+    return {"extraction": item.extraction_document(), "region": item.region,
+            "city": key[0] if key else None, "place_id": places[key] if key else None, "age": ex.get("age"),
             "phone_obfuscated": bool(ex.get("phone_obfuscated"))}
 
 
@@ -117,7 +117,7 @@ def store_ads(session: Session, items: Sequence[StoreItem], now: datetime) -> li
             version = changed_ids.get(ad_id, 1)
             status: Status = "new" if r.url in fresh else "changed"
             versions.append({"ad_id": ad_id, "version": version, "scraped_at": r.scraped_at,
-                             "content_hash": digest, "record": r.content()})
+                             "content_hash": digest, "record": item.record_document()})
             key = place_key(item.extraction)
             links.append(AdLinks(ad_id, item.extraction, places[key] if key else None, item.photos,
                                  fresh=r.url in fresh))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from videre.core.config import Settings
 from videre.core.errors import ConfigError
+from videre.store.json_text import dump_json
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -47,13 +48,13 @@ def make_engine(url: str, echo: bool = False, pool_size: int = 5, max_overflow: 
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30}, json_serializer=dump_json)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=pool_size,
-                         max_overflow=max_overflow)
+                         max_overflow=max_overflow, json_serializer=dump_json)
 
 
 def alembic_config(url: str) -> AlembicConfig:

@@ -20,7 +20,7 @@ from videre.core.errors import InputError
 from videre.core.jsonl import load_line, needs_scrub, read_lines, scrub_text
 from videre.extract.records import FetchedPhoto, parse_record
 from videre.store.photo_files import read_photo_file
-from videre.store.prepared import PrepareConfig, Prepared, prepare
+from videre.store.prepared import Packed, PrepareConfig, Prepared, packed, prepare, unpacked
 from videre.store.process_pool import StartedMap, worker_count
 
 # Lines per chunk: one worker task, and one transaction when it is written.
@@ -51,6 +51,19 @@ class PreparedChunk:
     path: Path
     lines: int
     outcomes: list[LineOutcome]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # From a worker to the writing process as tuples (videre.store.prepared.packed).
+        return _unpack_chunk, (str(self.path), self.lines, [
+            (o.number, packed(o.prepared) if o.prepared else None, o.error, o.warnings)
+            for o in self.outcomes])
+
+
+def _unpack_chunk(path: str, lines: int,
+                  outcomes: list[tuple[int, Packed | None, str | None, tuple[str, ...]]]) -> PreparedChunk:
+    return PreparedChunk(Path(path), lines, [
+        LineOutcome(number, unpacked(p) if p else None, error, warnings)
+        for number, p, error, warnings in outcomes])
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from videre.extract.normalise.memo import shared_memo
 from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import AdRecord, FetchedPhoto
+from videre.store.json_text import JSONText
 from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
 
 if TYPE_CHECKING:
@@ -33,14 +35,34 @@ class StoreItem:
     # (ETag, Last-Modified) of the ad's own page when crawled, remembered with the ad.
     page: tuple[str, str] | None = None
     digest: str = field(default="", compare=False)
+    # The record's canonical JSON and the extraction's JSON, encoded where the ad was prepared (a
+    # worker process, when there is a pool) so the process that writes does not encode them again.
+    record_json: str = field(default="", compare=False)
+    extraction_json: str = field(default="", compare=False)
 
     def content_digest(self) -> str:
         return self.digest or content_hash(self.record)
 
+    def record_document(self) -> JSONText:
+        """What `ad_versions.record` stores: the canonical JSON the content hash is taken over."""
+        return JSONText(self.record_json or canonical_content(self.record))
+
+    def extraction_document(self) -> JSONText | dict[str, Any]:
+        return JSONText(self.extraction_json) if self.extraction_json else self.extraction
+
+
+def canonical_content(record: AdRecord) -> str:
+    """The record's content (AdRecord.content) as JSON with sorted keys: its SHA-256 is the
+    version's content hash, and it is the text stored as the version's record (docs/record.md)."""
+    return json.dumps(record.content(), sort_keys=True, ensure_ascii=False)
+
 
 def content_hash(record: AdRecord) -> str:
-    blob = json.dumps(record.content(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return _sha256(canonical_content(record))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,36 @@ class Prepared:
     photo_errors: tuple[str, ...] = ()
 
 
+# A batch of prepared ads crosses a process pool as plain tuples (`packed`), not as dataclasses:
+# pickle rebuilds each frozen dataclass field by field, which cost the writing process more than
+# the tuples and the rebuilding below (bench/README.md, "Import").
+_RECORD_FIELDS = tuple(f.name for f in fields(AdRecord))
+_ITEM_FIELDS = tuple(f.name for f in fields(StoreItem))
+_record_values = attrgetter(*_RECORD_FIELDS)
+_item_values = attrgetter(*_ITEM_FIELDS[1:])
+
+Packed = tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]
+
+
+def packed(prepared: Prepared) -> Packed:
+    item = prepared.item
+    return _record_values(item.record), _item_values(item), prepared.photo_errors
+
+
+def unpacked(values: Packed) -> Prepared:
+    """The `Prepared` that `packed` was made from; the objects are filled in directly, as
+    unpickling does, since their values were checked when they were first made."""
+    record_values, item_values, photo_errors = values
+    record = object.__new__(AdRecord)
+    record.__dict__.update(zip(_RECORD_FIELDS, record_values))
+    item = object.__new__(StoreItem)
+    item.__dict__["record"] = record
+    item.__dict__.update(zip(_ITEM_FIELDS[1:], item_values))
+    prepared = object.__new__(Prepared)
+    prepared.__dict__.update(item=item, photo_errors=photo_errors)
+    return prepared
+
+
 def record_fields(record: AdRecord) -> dict[str, str]:
     """The text the extractor reads; html only for its links."""
     fields = {k: getattr(record, k) for k in ("title", "body", "name", "age", "location", "phone")}
@@ -90,5 +142,6 @@ def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareCon
     rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
     # The page was read for its links; nothing stores it, and a worker need not send it back.
     stored = replace(record, html=None) if record.html else record
-    return Prepared(StoreItem(stored, extraction, region, tuple(rows), page, content_hash(record)),
-                    tuple(errors))
+    canonical = canonical_content(record)
+    return Prepared(StoreItem(stored, extraction, region, tuple(rows), page, _sha256(canonical),
+                              canonical, json.dumps(extraction)), tuple(errors))
