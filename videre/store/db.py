@@ -78,14 +78,6 @@ def assume_current(url: str) -> None:
     _AT_HEAD.add(url)
 
 
-def _revision(conn: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    current = MigrationContext.configure(conn).get_current_revision()
-    conn.rollback()  # end the read transaction it began, so migrations begin their own
-    return current
-
-
 def _stamped_at_head(engine: Engine) -> bool:
     """True when the database's alembic_version row is SCHEMA_HEAD: one query, no Alembic."""
     try:
@@ -102,8 +94,11 @@ def _stamped_at_head(engine: Engine) -> bool:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; cheap when it already is.
 
-    Each migration runs in one transaction (on SQLite too, see migration_lock), under a lock that
-    makes a second process starting at the same time wait and then find the work done.
+    A new, empty database gets the models' schema in one transaction, stamped with SCHEMA_HEAD
+    (Alembic's "create_all, then stamp"; a test holds it equal to what the migrations make), so a
+    first start loads neither Alembic nor its scripts. An older schema is upgraded by Alembic,
+    each migration in one transaction (on SQLite too, see migration_lock). Both run under a lock
+    that makes a second process starting at the same time wait and then find the work done.
     """
     key = engine.url.render_as_string(hide_password=False)
     if key in _AT_HEAD:
@@ -111,26 +106,31 @@ def migrate(engine: Engine) -> None:
     if _stamped_at_head(engine):
         _AT_HEAD.add(key)
         return
-    from alembic.script import ScriptDirectory
+    from videre.store.migration_lock import (
+        clear_half_made_schema,
+        create_schema,
+        migration_engine,
+        migration_lock,
+        recorded_revision,
+    )
 
-    from alembic import command
-    from videre.store.migration_lock import clear_half_made_schema, migration_engine, migration_lock
-
-    cfg = alembic_config(key)
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.connect() as conn:
-        current = _revision(conn)
-    if current == head:
-        _AT_HEAD.add(key)
-        return
     with migration_lock(engine), migration_engine(engine) as target, target.connect() as conn:
-        current = _revision(conn)
-        if current != head:
-            if current is None:
-                clear_half_made_schema(conn)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        current = recorded_revision(conn)
+        if current is None:
+            clear_half_made_schema(conn)
+            create_schema(conn, SCHEMA_HEAD)
+        elif current != SCHEMA_HEAD:
+            upgrade(conn, key)
     _AT_HEAD.add(key)
+
+
+def upgrade(conn: Connection, url: str) -> None:
+    """Alembic's upgrade to head on `conn` (outside a transaction: each migration begins its own)."""
+    from alembic import command
+
+    cfg = alembic_config(url)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
 
 
 class Database:

@@ -6,6 +6,8 @@
   BEGIN IMMEDIATE, so that each migration is one real transaction (the SQLAlchemy pysqlite
   "serializable isolation / transactional DDL" recipe). A lock file next to the database makes a
   second process wait for the first upgrade instead of failing on SQLite's busy timeout.
+- A new database gets the models' schema and its alembic_version row in one transaction
+  (`create_schema`).
 - A database that an older version left half-made (tables but no alembic_version row) is
   repaired when its tables are empty, and refused with a clear message when they hold data.
 """
@@ -79,12 +81,35 @@ def migration_engine(engine: Engine) -> Iterator[Engine]:
         target.dispose()
 
 
+def recorded_revision(conn: Connection) -> str | None:
+    """The schema revision the database records; None when it records none (a new database)."""
+    if "alembic_version" not in inspect(conn).get_table_names():
+        conn.rollback()
+        return None
+    versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    # End the read transaction, so that what follows begins its own.
+    conn.rollback()
+    return versions[0] if len(versions) == 1 else None
+
+
+def create_schema(conn: Connection, revision: str) -> None:
+    """The models' tables and indexes, stamped at `revision`, in one transaction: what Alembic's
+    migrations up to that revision make (tests/models/test_migrations.py holds the two equal)."""
+    with conn.begin():
+        models.Base.metadata.create_all(conn)
+        # As Alembic makes its version table, so that later upgrades find it as their own.
+        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, "
+                          "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": revision})
+
+
 def clear_half_made_schema(conn: Connection) -> None:
     """No migration is recorded: drop Videre's tables if all are empty, refuse if any holds rows."""
     existing = set(inspect(conn).get_table_names())
     tables = [t for t in reversed(models.Base.metadata.sorted_tables) if t.name in existing]
     filled = [t.name for t in tables if conn.execute(select(func.count()).select_from(t)).scalar()]
-    # Alembic must find the connection outside a transaction, or it would not commit its own.
+    # What follows begins its own transaction.
     conn.rollback()
     if not tables:
         return

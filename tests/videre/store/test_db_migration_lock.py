@@ -23,21 +23,22 @@ from videre.store.db import Database, alembic_config
 ROOT = Path(__file__).resolve().parents[3]
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
-# Opens the database; with STALL set, the first migration stops after that many tables and says so.
+# Opens the database; with STALL set, making the schema of a new database stops after that many
+# tables and says so.
 OPENER = textwrap.dedent("""
     import os, sys, time
-    from alembic.operations import Operations
+    import sqlalchemy as sa
+    import models
     stall = int(os.environ.get("STALL", "0"))
     if stall:
-        real, made = Operations.create_table, []
-        def slow(self, *a, **kw):
-            made.append(a[0])
-            result = real(self, *a, **kw)
+        made = []
+        def slow(table, connection, **kw):
+            made.append(table.name)
             if len(made) == stall:
                 print("MID", flush=True)
                 time.sleep(60)
-            return result
-        Operations.create_table = slow
+        for table in models.Base.metadata.tables.values():
+            sa.event.listen(table, "after_create", slow)
     from videre.store.db import Database
     go = os.environ.get("GO")
     print("READY", flush=True)
@@ -66,7 +67,7 @@ def _assert_complete(url: str) -> None:
     db.dispose()
 
 
-def test_kill_9_during_the_first_migration_leaves_a_usable_database(url: str) -> None:
+def test_kill_9_while_making_a_new_schema_leaves_a_usable_database(url: str) -> None:
     proc = _opener(url, STALL="6")
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
