@@ -2,8 +2,8 @@
 
 Reading every ad's text is the costly part of a re-score, and what triage derives from one ad is a
 pure function of its stored content and extraction. So it is computed once per content change: a
-row is stale when the ad's `changed_at` differs from the one it was computed from, or when
-SIGNATURE_VERSION changes. An incremental re-score recomputes the stale rows only; `--full`
+row is stale when the ad's `changed_at` differs from the one it was computed from, or when it was
+computed another way: another SIGNATURE_VERSION, or other MinHash settings (`SignalParams.version`). An incremental re-score recomputes the stale rows only; `--full`
 recomputes every row and writes those that differ. Both then read the same table, which is why
 they agree. The table is narrow, so reading it for a million ads is a quick scan.
 """
@@ -11,6 +11,7 @@ they agree. The table is narrow, so reading it for a million ads is a quick scan
 from __future__ import annotations
 
 import multiprocessing
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,15 +82,24 @@ class SignalParams:
     shape: MinHashShape
     min_tokens: int
 
+    @property
+    def version(self) -> int:
+        """What a stored row was computed with: the code's SIGNATURE_VERSION and these settings
+        (triage.shingle_words, minhash_bands, minhash_rows, template_min_words). Rows computed
+        with other settings are stale: their bands would not compare with these."""
+        s = self.shape
+        key = f"{SIGNATURE_VERSION}:{s.shingle}:{s.bands}:{s.rows}:{self.min_tokens}"
+        return zlib.crc32(key.encode("ascii")) & 0x7FFF_FFFF  # fits the INTEGER column
 
-def _stale_ids(session: Session, full: bool) -> np.ndarray:
+
+def _stale_ids(session: Session, full: bool, version: int) -> np.ndarray:
     if full:
         sql, params = "SELECT id FROM ads ORDER BY id", ()
     else:
         sql = ("SELECT a.id FROM ads a LEFT JOIN ad_signals s ON s.ad_id = a.id "
                "WHERE s.ad_id IS NULL OR s.version <> ? OR s.source_changed_at <> a.changed_at "
                "ORDER BY a.id")
-        params = (SIGNATURE_VERSION,)
+        params = (version,)
     parts = [np.array([r[0] for r in rows], dtype=np.int64) for rows in stream(session, sql, params)]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -118,7 +128,8 @@ def compute(rows: list[tuple[Any, ...]], vocab: Vocabulary,
     keys, counts, bands = batch.doc_keys.tolist(), batch.n_tokens.tolist(), batch.bands
     seen = to_epoch([r[12] for r in rows]).tolist()
     # changed_at goes back exactly as the driver gave it, so the staleness test compares equals.
-    signals = [(r[0], SIGNATURE_VERSION, r[1], r[10], tidy_name(r[4]),
+    version = params.version
+    signals = [(r[0], version, r[1], r[10], tidy_name(r[4]),
                 r[11] if r[11] and 0 < r[11] < 120 else 0, r[6] or "", seen[i], r[13], r[14], keys[i],
                 counts[i], bands[i].tobytes(),
                 flags_of(r[7], r[9]) | (FLAGS["deposit_first"] if deposit_first(texts[i]) else 0),
@@ -212,7 +223,7 @@ def refresh_signals(session: Session, params: SignalParams, full: bool,
     Words are written for every text whose key is not stored yet: a full run repairs a lost row.
     """
     written = 0
-    stale = _stale_ids(session, full)
+    stale = _stale_ids(session, full, params.version)
     if tick:
         tick(0, total=len(stale))
     for ids, (fresh, words) in _computed(session, stale, full, params, workers):

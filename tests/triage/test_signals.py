@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,24 @@ def test_workers_compare_and_repair_like_one_process(tmp_path: Path, monkeypatch
     assert len(_rows(db_b)[1]) > 0
     db_a.dispose()
     db_b.dispose()
+
+
+def test_rows_computed_with_other_minhash_settings_are_stale(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    db = Database.from_settings(settings)
+    records = list(generate_world(5, 0.3, with_photos=False).iter_records(BASES))
+    import_files([_jsonl(tmp_path / "w.jsonl", records)], settings, db)
+    params = signal_params(settings)
+    other = replace(params, shape=replace(params.shape, bands=params.shape.bands * 2))
+    fewer_words = replace(params, min_tokens=params.min_tokens + 1)
+    assert len({params.version, other.version, fewer_words.version}) == 3
+    with db.session() as s:
+        n = signals.refresh_signals(s, params, full=False)
+        assert n > 0 and signals.refresh_signals(s, params, full=False) == 0
+        # Other bands: every row again, now with twice as many band values.
+        assert signals.refresh_signals(s, other, full=False) == n
+        widths = s.execute(text("SELECT DISTINCT length(bands) FROM ad_signals WHERE n_tokens > 0")).scalars().all()
+        assert widths == [8 * other.shape.bands]
+        assert signals.refresh_signals(s, fewer_words, full=False) == n
+        assert signals.refresh_signals(s, fewer_words, full=False) == 0
+    db.dispose()
