@@ -16,9 +16,10 @@ R = TypeVar("R")
 
 # A worker holds each task's results until they are sent back, and its tasks make no reference
 # cycles (tests/videre/store/test_process_pool.py), so the cyclic collector would only walk those
-# results again and again: about 8 % of an import worker's CPU (bench/README.md, "Import"). In a
-# worker it is off, and a full collection runs every this many tasks, so that a cycle nobody
-# expected still cannot pile up.
+# results again and again: about 8 % of an import worker's CPU, and as much of the writing
+# parent's, whose batches leave a few dozen cyclic objects each (bench/README.md, "Import"). In
+# the workers, and in the parent while a map runs, it is off, and a full collection runs every
+# this many tasks or results instead, so that cycles cannot pile up.
 COLLECT_EVERY = 32
 _tasks_run = 0
 
@@ -65,12 +66,15 @@ class StartedMap(Generic[T, R]):
         self.pending: deque[Future[R]] = deque()
         self.pool: ProcessPoolExecutor | None = None
         self.began = False
+        self.taken = 0
+        self.collecting = gc.isenabled()
         # What is alive now (modules, SQLAlchemy, the extraction tables) is left out of garbage
         # collection for the run: collections otherwise walk it again and again while a bulk run
         # makes and drops objects (about a fifth of the CPU of an import), and the forked workers
         # leave those shared pages unwritten. Unfrozen at the end, so a long-lived process that
         # runs this many times can still collect what it made before.
         gc.freeze()
+        gc.disable()
         try:
             if workers < 1:
                 if initializer:
@@ -101,6 +105,9 @@ class StartedMap(Generic[T, R]):
             # The modules the caller loaded since the start join the frozen set too.
             gc.freeze()
             self.began = True
+        self.taken += 1
+        if self.taken % COLLECT_EVERY == 0:
+            gc.collect()
         if self.pool is None:
             return self.fn(next(self.tasks))
         if not self.pending:
@@ -115,6 +122,8 @@ class StartedMap(Generic[T, R]):
             pool.shutdown(wait=True, cancel_futures=True)
         self.tasks = iter(())
         gc.unfreeze()
+        if self.collecting:
+            gc.enable()
 
     def __enter__(self) -> "StartedMap[T, R]":
         return self

@@ -1,6 +1,7 @@
 """ordered_map and StartedMap: results in order, with or without workers, work begun before the
-first result is asked for; garbage collection is frozen only while they run, and off in the
-workers, whose tasks make no reference cycles."""
+first result is asked for; garbage collection is frozen, and the automatic collector off (with a
+full collection every few results), only while they run, and off in the workers, whose tasks make
+no reference cycles."""
 
 from __future__ import annotations
 
@@ -34,14 +35,28 @@ def _square(n: int) -> int:
 @pytest.mark.parametrize("workers", [0, 2])
 def test_results_in_order_and_gc_unfrozen_after(workers: int) -> None:
     gc.unfreeze()
-    seen_frozen = []
+    seen_frozen, seen_collecting = [], []
     out = []
     for result in ordered_map(_square, range(20), workers):
         seen_frozen.append(gc.get_freeze_count() > 0)
+        seen_collecting.append(gc.isenabled())
         out.append(result)
     assert out == [n * n for n in range(20)]
-    assert all(seen_frozen)
-    assert gc.get_freeze_count() == 0
+    assert all(seen_frozen) and not any(seen_collecting)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_the_parent_collects_every_few_results_while_a_map_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process_pool, "COLLECT_EVERY", 4)
+    with StartedMap(_square, range(8), 0) as started:
+        assert next(started) == 0
+        left = weakref.ref(_Cyclic())
+        for _ in range(2):
+            next(started)
+        assert left() is not None
+        next(started)  # the fourth result
+        assert left() is None
+    assert gc.isenabled()
 
 
 def _touch(path: str) -> str:
