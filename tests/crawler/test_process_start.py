@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -42,6 +44,37 @@ def test_a_child_never_told_to_go_ends_having_done_nothing(tmp_path: Path, demo:
             pass
     finally:
         db.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_child_given_up_on_leaves_no_photo_worker_behind(tmp_path: Path, demo: DemoSites) -> None:
+    """The photo workers start with the crawl process (crawler/photo_workers.py), before any go;
+    when the parent gives up and kills it, they end with it rather than hold its output open."""
+    settings = load_settings(demo_config(tmp_path, demo), env={})
+    with start_crawl(settings, [SLUG]) as child:
+        deadline = time.monotonic() + 60
+        while not (workers := _children(child.proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert workers, "the photo workers start before the go"
+    assert child.proc.returncode is not None
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(_running(w) for w in workers)
 
 
 def test_without_go_on_stdin_the_crawl_process_takes_nothing(tmp_path: Path, demo: DemoSites) -> None:
