@@ -58,6 +58,8 @@ PR_SET_PDEATHSIG = 1
 OK_STATUSES = ("ok", "partial")
 # The line a child started with --wait-go waits for on stdin before it touches anything.
 GO = "go"
+# The warning filter the crawl process hands on to its resource tracker (CrawlChild).
+RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
 # What a crawl loads anyway, loaded while the parent takes its lock (and then frozen, main).
 WARM_MODULES = ("scrapy.crawler", "crawler.pipelines", "crawler.spiders", "crawler.run_tracker",
                 "crawler.settings", "crawler.offsite", "crawler.robots", "crawler.setup",
@@ -229,8 +231,11 @@ class CrawlChild:
         # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
         # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
         # Without --timeout the child closes its spiders at crawl.run_timeout_s, as `run_timeout`.
-        cmd = [sys.executable, "-m", "crawler", "--config", str(source), "--log-level", log_level,
-               "--parent", str(os.getpid()), "--wait-go"]
+        # -W: a child killed with its photo pool open (given up on before its go, or at the time
+        # limit) leaves the pool's semaphores to multiprocessing's resource tracker, which frees
+        # them, and would say so on stderr after the parent's own message.
+        cmd = [sys.executable, "-W", RESOURCE_TRACKER_QUIET, "-m", "crawler", "--config", str(source),
+               "--log-level", log_level, "--parent", str(os.getpid()), "--wait-go"]
         if timeout_s is not None:
             cmd += ["--timeout", str(timeout_s)]
         for slug in self.slugs:

@@ -63,9 +63,11 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_a_child_given_up_on_leaves_no_photo_worker_behind(tmp_path: Path, demo: DemoSites) -> None:
     """The photo workers start with the crawl process (crawler/photo_workers.py), before any go;
-    when the parent gives up and kills it, they end with it rather than hold its output open."""
+    when the parent gives up and kills it, they end with it rather than hold its output open, and
+    nothing is said about the semaphores it left (multiprocessing's resource tracker frees them)."""
     settings = load_settings(demo_config(tmp_path, demo), env={})
-    with start_crawl(settings, [SLUG]) as child:
+    err = (tmp_path / "stderr").open("w")
+    with err, start_crawl(settings, [SLUG], stderr=err) as child:
         deadline = time.monotonic() + 60
         while not (workers := _children(child.proc.pid)) and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -74,7 +76,8 @@ def test_a_child_given_up_on_leaves_no_photo_worker_behind(tmp_path: Path, demo:
     deadline = time.monotonic() + 10
     while any(_running(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not any(_running(w) for w in workers)
+    assert not any(_running(w) for w in workers)  # the resource tracker among them
+    assert (tmp_path / "stderr").read_text() == ""
 
 
 def test_without_go_on_stdin_the_crawl_process_takes_nothing(tmp_path: Path, demo: DemoSites) -> None:
