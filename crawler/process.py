@@ -437,10 +437,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # loaded is then frozen out of collection for the run (bench/README.md, crawl).
     gc.disable()
     # First, so that the photo workers start and load their imaging code on another core while
-    # this process loads the rest; they touch neither the database nor a lock (photo_workers).
-    from crawler.photo_workers import photo_pool
+    # this process loads the rest: on the parent's go if it is to be waited for (photo_workers).
+    from crawler.photo_workers import GoLine, photo_pool
 
-    photo_pool()
+    go = GoLine(sys.stdin, GO) if args.wait_go else None
+    if go is None:
+        photo_pool()
     from videre.core.config import load_settings
     from videre.store.db import Database, assume_current
     from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
@@ -452,9 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             importlib.import_module(module)
         gc.freeze()
         gc.enable()
-        if args.wait_go:
-            if sys.stdin.readline().strip() != GO:
-                return 2  # the parent gave up before the crawl (it says why)
+        if go is not None and not go.wait():
+            return 2  # the parent gave up before the crawl (it says why)
         # A parent (`videre crawl`, the scheduler) has just checked the schema: the crawl's own
         # engines skip the check, and Alembic is never loaded here.
         db = Database(settings.database.url, settings.database.echo, auto_migrate=not args.parent)

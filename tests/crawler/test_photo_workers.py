@@ -70,6 +70,17 @@ def test_rows_hashed_in_a_worker_that_ends_at_once_are_those_hashed_here(one_wor
     assert _gone(pid)
 
 
+def test_the_go_line_starts_the_workers_only_on_go(one_worker: None) -> None:
+    given_up = photo_workers.GoLine(io.StringIO(""), "go")
+    assert not given_up.wait()
+    pool = photo_workers.photo_pool(start=False)
+    assert pool is not None and not photo_workers._STARTED  # made, no worker spawned
+    told = photo_workers.GoLine(io.StringIO("go\n"), "go")
+    assert told.wait()
+    assert photo_workers._STARTED
+    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+
+
 def test_no_workers_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(photo_workers, "worker_count", lambda: 0)
     assert photo_workers.photo_pool() is None

@@ -61,23 +61,33 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
-def test_a_child_given_up_on_leaves_no_photo_worker_behind(tmp_path: Path, demo: DemoSites) -> None:
-    """The photo workers start with the crawl process (crawler/photo_workers.py), before any go;
-    when the parent gives up and kills it, they end with it rather than hold its output open, and
-    nothing is said about the semaphores it left (multiprocessing's resource tracker frees them)."""
+def test_a_child_given_up_on_has_started_no_photo_worker_and_says_nothing(tmp_path: Path,
+                                                                          demo: DemoSites) -> None:
+    """The photo workers start on the go (crawler/photo_workers.py): a child killed before it has
+    spawned none (one killed while being spawned would print a traceback), only multiprocessing's
+    resource tracker, which ends with it and says nothing of the semaphores it frees."""
     settings = load_settings(demo_config(tmp_path, demo), env={})
     err = (tmp_path / "stderr").open("w")
     with err, start_crawl(settings, [SLUG], stderr=err) as child:
         deadline = time.monotonic() + 60
-        while not (workers := _children(child.proc.pid)) and time.monotonic() < deadline:
+        while not (helpers := _children(child.proc.pid)) and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert workers, "the photo workers start before the go"
+        time.sleep(0.5)  # time enough to spawn a worker, were it to
+        helpers = _children(child.proc.pid)
+        assert len(helpers) == 1 and "resource_tracker" in _cmdline(helpers[0])
     assert child.proc.returncode is not None
     deadline = time.monotonic() + 10
-    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+    while any(_running(h) for h in helpers) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not any(_running(w) for w in workers)  # the resource tracker among them
+    assert not any(_running(h) for h in helpers)
     assert (tmp_path / "stderr").read_text() == ""
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
 
 
 def test_without_go_on_stdin_the_crawl_process_takes_nothing(tmp_path: Path, demo: DemoSites) -> None:
