@@ -508,6 +508,7 @@ def _exit(status: int) -> None:
     connection while this process still lives (videre/store/oplock.py), for seconds of thread joins;
     the kernel frees the lock as the process goes."""
     from crawler.photo_workers import close_photo_pool
+
     close_photo_pool()
     for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
         try:
