@@ -7,10 +7,8 @@ videre.store.ingest. Keys starting with `_` are private to the crawl and never r
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +20,7 @@ from scrapy.exceptions import DropItem, StopDownload
 from scrapy.http import Headers, Response
 
 from crawler.incremental import CHECKED_KEY, SEEN_KEY, VALIDATORS_KEY
+from crawler.photo_workers import photo_pool
 from crawler.run_tracker import ARCHIVE_STAT, RUN_ID_STAT, crawl_problem, ingest_finished
 from crawler.screenshots import MAX_SCREENSHOT_BYTES, SCREENSHOT_KEY, save_screenshot
 from videre.core.config import Settings
@@ -32,9 +31,8 @@ from videre.store.archive import PAGE_KEY, WARC_ID_META, WarcArchive, capture
 from videre.store.db import Database
 from videre.store.ingest import Ingestor, IngestOutcome
 from videre.store.page_memory import validators
-from videre.store.photo_rows import PhotoConfig, PhotoRow, end_with, photo_rows
+from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
 from videre.store.prepared import PrepareConfig, content_hash, prepare
-from videre.store.process_pool import worker_count
 
 PHOTO_META = "videre_photo"
 REJECTED_META = "videre_photo_rejected"
@@ -51,28 +49,6 @@ MAX_STORE_BATCH = 50
 # Storing must not interleave (two ads may bring the same new phone): one thread for the whole
 # process keeps the reactor free and the writes in order.
 _STORE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="videre-store")
-_PHOTO_POOL: list[ProcessPoolExecutor] = []
-
-
-def photo_pool() -> ProcessPoolExecutor | None:
-    """Processes that hash photos beside the crawl, one core for the crawl process itself left
-    free; None on one core (then a thread of this process hashes them). spawn: the crawl process
-    has threads, which fork must not copy; the workers are its own children, so they end with it
-    and their CPU time counts as its children's (bench/README.md)."""
-    workers = worker_count() - 1
-    if workers < 1:
-        return None
-    if not _PHOTO_POOL:
-        _PHOTO_POOL.append(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                               initializer=end_with, initargs=(os.getpid(),)))
-    return _PHOTO_POOL[0]
-
-
-def close_photo_pool() -> None:
-    """Stop the photo workers. A crawl process ends with os._exit (crawler/process.py), which runs
-    no exit handlers: workers left behind would keep its stdout open, and its parent waits for EOF."""
-    while _PHOTO_POOL:
-        _PHOTO_POOL.pop().shutdown(wait=True, cancel_futures=True)
 
 
 def public(item: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import importlib
 import io
 import json
@@ -36,11 +37,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from videre.core.config import Settings, SiteSettings, load_settings
 from videre.core.errors import ConfigError, CrawlError, VidereError
 
 if TYPE_CHECKING:
     from models.ops import Run
+    from videre.core.config import Settings, SiteSettings
     from videre.store.db import Database
 
 # The database layer is imported where it is used: the parent starts the child before it loads
@@ -57,7 +58,9 @@ PR_SET_PDEATHSIG = 1
 OK_STATUSES = ("ok", "partial")
 # The line a child started with --wait-go waits for on stdin before it touches anything.
 GO = "go"
-# What a crawl loads anyway, loaded while the parent takes its lock.
+# The warning filter the crawl process hands on to its resource tracker (CrawlChild).
+RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
+# What a crawl loads anyway, loaded while the parent takes its lock (and then frozen, main).
 WARM_MODULES = ("scrapy.crawler", "crawler.pipelines", "crawler.spiders", "crawler.run_tracker",
                 "crawler.settings", "crawler.offsite", "crawler.robots", "crawler.setup",
                 "crawler.incremental", "videre.store.run_record", "models")
@@ -197,28 +200,45 @@ def start_crawl(settings: Settings, slugs: Sequence[str] = (), *,
                 child_lock: str | None = None, close_dead_runs: bool = False) -> "CrawlChild":
     """Start the crawl process, which loads what it needs and then waits for `CrawlChild.finish`.
     Use it in a `with` block: leaving it before `finish` ends the child, which did nothing."""
+    _check(settings, slugs)  # fail here, not in the child, on an unknown site
+    assert settings.source is not None
+    child = CrawlChild(settings.source, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
+                       on_progress=on_progress, child_lock=child_lock, close_dead_runs=close_dead_runs)
+    child.use(settings)
+    return child
+
+
+def _check(settings: Settings, slugs: Sequence[str]) -> None:
     if settings.source is None:
         raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
-    select_sites(settings, slugs)  # fail here, not in the child, on an unknown site
-    return CrawlChild(settings, slugs, timeout_s if timeout_s is not None else settings.crawl.run_timeout_s,
-                      log_level, stderr, on_progress, child_lock, close_dead_runs)
+    select_sites(settings, slugs)
 
 
 class CrawlChild:
-    """A crawl process started and waiting for its go (module docstring)."""
+    """A crawl process started and waiting for its go (module docstring).
 
-    def __init__(self, settings: Settings, slugs: Sequence[str], run_timeout: float, log_level: str,
+    Started from the config file's path alone, it reads the settings itself, and may be started
+    before this process has loaded them (`videre crawl`); `use` gives it this process's copy, and
+    refuses what the child would refuse (an unknown site) before it is let go."""
+
+    def __init__(self, source: Path, slugs: Sequence[str], *, timeout_s: float | None, log_level: str,
                  stderr: IO[str] | int | None, on_progress: Callable[[dict[str, Any]], None] | None,
                  child_lock: str | None, close_dead_runs: bool) -> None:
-        self.settings = settings
-        self.run_timeout = run_timeout
+        self.slugs = list(slugs)
+        self.timeout_s = timeout_s
+        self._settings: Settings | None = None
         self.gone = False
         # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
         # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
-        cmd = [sys.executable, "-m", "crawler", "--config", str(settings.source),
-               "--log-level", log_level, "--timeout", str(run_timeout), "--parent", str(os.getpid()),
-               "--wait-go"]
-        for slug in slugs:
+        # Without --timeout the child closes its spiders at crawl.run_timeout_s, as `run_timeout`.
+        # -W: a child killed with its photo pool open (given up on before its go, or at the time
+        # limit) leaves the pool's semaphores to multiprocessing's resource tracker, which frees
+        # them, and would say so on stderr after the parent's own message.
+        cmd = [sys.executable, "-W", RESOURCE_TRACKER_QUIET, "-m", "crawler", "--config", str(source),
+               "--log-level", log_level, "--parent", str(os.getpid()), "--wait-go"]
+        if timeout_s is not None:
+            cmd += ["--timeout", str(timeout_s)]
+        for slug in self.slugs:
             cmd += ["--site", slug]
         if child_lock is not None:
             cmd += ["--child-lock", child_lock]
@@ -230,6 +250,22 @@ class CrawlChild:
         err_target, self.copy_to = _stderr_target(stderr)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err_target,
                                      text=True, encoding="utf-8", errors="replace")
+
+    def use(self, settings: Settings) -> None:
+        """The settings, as loaded here from the same file; raises ConfigError on an unknown site."""
+        _check(settings, self.slugs)
+        self._settings = settings
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise RuntimeError("CrawlChild.use(settings) must come before the crawl is let go")
+        return self._settings
+
+    @property
+    def run_timeout(self) -> float:
+        """When the child closes its spiders (the parent waits START_SLACK_S longer)."""
+        return self.timeout_s if self.timeout_s is not None else self.settings.crawl.run_timeout_s
 
     def finish(self, stop: threading.Event | None = None) -> CrawlResult:
         """Check the schema, let the child crawl, and wait for it. The caller holds the ops lock."""
@@ -396,17 +432,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.parent:
         _die_with_parent(args.parent)
+    # Not while loading: collections would walk what the imports made again and again (gen2 sweeps
+    # of every module's objects), about 0.2 s CPU of this process's start and crawl; what is
+    # loaded is then frozen out of collection for the run (bench/README.md, crawl).
+    gc.disable()
+    # First, so that the photo workers start and load their imaging code on another core while
+    # this process loads the rest: on the parent's go if it is to be waited for (photo_workers).
+    from crawler.photo_workers import GoLine, photo_pool
+
+    go = GoLine(sys.stdin, GO) if args.wait_go else None
+    if go is None:
+        photo_pool()
+    from videre.core.config import load_settings
     from videre.store.db import Database, assume_current
     from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
 
     try:
         settings = load_settings(args.config)
         sites = select_sites(settings, args.site)
-        if args.wait_go:
-            for module in WARM_MODULES:
-                importlib.import_module(module)
-            if sys.stdin.readline().strip() != GO:
-                return 2  # the parent gave up before the crawl (it says why)
+        for module in WARM_MODULES:
+            importlib.import_module(module)
+        gc.freeze()
+        gc.enable()
+        if go is not None and not go.wait():
+            return 2  # the parent gave up before the crawl (it says why)
         # A parent (`videre crawl`, the scheduler) has just checked the schema: the crawl's own
         # engines skip the check, and Alembic is never loaded here.
         db = Database(settings.database.url, settings.database.echo, auto_migrate=not args.parent)
@@ -458,9 +507,9 @@ def _exit(status: int) -> None:
     """End without the interpreter's shutdown: that would close the crawl-child lock's file or
     connection while this process still lives (videre/store/oplock.py), for seconds of thread joins;
     the kernel frees the lock as the process goes."""
-    pipelines = sys.modules.get("crawler.pipelines")  # loaded only if a spider ran
-    if pipelines is not None:
-        pipelines.close_photo_pool()
+    from crawler.photo_workers import close_photo_pool
+
+    close_photo_pool()
     for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
         try:
             flush()

@@ -1,5 +1,5 @@
 """`python -m videre` is the `videre` command."""
 
-from videre.cli.main import main
+from videre.cli.main import run
 
-main()
+run()

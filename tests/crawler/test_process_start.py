@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -42,6 +44,50 @@ def test_a_child_never_told_to_go_ends_having_done_nothing(tmp_path: Path, demo:
             pass
     finally:
         db.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_child_given_up_on_has_started_no_photo_worker_and_says_nothing(tmp_path: Path,
+                                                                          demo: DemoSites) -> None:
+    """The photo workers start on the go (crawler/photo_workers.py): a child killed before it has
+    spawned none (one killed while being spawned would print a traceback), only multiprocessing's
+    resource tracker, which ends with it and says nothing of the semaphores it frees."""
+    settings = load_settings(demo_config(tmp_path, demo), env={})
+    err = (tmp_path / "stderr").open("w")
+    with err, start_crawl(settings, [SLUG], stderr=err) as child:
+        deadline = time.monotonic() + 60
+        while not (helpers := _children(child.proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)  # time enough to spawn a worker, were it to
+        helpers = _children(child.proc.pid)
+        assert len(helpers) == 1 and "resource_tracker" in _cmdline(helpers[0])
+    assert child.proc.returncode is not None
+    deadline = time.monotonic() + 10
+    while any(_running(h) for h in helpers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(_running(h) for h in helpers)
+    assert (tmp_path / "stderr").read_text() == ""
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
 
 
 def test_without_go_on_stdin_the_crawl_process_takes_nothing(tmp_path: Path, demo: DemoSites) -> None:

@@ -148,21 +148,31 @@ def crawl(app: App, sites: tuple[str, ...], timeout_s: float | None, log_level: 
         return
     if no_wait:
         raise click.UsageError("--no-wait goes with --distributed")
-    from crawler.process import start_crawl
+    from crawler.process import CrawlChild, start_crawl
 
-    settings = app.settings
     live = LiveProgress()
-    # The crawl process starts first and loads Scrapy and the ORM while this one loads the
-    # database layer and takes the lock; it waits for `finish` before it touches anything.
-    with start_crawl(settings, sites, timeout_s=timeout_s, log_level=log_level.upper(), stderr=sys.stderr,
-                     on_progress=live.update, close_dead_runs=True) as child:
+    options: dict[str, Any] = {"timeout_s": timeout_s, "log_level": log_level.upper(), "stderr": sys.stderr,
+                               "on_progress": live.update, "child_lock": None, "close_dead_runs": True}
+    # The crawl process starts first, from the config file's path alone, and loads Scrapy and the
+    # ORM while this one loads the settings and the database layer and takes the lock; it waits
+    # for `finish` before it touches anything, and is ended if this one gives up before (an
+    # unknown site, a busy lock). Without a config file the settings say why nothing can start.
+    source = app.config_file()
+    started = (CrawlChild(source, sites, **options) if source is not None
+               else start_crawl(app.settings, sites, **options))
+    with started as child:
         from videre.store.oplock import OpsLock
 
+        settings = app.settings
+        child.use(settings)
         # Never beside the nightly run or a purge (a busy lock is an error that says who holds it).
         # Under this lock the crawl process first closes the runs a killed crawl left open.
         with OpsLock(app.db, settings.path("locks"), purpose="crawl"), live:
             result = child.finish()
     print_summary(result)
+    # The lock is released, the crawl process gone and the summary written: nothing is left but
+    # the interpreter's teardown, which the user would wait for.
+    app.end_at_once()
     if not result.ok:
         sys.exit(1)
 

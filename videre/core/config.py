@@ -15,12 +15,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from videre.core.config_file import DEFAULT_CONFIG, config_path
 from videre.core.errors import ConfigError
 
-ENV_CONFIG = "VIDERE_CONFIG"
 ENV_DATABASE_URL = "VIDERE_DATABASE_URL"
 ENV_REDIS_URL = "VIDERE_REDIS_URL"
-DEFAULT_CONFIG = Path("config.yaml")
 
 
 # One label of a host name (LDH rule), after IDNA encoding.
@@ -500,15 +499,6 @@ def _anchor_sqlite(url: str, base: Path) -> str:
     if not rest or rest.startswith(("/", ":memory:")) or rest.startswith("file:"):
         return url
     return prefix + str((base / rest).resolve())
-
-
-def config_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    if explicit:
-        return Path(explicit)
-    if env.get(ENV_CONFIG):
-        return Path(env[ENV_CONFIG])
-    return DEFAULT_CONFIG
 
 
 def parse_settings(data: Mapping[str, Any], source: Path | None = None,

@@ -56,6 +56,27 @@ def test_crawl_prints_counts_per_site(tmp_path: Path, demo: DemoSites, world: Wo
     assert "s in all" in run.stdout
 
 
+def test_the_command_ends_at_once_with_everything_written_and_closed(tmp_path: Path, demo: DemoSites,
+                                                                    world: World) -> None:
+    """The console script skips the interpreter's teardown after a crawl (App.end_at_once): the
+    summary still reaches the pipe to its last line, every ad is stored, and every database
+    connection was closed (SQLite folds its WAL file away when the last one closes)."""
+    cfg = _config(tmp_path, demo)
+    run = videre(cfg, "crawl", "vastkontakt")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.rstrip().splitlines()[-1].endswith("s in all")
+    settings = load_settings(cfg, env={})
+    db_file = Path(settings.database.url.removeprefix("sqlite:///"))
+    assert db_file.is_file() and not Path(f"{db_file}-wal").exists()
+    db = Database.from_settings(settings)
+    try:
+        with db.session() as s:
+            (crawl,) = s.scalars(select(Run).where(Run.kind == "crawl")).all()
+            assert (crawl.status, crawl.ads_new) == ("ok", world.truth()["sites"]["vastkontakt"]["ads"])
+    finally:
+        db.dispose()
+
+
 def test_a_failed_site_says_why_and_exits_1(tmp_path: Path, demo: DemoSites) -> None:
     run = videre(_config(tmp_path, demo, cards="annonser"), "crawl", "vastkontakt")
     assert run.returncode == 1

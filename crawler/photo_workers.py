@@ -1,0 +1,80 @@
+"""The crawl process's photo workers: processes that hash photos beside the crawl.
+
+Started as soon as the parent says go, while the crawl process still loads Scrapy and the ORM
+(`GoLine`): a worker's own start and its imaging imports (NumPy, OpenCV, Pillow, PDQ; about 0.4 s
+CPU) then run on the other core, and the first photo finds it ready (bench/README.md, crawl).
+Not before the go: a parent that gives up first kills a crawl process that has started no worker
+(one killed while being spawned prints a traceback). Light on purpose: the crawl process imports
+this before anything else.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.popen_spawn_posix  # noqa: F401 (loaded here, not by the GoLine thread)
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import IO
+
+from videre.store.photo_rows import photo_worker_start, warm_up
+from videre.store.process_pool import worker_count
+
+_POOL: list[ProcessPoolExecutor] = []
+_STARTED: list[bool] = []
+
+
+def photo_pool(start: bool = True) -> ProcessPoolExecutor | None:
+    """The workers' pool, made on first use: one core is left to the crawl process itself; None on
+    one core (then a thread of the crawl process hashes the photos). spawn: the crawl process has
+    threads, which fork must not copy; the workers are its own children, so they end with it and
+    their CPU time counts as its children's. `start`: start the workers now and load the imaging
+    code in them (the pool would start them on the first photo); if that fails, each photo says
+    why. Made without starting them, the pool spawns no worker, only multiprocessing's resource
+    tracker."""
+    workers = worker_count() - 1
+    if workers < 1:
+        return None
+    if not _POOL:
+        _POOL.append(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=photo_worker_start, initargs=(os.getpid(),)))
+    if start and not _STARTED:
+        _STARTED.append(True)
+        for _ in range(workers):
+            _POOL[0].submit(warm_up)
+    return _POOL[0]
+
+
+class GoLine:
+    """The parent's go, read by a thread while this process loads: on go, the photo workers start
+    at once (module docstring); `wait` then says whether it came."""
+
+    def __init__(self, stream: IO[str], go: str) -> None:
+        self._stream = stream
+        self._go = go
+        self._told = False
+        self._heard = threading.Event()
+        photo_pool(start=False)  # made here: the thread only starts the workers
+        threading.Thread(target=self._read, name="videre-go", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            self._told = self._stream.readline().strip() == self._go
+            if self._told:
+                photo_pool()
+        finally:
+            self._heard.set()
+
+    def wait(self) -> bool:
+        """Whether the parent said go; False when it gave up or ended before."""
+        self._heard.wait()
+        return self._told
+
+
+def close_photo_pool() -> None:
+    """Stop the photo workers and wait for them. A crawl process ends with os._exit
+    (crawler/process.py), which runs no exit handlers: workers left behind would keep its stdout
+    open, and its parent waits for EOF. They skip their interpreter's teardown (photo_rows)."""
+    while _POOL:
+        _POOL.pop().shutdown(wait=True, cancel_futures=True)
+    _STARTED.clear()
