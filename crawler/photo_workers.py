@@ -73,7 +73,7 @@ class GoLine:
 
 def close_photo_pool() -> None:
     """Stop the photo workers and wait for them. A crawl process ends with os._exit
-    (crawler/process.py), which runs no exit handlers: workers left behind would keep its stdout
+    (crawler/crawl_process.py), which runs no exit handlers: workers left behind would keep its stdout
     open, and its parent waits for EOF. They skip their interpreter's teardown (photo_rows)."""
     while _POOL:
         _POOL.pop().shutdown(wait=True, cancel_futures=True)

@@ -1,9 +1,8 @@
-"""Run a crawl in its own process: `python -m crawler --config PATH [--site SLUG ...]`.
+"""Run a crawl in its own process: the parent's side.
 
-A Twisted reactor cannot be restarted, so every crawl gets a fresh process. The child prints one
-JSON line per event on stdout (`started` as each site's Run row opens, `summary` at the end) and
-logs on stderr. `crawl_in_subprocess` is the parent's side: it starts the child, enforces the time
-limit, and closes any Run row a killed child left open.
+A Twisted reactor cannot be restarted, so every crawl gets a fresh process (crawler/crawl_process.py,
+`python -m crawler`). `crawl_in_subprocess` starts it, enforces the time limit, reads its event
+lines, and closes any Run row a killed child left open.
 
 The child is started before its parent has checked the schema or taken the ops lock, and loads
 Scrapy, the ORM and the pipelines meanwhile; it touches neither the database nor the lock files
@@ -15,13 +14,8 @@ bench/README.md "Crawl".
 
 from __future__ import annotations
 
-import argparse
-import ctypes
-import gc
-import importlib
 import io
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -29,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from videre.core.errors import ConfigError, CrawlError, VidereError
+from videre.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from models.ops import Run
@@ -54,16 +47,11 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # The child closes its spiders at crawl.run_timeout_s itself; the parent waits this much longer.
 START_SLACK_S = 60.0
 POLL_S = 1.0
-PR_SET_PDEATHSIG = 1
 OK_STATUSES = ("ok", "partial")
 # The line a child started with --wait-go waits for on stdin before it touches anything.
 GO = "go"
 # The warning filter the crawl process hands on to its resource tracker (CrawlChild).
 RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
-# What a crawl loads anyway, loaded while the parent takes its lock (and then frozen, main).
-WARM_MODULES = ("scrapy.crawler", "crawler.pipelines", "crawler.spiders", "crawler.run_tracker",
-                "crawler.settings", "crawler.offsite", "crawler.robots", "crawler.setup",
-                "crawler.incremental", "videre.store.run_record", "models")
 
 
 @dataclass
@@ -124,56 +112,6 @@ def mark_unfinished(db: Database, run_ids: Sequence[int], status: str, message: 
             run.finished_at = now
 
 
-def _emit(event: dict[str, Any], out: IO[str]) -> None:
-    # ASCII whatever the locale: the parent reads these lines back.
-    out.write(json.dumps(event) + "\n")
-    out.flush()
-
-
-def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
-               log_level: str = "WARNING", out: IO[str] = sys.stdout,
-               timeout_s: float | None = None, progress_out: IO[str] | None = None) -> list[int]:
-    """Crawl the sites side by side in this process; return the ids of their Run rows.
-
-    Only call this in a process of its own (it installs and runs the reactor).
-    """
-    from scrapy.crawler import AsyncCrawlerProcess, Crawler
-
-    from crawler.run_tracker import crawl_progress, run_started
-    from crawler.settings import process_settings, site_settings
-    from crawler.spiders import spider_class
-    from videre.store.run_record import RunRecorder
-
-    run_ids: list[int] = []
-
-    def started(site: str, run_id: int) -> None:
-        run_ids.append(run_id)
-        _emit({"event": "started", "site": site, "run_id": run_id}, out)
-
-    def progress(site: str, run_id: int, pages: int, ads: int, errors: dict[str, int]) -> None:
-        _emit({"event": "progress", "site": site, "run_id": run_id, "pages": pages, "ads": ads,
-               "errors": errors}, progress_out or out)
-
-    process = AsyncCrawlerProcess(process_settings(log_level))
-    crawlers = 0
-    for site in sites:
-        try:
-            crawler = Crawler(spider_class(site), site_settings(settings, site, log_level, timeout_s))
-        except VidereError as exc:
-            # A site that cannot even start still gets its Run row, so operators see why.
-            with RunRecorder(db, "crawl", site.slug) as recorder:
-                recorder.update(status="failed", message=str(exc)[:2000])
-            started(site.slug, recorder.run_id or 0)
-            continue
-        crawler.signals.connect(started, signal=run_started)
-        crawler.signals.connect(progress, signal=crawl_progress)
-        process.crawl(crawler, site=site)
-        crawlers += 1
-    if crawlers:
-        process.start()
-    return run_ids
-
-
 def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         timeout_s: float | None = None, log_level: str = "WARNING",
                         stderr: IO[str] | int | None = None,
@@ -228,7 +166,7 @@ class CrawlChild:
         self.timeout_s = timeout_s
         self._settings: Settings | None = None
         self.gone = False
-        # `-m crawler`, not `-m crawler.process`: multiprocessing imports a main module run with -m
+        # `-m crawler`, not `-m crawler.crawl_process`: multiprocessing imports a main module run with -m
         # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
         # Without --timeout the child closes its spiders at crawl.run_timeout_s, as `run_timeout`.
         # -W: a child killed with its photo pool open (given up on before its go, or at the time
@@ -375,19 +313,6 @@ def _wind_down(proc: subprocess.Popen[str], grace: float) -> tuple[str, str]:
         return proc.communicate()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Linux: get SIGTERM when the parent dies, so a crawl never outlives a killed scheduler and
-    runs beside the next one. Elsewhere a no-op."""
-    try:
-        # This process's own symbols, libc's among them: find_library would run `ldconfig -p`.
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before prctl took effect
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def _events(out: str) -> list[dict[str, Any]]:
     """The child's event lines; anything else a library printed on stdout is skipped."""
     events = []
@@ -412,125 +337,3 @@ def _stderr_target(stderr: IO[str] | int | None) -> tuple[IO[str] | int | None, 
     return stderr, None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True, help="config.yaml with the sites")
-    parser.add_argument("--site", action="append", default=[], help="site slug (repeatable; default all)")
-    parser.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS)
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="close the spiders after this many seconds (default: crawl.run_timeout_s)")
-    parser.add_argument("--parent", type=int, default=None, help="stop when this process dies")
-    parser.add_argument("--child-lock", default=None,
-                        help="the lock this process holds until it ends (one per site in a distributed crawl; "
-                             "default: the crawl child's lock)")
-    parser.add_argument("--wait-go", action="store_true",
-                        help="load what the crawl needs, then wait for a line `go` on stdin before touching "
-                             "the database or a lock (end quietly without it)")
-    parser.add_argument("--progress", default=None, help="append progress events (JSON lines) to this file")
-    parser.add_argument("--close-dead-runs", action="store_true",
-                        help="first mark runs left open as killed (only under the parent's ops lock)")
-    args = parser.parse_args(argv)
-    if args.parent:
-        _die_with_parent(args.parent)
-    # Not while loading: collections would walk what the imports made again and again (gen2 sweeps
-    # of every module's objects), about 0.2 s CPU of this process's start and crawl; what is
-    # loaded is then frozen out of collection for the run (bench/README.md, crawl).
-    gc.disable()
-    # First, so that the photo workers start and load their imaging code on another core while
-    # this process loads the rest: on the parent's go if it is to be waited for (photo_workers).
-    from crawler.photo_workers import GoLine, photo_pool
-
-    go = GoLine(sys.stdin, GO) if args.wait_go else None
-    if go is None:
-        photo_pool()
-    from videre.core.config import load_settings
-    from videre.store.db import Database, assume_current
-    from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
-
-    try:
-        settings = load_settings(args.config)
-        sites = select_sites(settings, args.site)
-        for module in WARM_MODULES:
-            importlib.import_module(module)
-        gc.freeze()
-        gc.enable()
-        if go is not None and not go.wait():
-            return 2  # the parent gave up before the crawl (it says why)
-        # A parent (`videre crawl`, the scheduler) has just checked the schema: the crawl's own
-        # engines skip the check, and Alembic is never loaded here.
-        db = Database(settings.database.url, settings.database.echo, auto_migrate=not args.parent)
-        if args.parent:
-            assume_current(db.engine.url.render_as_string(hide_password=False))
-        # Held until this process ends, however its parent ends (videre/store/oplock.py).
-        lock = OpsLock(db, settings.path("locks"), args.child_lock or CRAWL_CHILD_LOCK, purpose="crawl subprocess")
-        lock.acquire()
-        lock.hold_until_exit()
-    except VidereError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.parent and os.getppid() != args.parent:
-        # The parent died before the lock was taken: its lock is gone, so this crawl must not run.
-        print("error: the process that started this crawl has ended", file=sys.stderr)
-        return 2
-    try:
-        if args.close_dead_runs:
-            _close_dead_runs(db)
-        progress_out = open(args.progress, "a", encoding="utf-8") if args.progress else None  # noqa: SIM115
-        try:
-            run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout,
-                                 progress_out=progress_out)
-        finally:
-            if progress_out is not None:
-                progress_out.close()
-        # A signal that came before a spider got going stops the reactor without closing it.
-        mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
-        runs = runs_summary(db, run_ids)
-    except CrawlError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    _emit({"event": "summary", "runs": runs}, sys.stdout)
-    return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
-
-
-def _close_dead_runs(db: Database) -> None:
-    from videre.store.run_record import close_dead_runs
-
-    with db.session() as s:
-        if dead := close_dead_runs(s):
-            print(f"closed {len(dead)} run(s) a killed crawl left open: " + ", ".join(f"#{i}" for i in dead),
-                  file=sys.stderr, flush=True)
-
-
-def _exit(status: int) -> None:
-    """End without the interpreter's shutdown: that would close the crawl-child lock's file or
-    connection while this process still lives (videre/store/oplock.py), for seconds of thread joins;
-    the kernel frees the lock as the process goes."""
-    from crawler.photo_workers import close_photo_pool
-
-    close_photo_pool()
-    for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
-        try:
-            flush()
-        except (OSError, ValueError):  # a parent that died took the pipes' other ends with it
-            pass
-    os._exit(status)
-
-
-def run_as_main() -> None:
-    """The crawl process's entry (`python -m crawler`, or this module with -m): never returns."""
-    code = 1
-    try:
-        code = main()
-    except BaseException:  # noqa: BLE001 - reported, then the same exit as any other
-        try:
-            traceback.print_exc()
-        except OSError:
-            pass
-    finally:
-        _exit(code)
-
-
-if __name__ == "__main__":
-    run_as_main()

@@ -73,7 +73,7 @@ def _count(db: Database, model: type) -> int:
 
 def _kill_when(settings: Settings, db: Database, stored: int) -> int:
     """Start a crawl, SIGKILL it once `stored` ads are in the store; return how many there were."""
-    child = subprocess.Popen([sys.executable, "-m", "crawler.process", "--config", str(settings.source),
+    child = subprocess.Popen([sys.executable, "-m", "crawler", "--config", str(settings.source),
                               "--site", SLUG], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              text=True)
     assert child.stdout is not None

@@ -174,7 +174,7 @@ def test_a_crawl_stopped_by_sigterm_records_its_run_as_interrupted(tmp_path: Pat
     data = yaml.safe_load(settings.source.read_text())  # type: ignore[union-attr]
     data["crawl"].update(download_delay=2, autothrottle=False)
     settings.source.write_text(yaml.safe_dump(data))  # type: ignore[union-attr]
-    child = subprocess.Popen([sys.executable, "-m", "crawler.process", "--config", str(settings.source)],
+    child = subprocess.Popen([sys.executable, "-m", "crawler", "--config", str(settings.source)],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert child.stdout is not None
     started = json.loads(child.stdout.readline())

@@ -27,7 +27,7 @@ from videre.store.db import Database
 # One name for everything that writes ads in bulk: crawls, imports, re-scores, the nightly
 # sequence, purges.
 OPS_LOCK = "videre-ops"
-# Held by the crawl subprocess for its whole life (crawler/process.py). Its parent holds OPS_LOCK, but
+# Held by the crawl subprocess for its whole life (crawler/crawl_process.py). Its parent holds OPS_LOCK, but
 # a parent killed on its own releases that while the child still closes its spiders (it gets
 # SIGTERM through PR_SET_PDEATHSIG and may take a while): whoever takes OPS_LOCK also checks
 # that no crawl child is left.
@@ -162,7 +162,7 @@ class OpsLock:
     def hold_until_exit(self) -> None:
         """Never release: the lock goes when the kernel closes the process's file or socket.
         The process must end with os._exit, since the interpreter's shutdown would close both
-        and can take seconds of thread joins after a crawl (crawler/process.py)."""
+        and can take seconds of thread joins after a crawl (crawler/crawl_process.py)."""
         _KEPT.append(self)
 
     def release(self) -> None:
