@@ -92,5 +92,9 @@ def extract(ctx: click.Context, region: str | None) -> None:
                 click.echo(f"line {number}: {error}", err=True)
         write("".join(line + "\n" for _n, line, _e in results))
     sys.stdout.flush()
+    # Every line is written and the workers are gone: like `import` and `crawl`, end without the
+    # interpreter's teardown (App.end_at_once).
+    if (app := ctx.find_object(App)) is not None:
+        app.end_at_once()
     if bad:
         sys.exit(1)

@@ -54,6 +54,9 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
     s = report.statuses
     click.echo(f"{report.lines} lines: {s.get('new', 0)} new, {s.get('changed', 0)} changed, "
                f"{s.get('unchanged', 0)} unchanged, {report.bad_lines} bad; {report.photos} photos")
+    # The lock is released, the workers and the database closed and the report written: nothing
+    # is left but the interpreter's teardown of what was loaded, which the user would wait for.
+    app.end_at_once()
     if report.bad_lines:
         sys.exit(1)
 
