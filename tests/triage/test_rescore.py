@@ -19,6 +19,7 @@ from models.review import Note, QueueItem
 from tests.conftest import copy_database, make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
 from triage import persist, template_store
+from triage import rescore as rescore_module
 from triage.queue import list_items
 from triage.rescore import rescore
 from triage.rows import indexes_rebuilt
@@ -193,9 +194,11 @@ def _index_names(db: Database, table: str) -> set[str]:
 
 
 def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A first re-score of a large import takes the bulk paths: ads' cluster ids through one
-    UPDATE joined to a temporary table, ad-template links with their index built after them.
-    Forced here on a small world, they must store exactly what the row-by-row paths store."""
+    """A first re-score of a large import takes the bulk paths: foreign keys checked at the end
+    of the unit of work (SQLite), ads' cluster ids with their indexes built after them (through
+    one UPDATE joined to a temporary table on PostgreSQL), ad-template links with their index
+    built after them. Forced here on a small world, they must store exactly what the row-by-row
+    paths store."""
     records = list(generate_world(3, 1.0, with_photos=False).iter_records(BASES))
     a = make_settings(tmp_path / "a")
     db_a = Database.from_settings(a)
@@ -208,7 +211,9 @@ def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: 
     assert indexes == {"ix_ads_cluster_when", "ix_ads_cluster_name_when"}
     links = _index_names(db_a, "ad_templates")
     assert "ix_ad_templates_template_id" in links
-    rescore(a, db_a, full=True)
+    with monkeypatch.context() as plain:  # row by row, foreign keys checked as each row is written
+        plain.setattr(rescore_module, "_unit_of_work", lambda db: db.session())
+        rescore(a, db_a, full=True)
     monkeypatch.setattr(persist, "BULK_MOVES", 0)  # every first re-score moves every ad
     monkeypatch.setattr(template_store, "BULK_ROWS", 0)
     staged: list[int] = []
@@ -226,7 +231,11 @@ def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: 
 
     monkeypatch.setattr(persist, "write_many", stage)
     monkeypatch.setattr(template_store, "indexes_rebuilt", rebuild)
+    units: list[tuple[str, ...]] = []
+    bulk_session = db_b.bulk_session
+    monkeypatch.setattr(db_b, "bulk_session", lambda written: units.append(written) or bulk_session(written))
     rescore(b, db_b, full=True)
+    assert units == [rescore_module.WRITTEN]
     assert _cluster_index_names(db_b) == indexes and _index_names(db_b, "ad_templates") == links
     with db_b.session() as s:  # on PostgreSQL every moved ad went through the staged pairs
         moved = s.execute(select(sa.func.count()).select_from(Ad).where(Ad.cluster_id.is_not(None))).scalar()

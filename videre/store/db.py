@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from importlib import resources
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
 
 from videre.core.config import Settings
 from videre.core.errors import ConfigError
@@ -169,6 +169,51 @@ class Database:
             except BaseException:
                 s.rollback()
                 raise
+
+    @contextmanager
+    def bulk_session(self, written: Sequence[str]) -> Iterator["Session"]:
+        """One unit of work like `session()`, for writing most rows of big tables at once (the
+        first re-score after a bulk load). On SQLite its foreign keys are checked once at the
+        end, table by table (`PRAGMA foreign_key_check` of each of `written`), not row by row:
+        a row-by-row check opens the parent table for every row, 12 s of a 1M-ad first
+        re-score's writing against 3 s for the checks at the end (bench/README.md, "The first
+        full re-score, timed quiet"). A violation rolls the unit back (IntegrityError), as the
+        row's own check would have. No ON DELETE action runs inside: the caller deletes no row
+        that others point to. Its connection gets its checks back before the pool has it again.
+        On PostgreSQL, exactly `session()`."""
+        if self.dialect != "sqlite":
+            with self.session() as s:
+                yield s
+            return
+        from sqlalchemy.orm import Session
+
+        with self.engine.connect() as conn:
+            # Set before the unit of work begins: SQLite ignores it inside a transaction (a
+            # PRAGMA begins none, and SQLAlchemy's own begin is a no-op for the driver here).
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+            try:
+                with Session(conn, expire_on_commit=False) as s:
+                    try:
+                        yield s
+                        for table in written:
+                            bad = s.connection().exec_driver_sql(f"PRAGMA foreign_key_check({table})").first()
+                            if bad is not None:
+                                raise IntegrityError(f"PRAGMA foreign_key_check({table})", None,
+                                                     ValueError(f"{bad[0]} row {bad[1]} points to no {bad[2]} row"))
+                        s.commit()
+                    except BaseException:
+                        s.rollback()
+                        raise
+            finally:
+                # The unit has committed or rolled back: outside a transaction again, the pooled
+                # connection gets its checks back (or is dropped if it cannot).
+                try:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
+                except Exception:
+                    conn.invalidate()
+                    raise
 
     def dispose(self) -> None:
         self.engine.dispose()
