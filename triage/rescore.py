@@ -21,8 +21,9 @@ import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import AdSignal, Cluster
-from models.review import WeightSetting
+from models.ads import Ad
+from models.entities import AdSignal, AdTemplate, Cluster, ClusterEvent, ClusterSummary
+from models.review import QueueItem, WeightSetting
 from triage.anchor import link
 from triage.cluster import stable_ids
 from triage.features import compute_features
@@ -104,9 +105,11 @@ def signal_params(settings: Settings) -> SignalParams:
                         t.template_min_words)
 
 
-# The tables a re-score writes that point to other rows (ads: its cluster id).
-WRITTEN = ("ad_signals", "templates", "ad_templates", "clusters", "cluster_events", "ads", "queue_items",
-           "cluster_summaries")
+# The columns a re-score writes that point to other rows.
+WRITTEN = (Ad.__table__.c.cluster_id, AdSignal.__table__.c.ad_id, AdTemplate.__table__.c.ad_id,
+           AdTemplate.__table__.c.template_id, Cluster.__table__.c.merged_into_id,
+           ClusterEvent.__table__.c.cluster_id, ClusterSummary.__table__.c.cluster_id,
+           QueueItem.__table__.c.cluster_id)
 
 
 def _unit_of_work(db: Database) -> AbstractContextManager[Session]:

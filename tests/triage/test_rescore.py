@@ -235,7 +235,7 @@ def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: 
     bulk_session = db_b.bulk_session
     monkeypatch.setattr(db_b, "bulk_session", lambda written: units.append(written) or bulk_session(written))
     rescore(b, db_b, full=True)
-    assert units == [rescore_module.WRITTEN]
+    assert len(units) == 1 and units[0] is rescore_module.WRITTEN
     assert _cluster_index_names(db_b) == indexes and _index_names(db_b, "ad_templates") == links
     with db_b.session() as s:  # on PostgreSQL every moved ad went through the staged pairs
         moved = s.execute(select(sa.func.count()).select_from(Ad).where(Ad.cluster_id.is_not(None))).scalar()

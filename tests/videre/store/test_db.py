@@ -68,7 +68,7 @@ def test_a_database_behind_the_head_is_migrated(tmp_path: Path) -> None:
 def test_a_bulk_session_checks_foreign_keys_once_at_its_end(tmp_path: Path) -> None:
     db = Database(make_settings(tmp_path).database.url)
     try:
-        with pytest.raises(sa.exc.IntegrityError), db.bulk_session(["cluster_summaries"]) as s:
+        with pytest.raises(sa.exc.IntegrityError), db.bulk_session([ClusterSummary.__table__.c.cluster_id]) as s:
             s.add(Cluster(id=1))
             s.flush()
             s.add(ClusterSummary(cluster_id=2))  # no cluster 2
@@ -78,7 +78,7 @@ def test_a_bulk_session_checks_foreign_keys_once_at_its_end(tmp_path: Path) -> N
             s.add(ClusterSummary(cluster_id=1))
         with db.session() as s:  # the unit was rolled back whole
             assert s.scalar(sa.select(sa.func.count()).select_from(Cluster)) == 0
-        with db.bulk_session(["cluster_summaries"]) as s:
+        with db.bulk_session([ClusterSummary.__table__.c.cluster_id]) as s:
             s.add(Cluster(id=1))
             s.flush()
             s.add(ClusterSummary(cluster_id=1))
