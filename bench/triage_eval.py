@@ -4,6 +4,7 @@
     python bench/triage_eval.py --ads 100000 --seed 1001 --demo         # ... and the demo world too
     python bench/triage_eval.py --ads 1000000 --seed 1001 --db sqlite:////tmp/ew-1m.db
     python bench/triage_eval.py --ads 1000000 --seed 1001 --db sqlite:////tmp/ew-1m.db --reuse  # re-score only
+    python bench/triage_eval.py --ads 1000000 --seed 1001 --db sqlite:////tmp/ew-1m.db --reuse --first
     python bench/triage_eval.py --world demo --ads 3000 --seed 7        # the demo world alone
     python bench/triage_eval.py --world demo --ads 900 --photos         # demo through `videre import`
 
@@ -11,7 +12,9 @@ The evaluation world (bench/evalworld) is written independently of the demo; its
 for tuning, 1001+ are held out (bench/README.md). The re-score is `rescore(full=True)`, what
 `videre rescore --full` runs, in a fresh process so that its wall time, CPU time (incl. workers)
 and peak RSS are its own. Prints a table (one row per world) and one JSON line per world;
---json appends those lines to a file.
+--json appends those lines to a file. `--reuse --first` puts a stored world back as a bulk load
+leaves it before re-scoring, so that the re-score timed is a first one (bench/README.md, "The
+first full re-score, timed quiet").
 """
 
 from __future__ import annotations
@@ -138,13 +141,32 @@ def truth_again(world: str, n_ads: int, seed: int, photos: bool) -> dict[str, An
     return demo_truth(demo.truth(), bases)
 
 
+# What a re-score writes (a 2k world loaded, then re-scored, differs from the loaded one in
+# exactly these tables and columns); children before the rows they point to.
+RESCORE_TABLES = ("cluster_summaries", "queue_facets", "item_changes", "notes", "queue_items", "ad_templates",
+                  "ad_signals", "template_words", "templates", "cluster_events", "clusters")
+
+
+def reset_to_first(db: Database) -> None:
+    """Put a re-scored world back as a bulk load leaves it: no triage results, no cluster ids,
+    no hub marks, no re-score in the run history."""
+    with db.engine.begin() as conn:
+        for table in RESCORE_TABLES:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        conn.exec_driver_sql("UPDATE ads SET cluster_id = NULL WHERE cluster_id IS NOT NULL")
+        for table in ("phones", "photos"):
+            conn.exec_driver_sql(f"UPDATE {table} SET is_hub = FALSE, hub_reason = '' "
+                                 "WHERE is_hub OR hub_reason <> ''")
+        conn.exec_driver_sql("DELETE FROM runs WHERE kind = 'rescore'")
+
+
 def stored_ads(db: Database) -> int:
     with db.session() as s:
         return int(s.execute(select(func.count()).select_from(Ad)).scalar() or 0)
 
 
 def evaluate_world(world: str, n_ads: int, seed: int, db_url: str | None, triage: dict[str, Any],
-                   photos: bool = False, reuse: bool = False) -> dict[str, Any]:
+                   photos: bool = False, reuse: bool = False, first: bool = False) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"videre-eval-{world}-"))
     db_url = db_url or f"sqlite:///{work / 'eval.db'}"
     data_dir = str(work / "var")
@@ -155,6 +177,8 @@ def evaluate_world(world: str, n_ads: int, seed: int, db_url: str | None, triage
         # deterministic, so only its truth is made again.
         t0 = time.perf_counter()
         truth = truth_again(world, n_ads, seed, photos)
+        if first:
+            reset_to_first(db)
         load = {"generate_s": round(time.perf_counter() - t0, 1), "load_s": 0.0, "stored_ads": kept,
                 "reused": True}
     elif world == "evalworld":
@@ -195,6 +219,8 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="database URL (default: SQLite in a new temp directory)")
     ap.add_argument("--reuse", action="store_true",
                     help="with --db: if it already holds the world (same --ads, --seed), only re-score")
+    ap.add_argument("--first", action="store_true",
+                    help="with --reuse: reset the stored world to what a bulk load leaves, then re-score")
     ap.add_argument("--weights", default="{}", help="JSON: reason code -> weight")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--json", type=Path, default=None, help="append one JSON line per world here")
@@ -216,7 +242,8 @@ def main() -> None:
         runs.append(("demo", 7, None))
     rows = []
     for world, seed, db_url in runs:
-        row = evaluate_world(world, args.ads, seed, db_url, triage, args.photos, args.reuse and db_url is not None)
+        row = evaluate_world(world, args.ads, seed, db_url, triage, args.photos, args.reuse and db_url is not None,
+                             args.first)
         rows.append(row)
         line = json.dumps(row, ensure_ascii=False)
         print(line)

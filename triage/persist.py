@@ -24,14 +24,25 @@ from models.review import Note, QueueItem
 from triage.cluster import Assignment
 from triage.features import FeatureTable
 from triage.frame import Frame, Keys
-from triage.rows import db_time, dialect, executemany, fetch_all, fetch_by_keys, update_by_id
+from triage.rows import (
+    BULK_ROWS,
+    db_time,
+    dialect,
+    executemany,
+    fetch_all,
+    fetch_by_keys,
+    indexes_rebuilt,
+    update_by_id,
+)
 from triage.templates import ID_CHUNK
 from videre.store.bulk_write import write_many
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+# One encoder for every cluster's features (json.dumps with options builds one per call).
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 CHUNK = 20_000
 # Moved ads beyond which rebuilding ads' cluster indexes beats updating them row by row.
-BULK_MOVES = 100_000
+BULK_MOVES = BULK_ROWS
 # (ad, new cluster) pairs of a bulk move on PostgreSQL, for one connection's unit of work only.
 _MOVED = Table("moved_ads", MetaData(), Column("id", Integer), Column("cluster_id", Integer),
                prefixes=["TEMPORARY"])
@@ -120,7 +131,7 @@ def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: n
             if i in details:
                 features["evidence"] = details[i]
                 features["route"] = details[i]["route"]
-            blob = json.dumps(features, ensure_ascii=False)
+            blob = _dumps(features)
             if cids[i] in existing:
                 updates.append((stamp, int(table.n_ads[i]), blob, digests[i], cids[i]))
             else:
@@ -148,7 +159,10 @@ def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: n
 def _move_ads(session: Session, ad_ids: list[int], cluster_ids: list[int], bulk: bool) -> None:
     """Write ads' new cluster ids. On PostgreSQL a bulk move is one UPDATE joined to the pairs
     loaded by COPY into a temporary table: a million single-row UPDATEs took most of a first
-    re-score's writing there (bench/README.md, Triage)."""
+    re-score's writing there (bench/README.md, Triage). On SQLite the same UPDATE ... FROM was
+    no faster than the driver's executemany at 1M ads: SQLite gathers the joined rows first, and
+    most of the cost is rewriting each row and checking its cluster for the foreign key, either
+    way (bench/README.md, "The first full re-score, timed quiet")."""
     if not (bulk and dialect(session) == "postgresql"):
         executemany(session, "UPDATE ads SET cluster_id = ? WHERE id = ?", list(zip(cluster_ids, ad_ids)))
         return
@@ -167,16 +181,12 @@ def _cluster_indexes_rebuilt(session: Session, bulk: bool) -> Iterator[None]:
     """When most ads move (a first re-score of an import), drop the indexes that lead with
     ads.cluster_id and build them again afterwards: building an index once costs a few seconds
     at 1M ads, keeping it up to date through a million updates most of a minute
-    (bench/README.md). Inside the unit of work, so a crash leaves the indexes as they were; on
-    PostgreSQL the table's statistics are refreshed too."""
+    (bench/README.md). On PostgreSQL the table's statistics are refreshed too."""
     indexes = [ix for ix in Ad.__table__.indexes
                if next(iter(ix.expressions)) is Ad.__table__.c.cluster_id] if bulk else []
+    with indexes_rebuilt(session, indexes):
+        yield
     conn = session.connection()
-    for index in indexes:
-        index.drop(conn)
-    yield
-    for index in indexes:
-        index.create(conn)
     if indexes and conn.dialect.name == "postgresql":
         # The planner's row counts for ads are from before the move (or from never, after a
         # restore): counting item pages next would seq-scan ads once per chunk of clusters,

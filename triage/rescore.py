@@ -21,8 +21,9 @@ import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Cluster
-from models.review import WeightSetting
+from models.ads import Ad
+from models.entities import AdSignal, AdTemplate, Cluster, ClusterEvent, ClusterSummary
+from models.review import QueueItem, WeightSetting
 from triage.anchor import link
 from triage.cluster import stable_ids
 from triage.features import compute_features
@@ -104,10 +105,26 @@ def signal_params(settings: Settings) -> SignalParams:
                         t.template_min_words)
 
 
+# The columns a re-score writes that point to other rows.
+WRITTEN = (Ad.__table__.c.cluster_id, AdSignal.__table__.c.ad_id, AdTemplate.__table__.c.ad_id,
+           AdTemplate.__table__.c.template_id, Cluster.__table__.c.merged_into_id,
+           ClusterEvent.__table__.c.cluster_id, ClusterSummary.__table__.c.cluster_id,
+           QueueItem.__table__.c.cluster_id)
+
+
+def _unit_of_work(db: Database) -> AbstractContextManager[Session]:
+    """A store never re-scored (no signals yet: what a bulk load leaves) gets nearly every row
+    written at once, so its foreign keys are checked at the end, not row by row
+    (Database.bulk_session); any later re-score writes what changed, in a plain unit of work."""
+    with db.session() as s:
+        first = s.execute(select(AdSignal.ad_id).limit(1)).first() is None
+    return db.bulk_session(WRITTEN) if first else db.session()
+
+
 def rescore(settings: Settings, db: Database, full: bool = False,
             progress: Progress = _silent) -> RescoreResult:
     started = time.perf_counter()
-    with RunRecorder(db, "rescore") as run, db.session() as session:
+    with RunRecorder(db, "rescore") as run, _unit_of_work(db) as session:
         result = _run(session, settings, full, _Stages(progress), started)
         run.update(ads_unchanged=result.ads - result.signals, ads_changed=result.signals,
                    message=(f"{result.mode}: {result.clusters} clusters, {result.flagged} flagged, "

@@ -10,14 +10,18 @@ text on SQLite and naive UTC datetimes on PostgreSQL (see `to_epoch` and `to_awa
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Index, Table, bindparam, update
 from sqlalchemy.orm import Session
 
 FETCH = 50_000
+# Rows written at once beyond which dropping a table's secondary indexes and building them again
+# afterwards beats keeping them up to date row by row (bench/README.md, Triage).
+BULK_ROWS = 100_000
 
 
 def dialect(session: Session) -> str:
@@ -108,3 +112,18 @@ def update_by_id(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         sets = [c for c in cols if c != "id"]
         stmt = update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in sets})
         session.execute(stmt, [{**{c: r[c] for c in sets}, "_id": r["id"]} for r in batch])
+
+
+@contextmanager
+def indexes_rebuilt(session: Session, indexes: Sequence[Index]) -> Iterator[None]:
+    """Drop these indexes for the writes inside, and build them again after: one build is a sort,
+    a million random insertions into an index (whose pages compete for the page cache with the
+    rows written and the foreign keys checked) cost several times that (bench/README.md,
+    Triage; "The first full re-score, timed quiet"). Inside the unit of work, so a crash leaves
+    the indexes as they were."""
+    conn = session.connection()
+    for index in indexes:
+        index.drop(conn)
+    yield
+    for index in indexes:
+        index.create(conn)

@@ -198,7 +198,7 @@ def _computed(session: Session, stale: np.ndarray, full: bool, params: SignalPar
               workers: int) -> Iterator[tuple[np.ndarray, Changes]]:
     """(ids, what to write) per batch, in order; in worker processes when there is much to do."""
     batches = [stale[i:i + BATCH] for i in range(0, len(stale), BATCH)]
-    url = session.get_bind().url.render_as_string(hide_password=False)
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
     if workers > 1 and len(stale) >= PARALLEL_MIN and ":memory:" not in url:
         # fork: the workers start with everything already imported (a fresh interpreter would
         # spend seconds importing). They never touch the parent's connection; they open their own.

@@ -120,8 +120,10 @@ _WORDS = re.compile(r"\w+|[^\w\s]+")
 
 
 def _spans(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    found = [(m.group(), m.span()) for m in _WORDS.finditer(text)]
-    return [w for w, _ in found], [sp for _, sp in found]
+    # Two passes of the regex engine, each collected in C: a first re-score builds thousands of
+    # displays, and a Python loop over every match was most of their cost (bench/README.md,
+    # "The first full re-score, timed quiet").
+    return _WORDS.findall(text), list(map(re.Match.span, _WORDS.finditer(text)))
 
 
 def _cut(text: str, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> str:
@@ -137,11 +139,10 @@ def template_display(texts: Sequence[str], sample: int = 8) -> tuple[str, list[l
     slots. Each ad's slot values are then read between the template's literal pieces, falling back
     to a word alignment where an ad strays from the template.
     """
-    parsed = [_spans(t) for t in texts[:sample]]
-    rep, rep_spans = parsed[0]
+    rep, rep_spans = _spans(texts[0])
     varies = np.zeros(len(rep) + 1, dtype=bool)     # position i: word i differs somewhere
     gap = np.zeros(len(rep) + 1, dtype=bool)        # something inserted before word i
-    for other, _ in parsed[1:]:
+    for other in map(_WORDS.findall, texts[1:sample]):
         for tag, i1, i2, _j1, _j2 in Levenshtein.opcodes(rep, other):
             if tag in ("replace", "delete"):
                 varies[i1:i2] = True

@@ -4,6 +4,8 @@ and an incremental re-score giving exactly what a full one gives."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +14,19 @@ import sqlalchemy as sa
 from sqlalchemy import select, update
 
 from models.ads import Ad
-from models.entities import Cluster, ClusterEvent
+from models.entities import AdTemplate, Cluster, ClusterEvent
 from models.review import Note, QueueItem
 from tests.conftest import copy_database, make_settings
 from tests.triage.builders import add_ad, fiction, photo_row
-from triage import persist
+from triage import persist, template_store
+from triage import rescore as rescore_module
 from triage.queue import list_items
 from triage.rescore import rescore
+from triage.rows import indexes_rebuilt
 from videre.core.config import Settings
 from videre.demo.generate import generate_world
 from videre.demo.world import SITES
+from videre.store.bulk_write import write_many
 from videre.store.db import Database
 from videre.store.jsonl_import import import_files
 
@@ -181,7 +186,19 @@ def _cluster_index_names(db: Database) -> set[str]:
         return {n for n in conn.execute(sa.text(sql)).scalars() if n.startswith("ix_ads_cluster")}
 
 
+def _index_names(db: Database, table: str) -> set[str]:
+    sql = (f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}'" if db.dialect == "sqlite"
+           else f"SELECT indexname FROM pg_indexes WHERE tablename = '{table}'")
+    with db.engine.connect() as conn:
+        return set(conn.execute(sa.text(sql)).scalars())
+
+
 def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first re-score of a large import takes the bulk paths: foreign keys checked at the end
+    of the unit of work (SQLite), ads' cluster ids with their indexes built after them (through
+    one UPDATE joined to a temporary table on PostgreSQL), ad-template links with their index
+    built after them. Forced here on a small world, they must store exactly what the row-by-row
+    paths store."""
     records = list(generate_world(3, 1.0, with_photos=False).iter_records(BASES))
     a = make_settings(tmp_path / "a")
     db_a = Database.from_settings(a)
@@ -192,10 +209,39 @@ def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: 
     db_a, db_b = Database.from_settings(a), Database.from_settings(b)
     indexes = _cluster_index_names(db_a)
     assert indexes == {"ix_ads_cluster_when", "ix_ads_cluster_name_when"}
-    rescore(a, db_a, full=True)
+    links = _index_names(db_a, "ad_templates")
+    assert "ix_ad_templates_template_id" in links
+    with monkeypatch.context() as plain:  # row by row, foreign keys checked as each row is written
+        plain.setattr(rescore_module, "_unit_of_work", lambda db: db.session())
+        rescore(a, db_a, full=True)
     monkeypatch.setattr(persist, "BULK_MOVES", 0)  # every first re-score moves every ad
+    monkeypatch.setattr(template_store, "BULK_ROWS", 0)
+    staged: list[int] = []
+    rebuilt: list[str] = []
+
+    def stage(session: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
+        staged.append(len(rows))
+        write_many(session, stmt, rows)
+
+    @contextmanager
+    def rebuild(session: Any, found: list[sa.Index]) -> Iterator[None]:
+        rebuilt.extend(str(ix.name) for ix in found)
+        with indexes_rebuilt(session, found):
+            yield
+
+    monkeypatch.setattr(persist, "write_many", stage)
+    monkeypatch.setattr(template_store, "indexes_rebuilt", rebuild)
+    units: list[tuple[str, ...]] = []
+    bulk_session = db_b.bulk_session
+    monkeypatch.setattr(db_b, "bulk_session", lambda written: units.append(written) or bulk_session(written))
     rescore(b, db_b, full=True)
-    assert _cluster_index_names(db_b) == indexes
+    assert len(units) == 1 and units[0] is rescore_module.WRITTEN
+    assert _cluster_index_names(db_b) == indexes and _index_names(db_b, "ad_templates") == links
+    with db_b.session() as s:  # on PostgreSQL every moved ad went through the staged pairs
+        moved = s.execute(select(sa.func.count()).select_from(Ad).where(Ad.cluster_id.is_not(None))).scalar()
+        assert moved and sum(staged) == (moved if db_b.dialect == "postgresql" else 0)
+        assert s.execute(select(sa.func.count()).select_from(AdTemplate)).scalar()
+    assert rebuilt == ["ix_ad_templates_template_id"]
     assert snapshot(db_a) == snapshot(db_b)
     if db_b.dialect == "postgresql":  # the planner knows the moved table again
         with db_b.engine.connect() as conn:

@@ -1,5 +1,6 @@
 """The engine: the schema check (a database at the newest revision is known from its alembic_version
-row alone, and a database behind it is still migrated) and PostgreSQL pooling sized from config."""
+row alone, and a database behind it is still migrated), PostgreSQL pooling sized from config, and a
+bulk unit of work that checks its foreign keys at its end."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from alembic import command
+from models.entities import Cluster, ClusterSummary
 from tests.conftest import make_settings
 from videre.core.config import parse_settings
 from videre.store import db as store_db
@@ -61,6 +63,35 @@ def test_a_database_behind_the_head_is_migrated(tmp_path: Path) -> None:
     finally:
         db.dispose()
         _AT_HEAD.discard(url)
+
+
+def test_a_bulk_session_checks_foreign_keys_once_at_its_end(tmp_path: Path) -> None:
+    db = Database(make_settings(tmp_path).database.url)
+    try:
+        with pytest.raises(sa.exc.IntegrityError), db.bulk_session([ClusterSummary.__table__.c.cluster_id]) as s:
+            s.add(Cluster(id=1))
+            s.flush()
+            s.add(ClusterSummary(cluster_id=2))  # no cluster 2
+            s.flush()  # SQLite: not checked here, but at the end
+            if db.dialect == "sqlite":
+                assert s.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+            s.add(ClusterSummary(cluster_id=1))
+        with db.session() as s:  # the unit was rolled back whole
+            assert s.scalar(sa.select(sa.func.count()).select_from(Cluster)) == 0
+        with db.bulk_session([ClusterSummary.__table__.c.cluster_id]) as s:
+            s.add(Cluster(id=1))
+            s.flush()
+            s.add(ClusterSummary(cluster_id=1))
+        with db.session() as s:
+            assert s.scalars(sa.select(ClusterSummary.cluster_id)).all() == [1]
+        if db.dialect == "sqlite":  # the pooled connection checks row by row again
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            with pytest.raises(sa.exc.IntegrityError), db.session() as s:
+                s.add(ClusterSummary(cluster_id=3))
+                s.flush()
+    finally:
+        db.dispose()
 
 
 @pytest.mark.postgres
