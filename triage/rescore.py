@@ -113,11 +113,14 @@ WRITTEN = (Ad.__table__.c.cluster_id, AdSignal.__table__.c.ad_id, AdTemplate.__t
 
 
 def _unit_of_work(db: Database) -> AbstractContextManager[Session]:
-    """A store never re-scored (no signals yet: what a bulk load leaves) gets nearly every row
-    written at once, so its foreign keys are checked at the end, not row by row
-    (Database.bulk_session); any later re-score writes what changed, in a plain unit of work."""
+    """A store never re-scored (no signals and no clusters yet: what a bulk load leaves) gets
+    nearly every row written at once, so its foreign keys are checked at the end, not row by row
+    (Database.bulk_session); any later re-score writes what changed, in a plain unit of work. No
+    clusters also means nothing to delete that other rows point to (the bulk unit runs no ON
+    DELETE action): a store whose ads were all purged keeps its clusters, and the plain unit."""
     with db.session() as s:
-        first = s.execute(select(AdSignal.ad_id).limit(1)).first() is None
+        first = (s.execute(select(AdSignal.ad_id).limit(1)).first() is None
+                 and s.execute(select(Cluster.id).limit(1)).first() is None)
     return db.bulk_session(WRITTEN) if first else db.session()
 
 
