@@ -24,6 +24,7 @@ from typing import Any
 
 from videre.core.config import Settings, SiteSettings
 from videre.core.errors import InputError
+from videre.extract.normalise.memo import warm
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.json_api import parse_api_page
 from videre.extract.records import parse_record
@@ -193,6 +194,8 @@ def replay_archives(paths: list[Path], settings: Settings, db: Database,
         tick = bar.__enter__() if bar else (lambda *a, **k: None)
         try:
             chunks = _page_chunks(files, report, tick)
+            if workers:
+                warm(ingestor.config.region)
             for outcomes in ordered_map(_worker_pages, chunks, workers, _worker_init, (sites, ingestor.config)):
                 _store_batch(outcomes, ingestor, report)
         finally:

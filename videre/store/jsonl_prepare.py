@@ -18,6 +18,7 @@ from typing import Any
 from videre.core.config import Settings
 from videre.core.errors import InputError
 from videre.core.jsonl import load_line, needs_scrub, read_lines, scrub_text
+from videre.extract.normalise.memo import warm
 from videre.extract.records import FetchedPhoto, parse_record
 from videre.store.photo_files import read_photo_file
 from videre.store.prepared import Packed, PrepareConfig, Prepared, packed, prepare, unpacked
@@ -174,6 +175,7 @@ def preparing(paths: list[Path], settings: Settings,
     """The files' chunks, prepared in order; the workers begin on entry, before the caller opens
     the database. Nothing is written here: that waits for the caller's lock."""
     config = ImportConfig.from_settings(settings)
+    warm(config.prepare.region)
     try:
         with StartedMap(_worker_chunk, chunks(paths, config.max_line_bytes),
                         worker_count() if workers is None else workers, _worker_init, (config,)) as started:
