@@ -15,7 +15,6 @@ import ctypes
 import gc
 import importlib
 import json
-import logging
 import os
 import signal
 import sys
@@ -25,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from crawler.process import GO, LOG_LEVELS, OK_STATUSES, mark_unfinished, runs_summary, select_sites
 from videre.core.errors import CrawlError, VidereError
+from videre.core.fast_exit import exit_now
 
 if TYPE_CHECKING:
     from videre.core.config import Settings, SiteSettings
@@ -198,12 +198,7 @@ def _exit(status: int) -> None:
     from crawler.photo_workers import close_photo_pool
 
     close_photo_pool()
-    for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
-        try:
-            flush()
-        except (OSError, ValueError):  # a parent that died took the pipes' other ends with it
-            pass
-    os._exit(status)
+    exit_now(status)
 
 
 def run_as_main() -> None:

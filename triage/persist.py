@@ -32,17 +32,14 @@ from triage.rows import (
     fetch_all,
     fetch_by_keys,
     indexes_rebuilt,
+    json_text,
     update_by_id,
 )
 from triage.templates import ID_CHUNK
 from videre.store.bulk_write import write_many
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-# One encoder for every cluster's features (json.dumps with options builds one per call).
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
 CHUNK = 20_000
-# Moved ads beyond which rebuilding ads' cluster indexes beats updating them row by row.
-BULK_MOVES = BULK_ROWS
 # (ad, new cluster) pairs of a bulk move on PostgreSQL, for one connection's unit of work only.
 _MOVED = Table("moved_ads", MetaData(), Column("id", Integer), Column("cluster_id", Integer),
                prefixes=["TEMPORARY"])
@@ -131,7 +128,7 @@ def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: n
             if i in details:
                 features["evidence"] = details[i]
                 features["route"] = details[i]["route"]
-            blob = _dumps(features)
+            blob = json_text(features)
             if cids[i] in existing:
                 updates.append((stamp, int(table.n_ads[i]), blob, digests[i], cids[i]))
             else:
@@ -147,7 +144,8 @@ def write_clusters(session: Session, frame: Frame, table: FeatureTable, score: n
             for cid, (_, active) in existing.items() if active and cid not in present]
     update_by_id(session, Cluster.__table__, gone)
     moved = np.nonzero(frame.old_cluster != result.cluster_of)[0]
-    bulk = len(moved) > BULK_MOVES
+    # Beyond BULK_ROWS moved ads, rebuilding ads' cluster indexes beats updating them row by row.
+    bulk = len(moved) > BULK_ROWS
     with _cluster_indexes_rebuilt(session, bulk):
         _move_ads(session, frame.ad_ids[moved].tolist(), result.cluster_of[moved].tolist(), bulk)
     if result.events:

@@ -9,6 +9,7 @@ text on SQLite and naive UTC datetimes on PostgreSQL (see `to_epoch` and `to_awa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,6 +20,10 @@ from sqlalchemy import Index, Table, bindparam, update
 from sqlalchemy.orm import Session
 
 FETCH = 50_000
+# JSON as triage stores it (not ASCII-escaped), with one encoder: json.dumps with options builds
+# an encoder per call, and a first re-score writes the slots of every templated ad and the
+# features of every cluster.
+json_text = json.JSONEncoder(ensure_ascii=False).encode
 # Rows written at once beyond which dropping a table's secondary indexes and building them again
 # afterwards beats keeping them up to date row by row (bench/README.md, Triage).
 BULK_ROWS = 100_000

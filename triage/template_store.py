@@ -10,7 +10,6 @@ words that fill them (`ad_templates.slots`), rebuilt only when the template's ad
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,12 +22,8 @@ from models.entities import AdTemplate, Template
 from triage.cluster import stable_ids
 from triage.frame import Frame
 from triage.groupby import count_distinct, uniq
-from triage.rows import BULK_ROWS, executemany, fetch_all, indexes_rebuilt, int_pairs, update_by_id
+from triage.rows import BULK_ROWS, executemany, fetch_all, indexes_rebuilt, int_pairs, json_text, update_by_id
 from triage.templates import ID_CHUNK, TemplateLinks, ad_texts, template_display
-
-# json.dumps(..., ensure_ascii=False) builds an encoder per call; a first re-score writes the
-# slots of every templated ad (most of them empty).
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -152,7 +147,7 @@ def write_templates(session: Session, frame: Frame, links: TemplateLinks, tids: 
     # In ad order, not template by template: the rows (and the ads their foreign key looks up)
     # are then written one page after another. A first re-score writes a link for most ads, with
     # the template index built after them (bench/README.md, "The first full re-score, timed quiet").
-    fresh = sorted((a, t, s, _dumps(slots_of[a]) if a in slots_of else "[]")
+    fresh = sorted((a, t, s, json_text(slots_of[a]) if a in slots_of else "[]")
                    for a, (t, s) in want.items() if have.get(a) != (t, s) or a in slots_of)
     with indexes_rebuilt(session, list(AdTemplate.__table__.indexes) if len(fresh) > BULK_ROWS else []):
         executemany(session, "INSERT INTO ad_templates (ad_id, template_id, similarity, slots) "

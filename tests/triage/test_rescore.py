@@ -214,7 +214,7 @@ def test_a_bulk_move_rebuilds_the_cluster_indexes_and_writes_the_same(tmp_path: 
     with monkeypatch.context() as plain:  # row by row, foreign keys checked as each row is written
         plain.setattr(rescore_module, "_unit_of_work", lambda db: db.session())
         rescore(a, db_a, full=True)
-    monkeypatch.setattr(persist, "BULK_MOVES", 0)  # every first re-score moves every ad
+    monkeypatch.setattr(persist, "BULK_ROWS", 0)  # every first re-score moves every ad
     monkeypatch.setattr(template_store, "BULK_ROWS", 0)
     staged: list[int] = []
     rebuilt: list[str] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import threading
 from functools import cached_property
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from videre.core.errors import VidereError
+from videre.core.fast_exit import exit_now
 
 if TYPE_CHECKING:
     from videre.core.config import Settings
@@ -130,11 +130,4 @@ def run() -> None:
         code = exc.code or 0
     else:  # not reached in click's standalone mode, which always ends with SystemExit
         return
-    import logging
-
-    for flush in (logging.shutdown, sys.stdout.flush, sys.stderr.flush):
-        try:
-            flush()
-        except (OSError, ValueError):  # a closed pipe: what could go has gone
-            pass
-    os._exit(code)
+    exit_now(code)

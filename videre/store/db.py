@@ -202,15 +202,13 @@ class Database:
             with self.session() as s:
                 yield s
             return
-        from sqlalchemy.orm import Session
-
         with self.engine.connect() as conn:
             # Set before the unit of work begins: SQLite ignores it inside a transaction (a
             # PRAGMA begins none, and SQLAlchemy's own begin is a no-op for the driver here).
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
             try:
-                with Session(conn, expire_on_commit=False) as s:
+                with self.sessions(bind=conn) as s:
                     try:
                         yield s
                         for column in written:

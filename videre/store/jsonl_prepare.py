@@ -175,10 +175,12 @@ def preparing(paths: list[Path], settings: Settings,
     """The files' chunks, prepared in order; the workers begin on entry, before the caller opens
     the database. Nothing is written here: that waits for the caller's lock."""
     config = ImportConfig.from_settings(settings)
-    warm(config.prepare.region)
+    workers = worker_count() if workers is None else workers
+    if workers:
+        warm(config.prepare.region)
     try:
         with StartedMap(_worker_chunk, chunks(paths, config.max_line_bytes),
-                        worker_count() if workers is None else workers, _worker_init, (config,)) as started:
+                        workers, _worker_init, (config,)) as started:
             yield started
     finally:
         if "loader" in _WORKER:  # this process did the work itself

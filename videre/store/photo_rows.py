@@ -8,7 +8,6 @@ import atexit
 import multiprocessing
 import multiprocessing.connection
 import os
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videre.core.errors import ImageRejected
+from videre.core.fast_exit import exit_now
 from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import FetchedPhoto
 
@@ -65,12 +65,7 @@ def _end_at_once() -> None:
     (about 0.1 s, which the crawl process waits for as it ends: bench/README.md, crawl). Nothing
     is left to do by then: the worker wrote each result to its pipe before it took the next task,
     and multiprocessing ran its own exit functions before the interpreter's."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    os._exit(0)
+    exit_now(0)
 
 
 def warm_up() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 import videre.cli.main as cli_main
 from videre.cli.main import App
+from videre.core import fast_exit
 
 
 class Ended(Exception):
@@ -30,7 +31,7 @@ def test_a_command_that_asked_ends_at_once_with_its_status_and_output(
         sys.exit(status)
 
     monkeypatch.setattr(cli_main, "main", command)
-    monkeypatch.setattr(cli_main.os, "_exit", _os_exit)
+    monkeypatch.setattr(fast_exit.os, "_exit", _os_exit)
     with pytest.raises(Ended) as ended:
         cli_main.run()
     assert ended.value.code == status
@@ -42,7 +43,7 @@ def test_any_other_command_ends_as_usual(monkeypatch: pytest.MonkeyPatch) -> Non
         sys.exit(3)
 
     monkeypatch.setattr(cli_main, "main", command)
-    monkeypatch.setattr(cli_main.os, "_exit", _os_exit)
+    monkeypatch.setattr(fast_exit.os, "_exit", _os_exit)
     cli_main._END_AT_ONCE.set()  # left over from an earlier command in this process: not this one's
     with pytest.raises(SystemExit) as ended:
         cli_main.run()
