@@ -28,6 +28,12 @@ ALEMBIC_DIR = Path(str(resources.files("videre") / "migrations"))
 # and every migration script (start-up time, bench/README.md "Import"); a test holds this to
 # Alembic's own head, so a new migration must update it.
 SCHEMA_HEAD = "0003_cluster_summaries"
+# WAL pages written before a commit checkpoints them into the database file (SQLite's default
+# is 1,000, about 4 MB). A bulk write changes the same index pages in every batch: each
+# checkpoint copies them again and waits for two fsyncs, 0.1-0.2 s of a 10,000-ad import's
+# writing at 1,000 (bench/README.md, "Import"). The WAL file grows to about 40 MB between
+# checkpoints; closing the last connection still checkpoints it and removes it.
+WAL_CHECKPOINT_PAGES = 10_000
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -37,6 +43,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
     cur.close()
 
 

@@ -22,6 +22,12 @@ R = TypeVar("R")
 # this many tasks or results instead, so that cycles cannot pile up.
 COLLECT_EVERY = 32
 _tasks_run = 0
+# Tasks in flight a worker: two keep it busy while the caller takes results, and bound memory.
+IN_FLIGHT = 2
+# Before the caller takes its first result (an import loads the database layer and takes its
+# lock first, about 0.4 s) a worker gets up to this many: with two it finished them and waited
+# about 0.2 s for the caller (bench/README.md, "Import").
+HEAD_START = 4
 
 
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
@@ -46,8 +52,8 @@ def worker_count() -> int:
 
 def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int,
                 initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> Iterator[R]:
-    """fn(task) for each task, results in the tasks' order. At most two tasks a worker are in
-    flight, so memory stays bounded however many tasks there are. `fn` and `initializer` must
+    """fn(task) for each task, results in the tasks' order. At most `HEAD_START` tasks a worker
+    are in flight, so memory stays bounded however many tasks there are. `fn` and `initializer` must
     be module-level functions. With no workers, everything runs here."""
     with StartedMap(fn, tasks, workers, initializer, initargs) as results:
         yield from results
@@ -62,7 +68,7 @@ class StartedMap(Generic[T, R]):
                  initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
         self.fn = fn
         self.tasks = iter(tasks)
-        self.window = 2 * workers
+        self.window = IN_FLIGHT * workers
         self.pending: deque[Future[R]] = deque()
         self.pool: ProcessPoolExecutor | None = None
         self.began = False
@@ -84,14 +90,14 @@ class StartedMap(Generic[T, R]):
             # never the parent's database connections or threads.
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_start_worker, initargs=(initializer, initargs))
-            self._fill()
+            self._fill(HEAD_START * workers)
         except BaseException:
             self.close()
             raise
 
-    def _fill(self) -> None:
+    def _fill(self, window: int) -> None:
         assert self.pool is not None
-        while len(self.pending) < self.window:
+        while len(self.pending) < window:
             task = next(self.tasks, _END)
             if task is _END:
                 return
@@ -113,7 +119,7 @@ class StartedMap(Generic[T, R]):
         if not self.pending:
             raise StopIteration
         result = self.pending.popleft().result()
-        self._fill()
+        self._fill(self.window)
         return result
 
     def close(self) -> None:

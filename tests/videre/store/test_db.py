@@ -94,6 +94,31 @@ def test_a_bulk_session_checks_foreign_keys_once_at_its_end(tmp_path: Path) -> N
         db.dispose()
 
 
+def test_sqlite_checkpoints_its_wal_seldom_and_on_close(tmp_path: Path) -> None:
+    url = make_settings(tmp_path).database.url
+    if not url.startswith("sqlite:///"):
+        pytest.skip("SQLite's write-ahead log")
+    db = Database(url)
+    wal = Path(url.removeprefix("sqlite:///") + "-wal")
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == store_db.WAL_CHECKPOINT_PAGES
+        # About 2,500 pages in 25 commits: past SQLite's default of 1,000, which would have
+        # checkpointed (and restarted the log) on the way.
+        for batch in range(25):
+            with db.session() as s:
+                s.add_all(Cluster(id=batch * 100 + i + 1, digest=f"{i}", features={"pad": "x" * 3000})
+                          for i in range(100))
+        assert wal.stat().st_size > 2_000 * 4096
+    finally:
+        db.dispose()
+    assert not wal.exists()  # the last connection checkpointed it into the database file
+    check = sa.create_engine(url)
+    with check.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM clusters")).scalar() == 2_500
+    check.dispose()
+
+
 @pytest.mark.postgres
 def test_postgres_pool_is_sized_from_config(pg_url: str) -> None:
     settings = parse_settings({"database": {"url": pg_url, "pool_size": 3, "max_overflow": 1}}, env={})

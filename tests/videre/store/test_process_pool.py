@@ -22,7 +22,7 @@ from videre.extract import extract_lines
 from videre.store import archive_replay, jsonl_prepare, process_pool
 from videre.store.jsonl_prepare import ImportConfig
 from videre.store.prepared import PrepareConfig
-from videre.store.process_pool import StartedMap, ordered_map
+from videre.store.process_pool import HEAD_START, StartedMap, ordered_map
 
 ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 12, 1, 21, 0, tzinfo=timezone.utc)
@@ -76,12 +76,25 @@ def test_started_map_begins_before_the_first_result_is_asked_for(tmp_path: Path)
     assert gc.get_freeze_count() == 0
 
 
+def test_started_map_works_ahead_while_the_caller_loads(tmp_path: Path) -> None:
+    marks = [str(tmp_path / f"m{i}") for i in range(50)]
+    with StartedMap(_touch, marks, 2) as started:
+        # The caller takes nothing yet: each worker still gets its head start, and no more.
+        deadline = time.monotonic() + 60
+        while sum(Path(m).exists() for m in marks) < HEAD_START * 2:
+            assert time.monotonic() < deadline, "the workers stopped before their head start"
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert sum(Path(m).exists() for m in marks) == HEAD_START * 2
+        assert list(started) == marks
+
+
 def test_started_map_closed_early_sends_no_more_tasks(tmp_path: Path) -> None:
     marks = [str(tmp_path / f"m{i}") for i in range(50)]
     with StartedMap(_touch, marks, 1) as started:
         assert next(started) == marks[0]
-    # At most the window of two tasks a worker was ever sent.
-    assert sum(Path(m).exists() for m in marks) <= 3
+    # At most the head start was ever sent.
+    assert sum(Path(m).exists() for m in marks) <= HEAD_START
     assert gc.get_freeze_count() == 0
 
 
