@@ -3,7 +3,7 @@ run for many rows as one driver executemany (a plain INSERT on PostgreSQL: one C
 
 SQLAlchemy's own executemany processes every parameter of every row through its execution
 context, which cost more than the driver's write itself for 10,000 ads (bench/README.md,
-import). Here the statement is compiled once per batch for the session's dialect, the column
+import). Here the statement is compiled once per shape (`_compiled`) for the session's dialect, the column
 types' own bind processors (`TypeEngine.dialect_impl(...).bind_processor`) and Python-side
 column defaults are applied once per value, and the driver gets the finished parameters, so
 the stored values are the ones SQLAlchemy would have stored. Never commits: the caller owns the
@@ -15,14 +15,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table
+from sqlalchemy import Connection, Dialect, Insert, Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
+# Compiled statements by shape: SQLAlchemy's cache key (the statement's structure, without its
+# literal values), the dialect and the rows' keys. A crawl writes a batch of a few ads at a time,
+# each batch with the same dozen statements, whose compiling cost more than their writing
+# (bench/README.md, crawl). Bounded: cleared when full.
+MAX_COMPILED = 256
+_COMPILED: dict[tuple[Any, ...], SQLCompiler] = {}
 
-def _column(compiled: SQLCompiler, name: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
+
+def _compiled(stmt: Any, dialect: Dialect, keys: list[str]) -> tuple[SQLCompiler, dict[str, Any]]:
+    """The statement compiled for executemany with these row keys, and the values of its own
+    bound parameters: this statement's, not those of the one the cached compilation was made
+    from (`construct_params` with this statement's extracted parameters, as SQLAlchemy's own
+    cache does)."""
+    cache_key = stmt._generate_cache_key()
+    compiled: SQLCompiler | None = None
+    key: tuple[Any, ...] = ()
+    if cache_key is not None:
+        key = (cache_key.key, dialect, tuple(keys))
+        compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = stmt.compile(dialect=dialect, column_keys=keys, for_executemany=True, cache_key=cache_key)
+        if cache_key is not None:
+            if len(_COMPILED) >= MAX_COMPILED:
+                _COMPILED.clear()
+            _COMPILED[key] = compiled
+    if cache_key is None:
+        return compiled, {name: bind.effective_value for name, bind in compiled.binds.items()}
+    fixed = compiled.construct_params(extracted_parameters=cache_key.bindparams, _check=False,
+                                      escape_names=False)
+    return compiled, fixed
+
+
+def _column(compiled: SQLCompiler, fixed: dict[str, Any], name: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """One bound parameter's values for all rows: from the rows, from the column's Python-side
-    default (called per row, as SQLAlchemy does), or the statement's fixed value."""
+    default (called per row, as SQLAlchemy does), or the statement's fixed value (`fixed`)."""
     if name in rows[0]:
         return [row[name] for row in rows]
     inserting = {c.key for c in compiled.insert_prefetch}
@@ -36,7 +67,7 @@ def _column(compiled: SQLCompiler, name: str, rows: Sequence[dict[str, Any]]) ->
             # SQLAlchemy wraps a zero-argument default to take the execution context.
             make = default.arg  # type: ignore[attr-defined]
             return [make(None) for _ in rows]
-    return [compiled.binds[name].effective_value] * len(rows)
+    return [fixed[name]] * len(rows)
 
 
 def _processed(process: Any, values: list[Any]) -> list[Any]:
@@ -55,12 +86,11 @@ def write_many(session: Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> N
         return
     conn = session.connection()
     dialect = conn.dialect
-    compiled: SQLCompiler = stmt.compile(dialect=dialect, column_keys=list(rows[0]),  # type: ignore[assignment]
-                                          for_executemany=True)
+    compiled, fixed = _compiled(stmt, dialect, list(rows[0]))
     names = list(compiled.positiontup or compiled.bind_names.values())
     columns = []
     for name in names:
-        values = _column(compiled, name, rows)
+        values = _column(compiled, fixed, name, rows)
         process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(_processed(process, values) if process else values)
     if dialect.name == "postgresql" and type(stmt) is Insert:

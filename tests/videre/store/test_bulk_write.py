@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.ads import Ad, Site
 from models.entities import AdPhone, Phone
+from videre.store import bulk_write
 from videre.store.bulk_write import write_many
 from videre.store.db import Database
 
@@ -67,3 +68,20 @@ def test_write_many_stores_what_sqlalchemy_stores(db: Database) -> None:
         assert type(phone_rows[0][3]) is type(phone_rows[1][3])
         links = _raw(s, "SELECT raw, field, obfuscation FROM ad_phones ORDER BY ad_id")
         assert len(links) == 2 and links[0] == links[1]
+
+
+def test_a_statement_of_the_same_shape_is_compiled_once_and_writes_its_own_values(db: Database) -> None:
+    ads = Ad.__table__
+    with db.session() as s:
+        write_many(s, Site.__table__.insert(), [{"slug": "a", "name": "A", "created_at": WHEN}])
+        site = _raw(s, "SELECT id FROM sites")[0][0]
+        write_many(s, ads.insert(), _ads(site, "a"))
+        ids = dict(_raw(s, "SELECT url, id FROM ads"))
+        bulk_write._COMPILED.clear()
+        for i, title in enumerate(["first", "second", "third"]):
+            stmt = update(ads).where(ads.c.id == bindparam("b_id")).values(title=title, age=30 + i)
+            write_many(s, stmt, [{"b_id": ids[f"a/{i}"]}])
+        # One compilation for the three: same structure, other literal values.
+        assert len(bulk_write._COMPILED) == 1
+        assert _raw(s, "SELECT url, title, age FROM ads WHERE url IN ('a/0', 'a/1', 'a/2') ORDER BY url") == \
+            [("a/0", "first", 30), ("a/1", "second", 31), ("a/2", "third", 32)]
