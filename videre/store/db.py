@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -36,15 +38,34 @@ SCHEMA_HEAD = "0003_cluster_summaries"
 WAL_CHECKPOINT_PAGES = 10_000
 
 
+BUSY_TIMEOUT_S = 30.0
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     # WAL lets the web UI read while a crawl subprocess writes; FKs are off by default in SQLite.
-    cur.execute("PRAGMA journal_mode=WAL")
+    _journal_wal(cur)
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
     cur.close()
+
+
+def _journal_wal(cur: sqlite3.Cursor) -> None:
+    """Switch to WAL. A new database's first switch needs it alone for a moment, and SQLite says
+    "database is locked" at once, without waiting out the busy timeout, when another process is
+    opening it too (two commands started together on a new store: one of them failed); so wait
+    here, as the busy timeout would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def make_engine(url: str, echo: bool = False, pool_size: int = 5, max_overflow: int = 10) -> Engine:
@@ -55,7 +76,7 @@ def make_engine(url: str, echo: bool = False, pool_size: int = 5, max_overflow: 
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30}, json_serializer=dump_json)
+        engine = create_engine(parsed, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_S}, json_serializer=dump_json)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
