@@ -36,8 +36,7 @@ SCHEMA_HEAD = "0003_cluster_summaries"
 # writing at 1,000 (bench/README.md, "Import"). The WAL file grows to about 40 MB between
 # checkpoints; closing the last connection still checkpoints it and removes it.
 WAL_CHECKPOINT_PAGES = 10_000
-
-
+# How long a connection waits for another's lock before it gives up (SQLite's busy timeout).
 BUSY_TIMEOUT_S = 30.0
 
 
