@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain
 
 import click
 
 from videre.cli.main import App
-from videre.core.jsonl import read_lines
+from videre.core.batches import batches
+from videre.core.jsonl import line_bytes, read_lines
 from videre.extract.extract_lines import LineLimits, LineReader, LineResult, worker_chunk, worker_init
 from videre.extract.normalise.extract import DEFAULT_MAX_CHARS
 
@@ -24,23 +25,19 @@ DEFAULT_MAX_LINE_BYTES = 4_000_000
 CHUNK_LINES = 1000
 
 
-def _chunks(stream: Iterator[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:
-    while chunk := list(islice(stream, CHUNK_LINES)):
-        yield chunk
-
-
 def _results(limits: LineLimits) -> Iterator[list[LineResult]]:
     """Every line's result in input order, a chunk at a time: in worker processes when the
     input is longer than one chunk and there are two or more cores, else here."""
     from videre.store.process_pool import ordered_map, worker_count
 
-    chunks = _chunks(read_lines(sys.stdin.buffer, limits.max_line_bytes))
+    chunks = batches(read_lines(sys.stdin.buffer, limits.max_line_bytes), CHUNK_LINES, line_bytes)
     first = next(chunks, None)
     if first is None:
         return
     yield LineReader(limits).chunk(first)
-    if len(first) == CHUNK_LINES:
-        yield from ordered_map(worker_chunk, chunks, worker_count(), worker_init, (limits,))
+    second = next(chunks, None)
+    if second is not None:
+        yield from ordered_map(worker_chunk, chain([second], chunks), worker_count(), worker_init, (limits,))
 
 
 def _limits(ctx: click.Context, region: str | None) -> LineLimits:

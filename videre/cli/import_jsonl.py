@@ -25,7 +25,7 @@ def import_(app: App, files: tuple[Path, ...]) -> None:
     characters are removed with a warning. Photos given as paths are read only
     from inside the file's folder (regular files, within photos.max_bytes); a
     refused photo is reported and its ad still stored. Lines are written in
-    batches of 500, one transaction each: an import that was killed is resumed
+    batches of 500 (fewer past 16 MB), one transaction each: an import that was killed is resumed
     by running it again. It never runs beside a crawl, the nightly run or a purge.
 
     \b

@@ -30,6 +30,11 @@ def read_lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes |
         yield number, line
 
 
+def line_bytes(line: tuple[int, bytes | None]) -> int:
+    """What one of `read_lines`' lines holds in memory (nothing for one over the limit)."""
+    return len(line[1]) if line[1] is not None else 0
+
+
 def load_line(line: bytes | None, max_bytes: int) -> Any:
     """Decode one line, or raise InputError naming what is wrong with it."""
     if line is None:

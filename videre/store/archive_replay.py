@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from videre.core.batches import batches
 from videre.core.config import Settings, SiteSettings
 from videre.core.errors import InputError
 from videre.extract.normalise.memo import warm
@@ -165,21 +166,23 @@ def _worker_pages(pages: list[Capture]) -> list[PageOutcome]:
     return [prepare_page(c, _WORKER["sites"], _WORKER["config"]) for c in pages]
 
 
-def _page_chunks(files: list[Path], report: ReplayReport, tick: Callable[..., Any]) -> Iterator[list[Capture]]:
-    chunk: list[Capture] = []
+def _files_captures(files: list[Path], report: ReplayReport, tick: Callable[..., Any]) -> Iterator[Capture]:
     for path in files:
         report.files += 1
         try:
-            for capture in captures(path):
-                chunk.append(capture)
-                if len(chunk) >= PAGES_PER_BATCH:
-                    yield chunk
-                    chunk = []
+            yield from captures(path)
         except (OSError, ValueError) as exc:
             report.problem(f"{path}: unreadable archive ({exc})")
         tick()
-    if chunk:
-        yield chunk
+
+
+def _capture_bytes(capture: Capture) -> int:
+    return len(capture.body) + sum(map(len, capture.archived_json))
+
+
+def _page_chunks(files: list[Path], report: ReplayReport, tick: Callable[..., Any]) -> Iterator[list[Capture]]:
+    """The files' pages, `PAGES_PER_BATCH` at most a batch and bounded in bytes (videre.core.batches)."""
+    return batches(_files_captures(files, report, tick), PAGES_PER_BATCH, _capture_bytes)
 
 
 def replay_archives(paths: list[Path], settings: Settings, db: Database,

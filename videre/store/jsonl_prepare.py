@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from videre.core.batches import batches
 from videre.core.config import Settings
 from videre.core.errors import InputError
-from videre.core.jsonl import load_line, needs_scrub, read_lines, scrub_text
+from videre.core.jsonl import line_bytes, load_line, needs_scrub, read_lines, scrub_text
 from videre.extract.normalise.memo import warm
 from videre.extract.records import FetchedPhoto, parse_record
 from videre.store.photo_files import read_photo_file
@@ -157,15 +158,10 @@ def _worker_chunk(chunk: Chunk) -> PreparedChunk:
 
 
 def chunks(paths: list[Path], limit: int, size: int = CHUNK_LINES) -> Iterator[Chunk]:
+    """Each file's lines, `size` at most a chunk and bounded in bytes (videre.core.batches)."""
     for path in paths:
         with path.open("rb") as stream:
-            lines: list[tuple[int, bytes | None]] = []
-            for number, raw in read_lines(stream, limit):
-                lines.append((number, raw))
-                if len(lines) >= size:
-                    yield Chunk(path, lines)
-                    lines = []
-            if lines:
+            for lines in batches(read_lines(stream, limit), size, line_bytes):
                 yield Chunk(path, lines)
 
 

@@ -142,3 +142,14 @@ def test_a_long_input_read_in_worker_processes_keeps_its_order(tmp_path: Path) -
     assert [n for n, row in enumerate(out, 1) if "error" in row] == [5, 1500, 2400]
     assert out[1998]["phones"] == ["+46701749905"]   # line 1999
     assert [line.split(":")[0] for line in err.splitlines()] == ["line 5", "line 1500", "line 2400"]
+
+
+def test_big_lines_are_cut_into_chunks_by_bytes_and_all_come_out(tmp_path: Path) -> None:
+    """Lines of 1 MB: a chunk ends at its byte budget long before 1 000 lines (so a hostile
+    file holds little in flight), and the chunks after the first still go to the workers."""
+    filler = "x" * 1_000_000
+    lines = [json.dumps({"id": n, "text": f"Ring 070-174 {n:02d} 05 {filler}"}) for n in range(1, 41)]
+    code, out, _ = _run("\n".join(lines) + "\n", cwd=tmp_path)
+    assert code == 0
+    assert [row["id"] for row in out] == list(range(1, 41))
+    assert out[39]["phones"] == ["+46701744005"]

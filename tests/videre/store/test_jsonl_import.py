@@ -103,3 +103,15 @@ def test_import_works_on_postgres(tmp_path: Path, pg_url: str) -> None:
         assert s.scalar(select(func.count()).select_from(AdPhone)) == 5
         assert s.scalar(select(func.count()).select_from(Phone)) == 1
     db.dispose()
+
+
+def test_a_chunk_of_big_lines_ends_at_its_byte_budget(tmp_path: Path) -> None:
+    from videre.core.batches import MAX_BATCH_BYTES
+    from videre.store.jsonl_prepare import chunks
+
+    path = tmp_path / "big.jsonl"
+    line = json.dumps({"url": "u", "site": "s", "body": "x" * 2_000_000}) + "\n"
+    path.write_text(line * 10 + "\n")
+    got = [[number for number, _ in c.lines] for c in chunks([path], 4_000_000)]
+    per_chunk = -(-MAX_BATCH_BYTES // len(line))  # lines until the budget is reached
+    assert got == [list(range(1, per_chunk + 1)), list(range(per_chunk + 1, 12))]
