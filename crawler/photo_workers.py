@@ -10,14 +10,16 @@ this before anything else.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.popen_spawn_posix  # noqa: F401 (loaded here, not by the GoLine thread)
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import IO
 
-from videre.store.photo_rows import photo_worker_start, warm_up
+from videre.core.fast_exit import exit_now
 from videre.store.process_pool import worker_count
 
 _POOL: list[ProcessPoolExecutor] = []
@@ -37,12 +39,37 @@ def photo_pool(start: bool = True) -> ProcessPoolExecutor | None:
         return None
     if not _POOL:
         _POOL.append(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=photo_worker_start, initargs=(os.getpid(),)))
+                                         initializer=_worker_start))
     if start and not _STARTED:
         _STARTED.append(True)
         for _ in range(workers):
-            _POOL[0].submit(warm_up)
+            _POOL[0].submit(_warm_up)
     return _POOL[0]
+
+
+def _worker_start() -> None:
+    """Initializer of a photo worker. It ends as soon as the crawl process is gone, killed or not:
+    it hears of it through the pipe multiprocessing keeps open to a spawned child (a killed crawl
+    process's parent waits for its workers to let go of its output). And at its exit it skips
+    the interpreter's teardown of NumPy, OpenCV and Pillow (about 0.1 s, which the crawl process
+    waits for as it ends: bench/README.md, crawl): nothing is left to do by then, as the worker
+    wrote each result to its pipe before it took the next task, and multiprocessing ran its own
+    exit functions before the interpreter's."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), name="videre-owner-watch",
+                         daemon=True).start()
+    atexit.register(exit_now, 0)
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
+
+
+def _warm_up() -> None:
+    """Load the imaging code in a photo worker before its first photo arrives."""
+    from videre.extract.normalise.images import process_photo  # noqa: F401
 
 
 class GoLine:
@@ -74,7 +101,7 @@ class GoLine:
 def close_photo_pool() -> None:
     """Stop the photo workers and wait for them. A crawl process ends with os._exit
     (crawler/crawl_process.py), which runs no exit handlers: workers left behind would keep its stdout
-    open, and its parent waits for EOF. They skip their interpreter's teardown (photo_rows)."""
+    open, and its parent waits for EOF. They skip their interpreter's teardown (`_worker_start`)."""
     while _POOL:
         _POOL.pop().shutdown(wait=True, cancel_futures=True)
     _STARTED.clear()
