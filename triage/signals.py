@@ -3,7 +3,8 @@
 Reading every ad's text is the costly part of a re-score, and what triage derives from one ad is a
 pure function of its stored content and extraction. So it is computed once per content change: a
 row is stale when the ad's `changed_at` differs from the one it was computed from, or when it was
-computed another way: another SIGNATURE_VERSION, or other MinHash settings (`SignalParams.version`). An incremental re-score recomputes the stale rows only; `--full`
+computed another way: another SIGNATURE_VERSION, or other MinHash settings
+(`SignalParams.version`). An incremental re-score recomputes the stale rows only; `--full`
 recomputes every row and writes those that differ. Both then read the same table, which is why
 they agree. The table is narrow, so reading it for a million ads is a quick scan.
 """

@@ -105,17 +105,28 @@ def assume_current(url: str) -> None:
     _AT_HEAD.add(url)
 
 
+def recorded_revision(conn: Connection) -> str | None:
+    """The schema revision the database records, read without Alembic (one query); None when it
+    records none (a new database). Ends its read transaction, so that what follows begins its own."""
+    try:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except ProgrammingError:  # no alembic_version table (PostgreSQL)
+        versions = []
+    except OperationalError as exc:
+        if conn.dialect.name != "sqlite" or "no such table" not in str(exc.orig):
+            raise
+        versions = []
+    conn.rollback()
+    return versions[0] if len(versions) == 1 else None
+
+
 def _stamped_at_head(engine: Engine) -> bool:
-    """True when the database's alembic_version row is SCHEMA_HEAD: one query, no Alembic."""
+    """True when the database records SCHEMA_HEAD."""
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [SCHEMA_HEAD]
+            return recorded_revision(conn) == SCHEMA_HEAD
     except OperationalError as exc:
-        if engine.dialect.name != "sqlite" or "no such table" not in str(exc.orig):
-            raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
-        return False
-    except ProgrammingError:  # no alembic_version table yet (PostgreSQL): Alembic makes it
-        return False
+        raise ConfigError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
 
 
 def migrate(engine: Engine) -> None:
@@ -133,13 +144,7 @@ def migrate(engine: Engine) -> None:
     if _stamped_at_head(engine):
         _AT_HEAD.add(key)
         return
-    from videre.store.migration_lock import (
-        clear_half_made_schema,
-        create_schema,
-        migration_engine,
-        migration_lock,
-        recorded_revision,
-    )
+    from videre.store.migration_lock import clear_half_made_schema, create_schema, migration_engine, migration_lock
 
     with migration_lock(engine), migration_engine(engine) as target, target.connect() as conn:
         current = recorded_revision(conn)

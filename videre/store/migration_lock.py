@@ -81,17 +81,6 @@ def migration_engine(engine: Engine) -> Iterator[Engine]:
         target.dispose()
 
 
-def recorded_revision(conn: Connection) -> str | None:
-    """The schema revision the database records; None when it records none (a new database)."""
-    if "alembic_version" not in inspect(conn).get_table_names():
-        conn.rollback()
-        return None
-    versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    # End the read transaction, so that what follows begins its own.
-    conn.rollback()
-    return versions[0] if len(versions) == 1 else None
-
-
 def create_schema(conn: Connection, revision: str) -> None:
     """The models' tables and indexes, stamped at `revision`, in one transaction: what Alembic's
     migrations up to that revision make (tests/models/test_migrations.py holds the two equal)."""
