@@ -1,12 +1,11 @@
 """The crawl process itself: `python -m crawler --config PATH [--site SLUG ...]`.
 
-One crawl in this process (a Twisted reactor cannot be restarted), started by its parent's
-`crawler.process.CrawlChild`. It prints one JSON line per event on stdout (`started` as each
-site's Run row opens, `summary` at the end) and logs on stderr. With `--wait-go` it loads Scrapy,
+One crawl in this process (a Twisted reactor cannot be restarted). Started by a parent's
+`crawler.process.CrawlChild`, it prints one JSON line per event on stdout (`started` as each
+site's Run row opens, `summary` at the end) and logs on stderr; with `--wait-go` it loads Scrapy,
 the ORM and the pipelines, and starts its photo workers, but touches neither the database nor a
 lock file until the parent writes `go` on its stdin (crawler/process.py; start-up time,
-bench/README.md "Crawl").
-"""
+bench/README.md "Crawl"). With `--one-shot` it is all of `videre crawl` (crawler/one_shot.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from crawler.process import GO, LOG_LEVELS, OK_STATUSES, mark_unfinished, runs_summary, select_sites
@@ -44,9 +43,10 @@ def _emit(event: dict[str, Any], out: IO[str]) -> None:
 
 
 def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
-               log_level: str = "WARNING", out: IO[str] = sys.stdout,
-               timeout_s: float | None = None, progress_out: IO[str] | None = None) -> list[int]:
-    """Crawl the sites side by side in this process; return the ids of their Run rows.
+               emit: Callable[[dict[str, Any]], None], log_level: str = "WARNING",
+               timeout_s: float | None = None) -> list[int]:
+    """Crawl the sites side by side in this process; return the ids of their Run rows. `emit` gets
+    the events: `started` as each site's Run row opens, and each site's `progress`.
 
     Only call this in a process of its own (it installs and runs the reactor).
     """
@@ -61,11 +61,11 @@ def crawl_here(settings: Settings, sites: Sequence[SiteSettings], db: Database,
 
     def started(site: str, run_id: int) -> None:
         run_ids.append(run_id)
-        _emit({"event": "started", "site": site, "run_id": run_id}, out)
+        emit({"event": "started", "site": site, "run_id": run_id})
 
     def progress(site: str, run_id: int, pages: int, ads: int, errors: dict[str, int]) -> None:
-        _emit({"event": "progress", "site": site, "run_id": run_id, "pages": pages, "ads": ads,
-               "errors": errors}, progress_out or out)
+        emit({"event": "progress", "site": site, "run_id": run_id, "pages": pages, "ads": ads,
+              "errors": errors})
 
     process = AsyncCrawlerProcess(process_settings(log_level))
     crawlers = 0
@@ -115,15 +115,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="load what the crawl needs, then wait for a line `go` on stdin before touching "
                              "the database or a lock (end quietly without it)")
     parser.add_argument("--progress", default=None, help="append progress events (JSON lines) to this file")
-    parser.add_argument("--close-dead-runs", action="store_true",
-                        help="first mark runs left open as killed (only under the parent's ops lock)")
+    parser.add_argument("--one-shot", action="store_true",
+                        help="all of `videre crawl` here: check the schema, take the ops lock, crawl, print "
+                             "the summary (crawler/one_shot.py)")
     args = parser.parse_args(argv)
+    if args.one_shot and (args.parent or args.wait_go or args.child_lock or args.progress):
+        parser.error("--one-shot has no parent: it takes --config, --site, --log-level and --timeout")
     if args.parent:
         _die_with_parent(args.parent)
     # Not while loading: collections would walk what the imports made again and again (gen2 sweeps
     # of every module's objects), about 0.2 s CPU of this process's start and crawl; what is
-    # loaded is then frozen out of collection for the run (bench/README.md, crawl).
+    # loaded is then frozen out of collection for the run (load_the_rest; bench/README.md, crawl).
     gc.disable()
+    if args.one_shot:
+        from crawler.one_shot import crawl_one_shot
+
+        return crawl_one_shot(args.config, args.site, args.log_level, args.timeout)
     # First, so that the photo workers start and load their imaging code on another core while
     # this process loads the rest: on the parent's go if it is to be waited for (photo_workers).
     from crawler.photo_workers import GoLine, photo_pool
@@ -138,10 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         sites = select_sites(settings, args.site)
-        for module in WARM_MODULES:
-            importlib.import_module(module)
-        gc.freeze()
-        gc.enable()
+        load_the_rest()
         if go is not None and not go.wait():
             return 2  # the parent gave up before the crawl (it says why)
         # A parent (`videre crawl`, the scheduler) has just checked the schema: the crawl's own
@@ -161,28 +165,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: the process that started this crawl has ended", file=sys.stderr)
         return 2
     try:
-        if args.close_dead_runs:
-            _close_dead_runs(db)
         progress_out = open(args.progress, "a", encoding="utf-8") if args.progress else None  # noqa: SIM115
+
+        def emit(event: dict[str, Any]) -> None:
+            # Progress to a file of its own, read as it comes; the rest on stdout, read at the end.
+            _emit(event, progress_out if progress_out is not None and event["event"] == "progress"
+                  else sys.stdout)
+
         try:
-            run_ids = crawl_here(settings, sites, db, args.log_level, timeout_s=args.timeout,
-                                 progress_out=progress_out)
+            runs = crawl_runs(settings, sites, db, emit, args.log_level, timeout_s=args.timeout)
         finally:
             if progress_out is not None:
                 progress_out.close()
-        # A signal that came before a spider got going stops the reactor without closing it.
-        mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
-        runs = runs_summary(db, run_ids)
     except CrawlError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         db.dispose()
     _emit({"event": "summary", "runs": runs}, sys.stdout)
+    return exit_status(runs)
+
+
+def crawl_runs(settings: Settings, sites: Sequence[SiteSettings], db: Database,
+               emit: Callable[[dict[str, Any]], None], log_level: str,
+               timeout_s: float | None) -> list[dict[str, Any]]:
+    """`crawl_here`, then each site's run as it ended (`crawler.process.run_summary`)."""
+    run_ids = crawl_here(settings, sites, db, emit, log_level, timeout_s=timeout_s)
+    # A signal that came before a spider got going stops the reactor without closing it.
+    mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
+    return runs_summary(db, run_ids)
+
+
+def exit_status(runs: Sequence[dict[str, Any]]) -> int:
+    """0 when every site's run went well, 1 when one failed or stopped early, or none ran."""
     return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
 
 
-def _close_dead_runs(db: Database) -> None:
+def load_the_rest() -> None:
+    """Load what every crawl loads, then freeze it out of garbage collection (disabled while
+    loading, `main`) and collect again."""
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    gc.freeze()
+    gc.enable()
+
+
+def close_runs_left_open(db: Database) -> None:
     from videre.store.run_record import close_dead_runs
 
     with db.session() as s:

@@ -1,16 +1,16 @@
-"""Run a crawl in its own process: the parent's side.
+"""Run a crawl in a child process: the parent's side, for the scheduler, `videre worker` and
+`videre demo`, which outlive their crawls (`videre crawl` is a crawl process itself:
+crawler/one_shot.py).
 
 A Twisted reactor cannot be restarted, so every crawl gets a fresh process (crawler/crawl_process.py,
 `python -m crawler`). `crawl_in_subprocess` starts it, enforces the time limit, reads its event
 lines, and closes any Run row a killed child left open.
 
-The child is started before its parent has checked the schema or taken the ops lock, and loads
-Scrapy, the ORM and the pipelines meanwhile; it touches neither the database nor the lock files
-until the parent writes `go` on its stdin (`start_crawl`, `CrawlChild.finish`). A parent that
-gives up first (a busy lock, a schema it cannot bring up to date) kills it, having done nothing;
-one that dies first closes the pipe, and the child ends on its own. Start-up time,
-bench/README.md "Crawl".
-"""
+The child is started before its parent has checked the schema, and loads Scrapy, the ORM and the
+pipelines meanwhile; it touches neither the database nor the lock files until the parent writes
+`go` on its stdin (`start_crawl`, `CrawlChild.finish`). A parent that gives up first (a schema it
+cannot bring up to date) kills it, having done nothing; one that dies first closes the pipe, and
+the child ends on its own. Start-up time, bench/README.md "Crawl"."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ POLL_S = 1.0
 OK_STATUSES = ("ok", "partial")
 # The line a child started with --wait-go waits for on stdin before it touches anything.
 GO = "go"
+NEEDS_CONFIG = "crawling needs a config file that lists the sites (--config PATH)"
 # The warning filter the crawl process hands on to its resource tracker (CrawlChild).
 RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
 
@@ -117,17 +118,14 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
                         stderr: IO[str] | int | None = None,
                         stop: threading.Event | None = None,
                         on_progress: Callable[[dict[str, Any]], None] | None = None,
-                        child_lock: str | None = None, close_dead_runs: bool = False) -> CrawlResult:
+                        child_lock: str | None = None) -> CrawlResult:
     """Crawl in a child process and wait for it, at most `timeout_s` (default: from config).
 
     Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
     limit does; what it stored stays, and the next crawl fetches only what is left.
-    `close_dead_runs`: the caller holds the ops lock, and the child closes the runs a killed
-    process left open before it starts (it loads the ORM anyway; this process need not).
     """
     with start_crawl(settings, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
-                     on_progress=on_progress, child_lock=child_lock,
-                     close_dead_runs=close_dead_runs) as child:
+                     on_progress=on_progress, child_lock=child_lock) as child:
         return child.finish(stop)
 
 
@@ -135,70 +133,68 @@ def start_crawl(settings: Settings, slugs: Sequence[str] = (), *,
                 timeout_s: float | None = None, log_level: str = "WARNING",
                 stderr: IO[str] | int | None = None,
                 on_progress: Callable[[dict[str, Any]], None] | None = None,
-                child_lock: str | None = None, close_dead_runs: bool = False) -> "CrawlChild":
+                child_lock: str | None = None) -> "CrawlChild":
     """Start the crawl process, which loads what it needs and then waits for `CrawlChild.finish`.
     Use it in a `with` block: leaving it before `finish` ends the child, which did nothing."""
-    _check(settings, slugs)  # fail here, not in the child, on an unknown site
-    assert settings.source is not None
-    child = CrawlChild(settings.source, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
-                       on_progress=on_progress, child_lock=child_lock, close_dead_runs=close_dead_runs)
-    child.use(settings)
-    return child
+    return CrawlChild(settings, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
+                      on_progress=on_progress, child_lock=child_lock)
 
 
 def _check(settings: Settings, slugs: Sequence[str]) -> None:
     if settings.source is None:
-        raise ConfigError("crawling needs a config file that lists the sites (--config PATH)")
+        raise ConfigError(NEEDS_CONFIG)
     select_sites(settings, slugs)
 
 
+def one_shot_argv(source: Path | None, slugs: Sequence[str], *, timeout_s: float | None,
+                  log_level: str) -> list[str]:
+    """The command line of a crawl process that does all of `videre crawl` itself: reads the
+    settings, checks the schema, takes the ops lock, crawls, and prints the summary
+    (crawler/crawl_process.py, `--one-shot`). `source`: the config file (None: there is none)."""
+    if source is None:
+        raise ConfigError(NEEDS_CONFIG)
+    return [*_crawler_argv(source, slugs, timeout_s, log_level), "--one-shot"]
+
+
+def _crawler_argv(source: Path, slugs: Sequence[str], timeout_s: float | None, log_level: str) -> list[str]:
+    # `-m crawler`, not `-m crawler.crawl_process`: multiprocessing imports a main module run with -m
+    # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
+    # Without --timeout the child closes its spiders at crawl.run_timeout_s, as `run_timeout`.
+    # -W: a child killed with its photo pool open (given up on before its go, or at the time
+    # limit) leaves the pool's semaphores to multiprocessing's resource tracker, which frees
+    # them, and would say so on stderr after the parent's own message.
+    argv = [sys.executable, "-W", RESOURCE_TRACKER_QUIET, "-m", "crawler", "--config", str(source),
+            "--log-level", log_level]
+    if timeout_s is not None:
+        argv += ["--timeout", str(timeout_s)]
+    for slug in slugs:
+        argv += ["--site", slug]
+    return argv
+
+
 class CrawlChild:
-    """A crawl process started and waiting for its go (module docstring).
+    """A crawl process started and waiting for its go (module docstring). It reads the settings
+    from the same file itself; what it would refuse (an unknown site) is refused here first."""
 
-    Started from the config file's path alone, it reads the settings itself, and may be started
-    before this process has loaded them (`videre crawl`); `use` gives it this process's copy, and
-    refuses what the child would refuse (an unknown site) before it is let go."""
-
-    def __init__(self, source: Path, slugs: Sequence[str], *, timeout_s: float | None, log_level: str,
+    def __init__(self, settings: Settings, slugs: Sequence[str], *, timeout_s: float | None, log_level: str,
                  stderr: IO[str] | int | None, on_progress: Callable[[dict[str, Any]], None] | None,
-                 child_lock: str | None, close_dead_runs: bool) -> None:
+                 child_lock: str | None) -> None:
+        _check(settings, slugs)
+        assert settings.source is not None
+        self.settings = settings
         self.slugs = list(slugs)
         self.timeout_s = timeout_s
-        self._settings: Settings | None = None
         self.gone = False
-        # `-m crawler`, not `-m crawler.crawl_process`: multiprocessing imports a main module run with -m
-        # again in each photo worker, unless it is a package's __main__ (crawler/__main__.py).
-        # Without --timeout the child closes its spiders at crawl.run_timeout_s, as `run_timeout`.
-        # -W: a child killed with its photo pool open (given up on before its go, or at the time
-        # limit) leaves the pool's semaphores to multiprocessing's resource tracker, which frees
-        # them, and would say so on stderr after the parent's own message.
-        cmd = [sys.executable, "-W", RESOURCE_TRACKER_QUIET, "-m", "crawler", "--config", str(source),
-               "--log-level", log_level, "--parent", str(os.getpid()), "--wait-go"]
-        if timeout_s is not None:
-            cmd += ["--timeout", str(timeout_s)]
-        for slug in self.slugs:
-            cmd += ["--site", slug]
+        cmd = [*_crawler_argv(settings.source, self.slugs, timeout_s, log_level), "--parent", str(os.getpid()),
+               "--wait-go"]
         if child_lock is not None:
             cmd += ["--child-lock", child_lock]
-        if close_dead_runs:
-            cmd.append("--close-dead-runs")
         self.feed = _ProgressFeed(on_progress) if on_progress is not None else None
         if self.feed is not None:
             cmd += ["--progress", str(self.feed.path)]
         err_target, self.copy_to = _stderr_target(stderr)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err_target,
                                      text=True, encoding="utf-8", errors="replace")
-
-    def use(self, settings: Settings) -> None:
-        """The settings, as loaded here from the same file; raises ConfigError on an unknown site."""
-        _check(settings, self.slugs)
-        self._settings = settings
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            raise RuntimeError("CrawlChild.use(settings) must come before the crawl is let go")
-        return self._settings
 
     @property
     def run_timeout(self) -> float:

@@ -1,28 +1,41 @@
-"""The crawl process starts before its parent has the lock, and does nothing until told to go:
-a parent that gives up first leaves no run, no lock and no ad behind (crawler/process.py)."""
+"""A crawl child (the scheduler's, a worker's) starts before its parent has checked the schema, and
+does nothing until told to go: a parent that gives up first leaves no run, no lock and no ad
+behind; one killed on its own leaves its child the lock until it ends (crawler/process.py)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+import yaml
 from sqlalchemy import func, select
 
 from crawler.process import start_crawl
 from models.ads import Ad
 from models.ops import Run
 from tests.crawler.conftest import REPO, demo_config
-from videre.cli.main import main
 from videre.core.config import load_settings
 from videre.demo import DemoSites
 from videre.store.db import Database
-from videre.store.oplock import CRAWL_CHILD_LOCK, OpsLock
+from videre.store.oplock import CRAWL_CHILD_LOCK, LockBusy, OpsLock
 
 SLUG = "nattfjaril"
+# What the scheduler does: the ops lock, then a crawl in a child process.
+SCHEDULER = "\n".join((
+    "import sys",
+    "from crawler.process import crawl_in_subprocess",
+    "from videre.core.config import load_settings",
+    "from videre.store.db import Database",
+    "from videre.store.oplock import OpsLock",
+    "settings = load_settings(sys.argv[1])",
+    "with OpsLock(Database.from_settings(settings), settings.path('locks'), purpose='nightly'):",
+    "    crawl_in_subprocess(settings, ['nattfjaril'])",
+))
 
 
 def _rows(db: Database) -> tuple[int, int]:
@@ -104,20 +117,60 @@ def test_without_go_on_stdin_the_crawl_process_takes_nothing(tmp_path: Path, dem
         db.dispose()
 
 
-def test_a_busy_ops_lock_stops_the_crawl_before_its_process_does_anything(
-        tmp_path: Path, demo: DemoSites) -> None:
-    config = demo_config(tmp_path, demo)
-    settings = load_settings(config, env={})
+
+def _alive(pid: int) -> bool:
+    """Any thread of the process still running: a zombie holds no locks, but while the other
+    threads of an exiting process finish, its leader already shows as one."""
+    states = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return any(state != "Z" for state in states)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_killing_only_the_parent_keeps_the_lock_until_the_crawl_child_ends(
+        tmp_path: Path, demo: DemoSites, backend: str, request: pytest.FixtureRequest) -> None:
+    """A scheduler that holds the ops lock and is killed on its own: its lock goes, but its crawl
+    child still closes its spiders (it gets SIGTERM), and no other crawl starts until it has."""
+    cfg = demo_config(tmp_path, demo, download_delay=0.5)
+    if backend == "postgresql":
+        data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+        data["database"] = {"url": request.getfixturevalue("pg_url")}
+        cfg.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    settings = load_settings(cfg, env={})
     db = Database.from_settings(settings)
+    parent = subprocess.Popen([sys.executable, "-c", SCHEDULER, str(cfg)], cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        with OpsLock(db, settings.path("locks"), purpose="import"):
-            result = CliRunner().invoke(main, ["--config", str(config), "crawl", SLUG])
-        assert result.exit_code == 2, result.output
-        assert "another Videre process" in result.output
-        assert _rows(db) == (0, 0)
-        # Once the lock is free, the same command crawls.
-        result = CliRunner().invoke(main, ["--config", str(config), "crawl", SLUG])
-        assert result.exit_code == 0, result.output
-        assert _rows(db)[1] > 0
+        deadline = time.monotonic() + 120
+        while True:  # until the child has recorded its run: it is crawling
+            with db.session() as s:
+                if s.execute(select(Run.id).where(Run.kind == "crawl")).first() is not None:
+                    break
+            assert parent.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+        assert len(children) == 1
+        child = int(children[0])
+        os.kill(parent.pid, signal.SIGKILL)  # the parent only, not its process group
+        parent.wait()
+        busy = 0
+        while _alive(child):
+            try:
+                with OpsLock(db, settings.path("locks")):
+                    assert not _alive(child), "a second crawl could start beside the orphaned child"
+            except LockBusy as exc:
+                assert "still finishing" in str(exc)
+                busy += 1
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert busy > 0
+        with OpsLock(db, settings.path("locks")) as lock:  # the child's end frees it
+            assert lock.held
     finally:
+        if parent.poll() is None:
+            parent.kill()
         db.dispose()

@@ -50,7 +50,7 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
     """
     from crawler.process import crawl_in_subprocess
     from triage.rescore import rescore
-    from videre.cli.crawl import print_summary
+    from crawler.report import print_summary
     from videre.cli.queue import list_ as queue_list
     from videre.demo.generate import generate_world
     from videre.demo.sites import SITES, serve_demo

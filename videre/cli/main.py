@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -41,6 +42,9 @@ COMMANDS: dict[str, str] = {
 
 # Set by a command that has closed everything it opened (App.end_at_once).
 _END_AT_ONCE = threading.Event()
+# Set by the console script (`run`): this process is the user's command, which a command may turn
+# into another program (App.hand_over).
+_CONSOLE_SCRIPT = threading.Event()
 
 
 class App:
@@ -57,6 +61,24 @@ class App:
         if "db" in self.__dict__:
             self.db.dispose()
         _END_AT_ONCE.set()
+
+    def hand_over(self, argv: list[str]) -> NoReturn:
+        """Let a Python program (`argv[0]` is this interpreter) do the rest of this command, with its
+        exit status. Run as the console script, this process becomes that program (exec): its
+        output is the user's, signals reach it, and no idle parent is left. Called in a process of
+        its own (tests, `CliRunner`), the program runs as a child and its output is passed on."""
+        if "db" in self.__dict__:
+            self.db.dispose()
+        if _CONSOLE_SCRIPT.is_set():
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            os.execv(argv[0], argv)
+        import subprocess
+
+        done = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", errors="replace")
+        sys.stdout.write(done.stdout)
+        sys.stderr.write(done.stderr)
+        sys.exit(done.returncode)
 
     def config_file(self) -> Path | None:
         """The config file the settings come from, found without loading it; None if there is none."""
@@ -122,6 +144,7 @@ def run() -> None:
     """The `videre` console script: `main`, then, for a command that asked (App.end_at_once), an
     exit that skips the interpreter's teardown once the output and the logs are flushed."""
     _END_AT_ONCE.clear()
+    _CONSOLE_SCRIPT.set()
     try:
         main()
     except SystemExit as exc:

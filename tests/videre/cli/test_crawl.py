@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -92,57 +91,39 @@ def test_an_unknown_site_is_refused_before_anything_starts(tmp_path: Path, demo:
     assert "no site 'nosuchsite' in config" in run.stderr
 
 
-def _alive(pid: int) -> bool:
-    """Any thread of the process still running: a zombie holds no locks, but while the other
-    threads of an exiting process finish, its leader already shows as one."""
-    states = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return any(state != "Z" for state in states)
-
-
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_killing_only_the_parent_keeps_the_lock_until_the_crawl_child_ends(
-        tmp_path: Path, demo: DemoSites, backend: str, request: pytest.FixtureRequest) -> None:
-    cfg = demo_config(tmp_path, demo, download_delay=0.5)
-    if backend == "postgresql":
-        data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
-        data["database"] = {"url": request.getfixturevalue("pg_url")}
-        cfg.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def test_the_command_is_the_crawl_process_and_killing_it_frees_the_lock(
+        tmp_path: Path, demo: DemoSites) -> None:
+    """`videre crawl` becomes the crawl process (App.hand_over): no parent is left waiting. Killed
+    mid-crawl, it holds nothing (the lock goes with the process), and the next crawl closes the run
+    it left open and finishes the site."""
+    cfg = demo_config(tmp_path, demo, download_delay=0.2)
     settings = load_settings(cfg, env={})
     db = Database.from_settings(settings)
-    parent = subprocess.Popen([str(Path(sys.executable).parent / "videre"), "--config", str(cfg), "crawl",
-                               "nattfjaril"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    crawl = subprocess.Popen([str(Path(sys.executable).parent / "videre"), "--config", str(cfg), "crawl",
+                              "nattfjaril"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while True:  # until the child has recorded its run: it is crawling
+        while True:  # until it has recorded its run: it is crawling
             with db.session() as s:
                 if s.execute(select(Run.id).where(Run.kind == "crawl")).first() is not None:
                     break
-            assert parent.poll() is None and time.monotonic() < deadline
+            assert crawl.poll() is None and time.monotonic() < deadline
             time.sleep(0.1)
-        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
-        assert len(children) == 1
-        child = int(children[0])
-        os.kill(parent.pid, signal.SIGKILL)  # the parent only, not its process group
-        parent.wait()
-        busy = 0
-        while _alive(child):
-            try:
-                with OpsLock(db, settings.path("locks")):
-                    assert not _alive(child), "a second crawl could start beside the orphaned child"
-            except LockBusy as exc:
-                assert "still finishing" in str(exc)
-                busy += 1
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert busy > 0
-        with OpsLock(db, settings.path("locks")) as lock:  # the child's end frees it
+        argv = Path(f"/proc/{crawl.pid}/cmdline").read_text().split("\0")
+        assert argv[argv.index("-m") + 1] == "crawler" and "--one-shot" in argv
+        with pytest.raises(LockBusy):
+            OpsLock(db, settings.path("locks")).acquire()
+        os.kill(crawl.pid, signal.SIGKILL)
+        crawl.wait()
+        with OpsLock(db, settings.path("locks")) as lock:
             assert lock.held
     finally:
-        if parent.poll() is None:
-            parent.kill()
-        db.dispose()
+        if crawl.poll() is None:
+            crawl.kill()
+    again = videre(demo_config(tmp_path, demo), "crawl", "nattfjaril")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "closed 1 run(s) a killed crawl left open" in again.stderr
+    with db.session() as s:
+        statuses = list(s.scalars(select(Run.status).where(Run.kind == "crawl").order_by(Run.id)))
+    db.dispose()
+    assert statuses == ["killed", "ok"]

@@ -1,0 +1,85 @@
+"""The store pipeline's batches: ads that come close together are written together, each ad is done
+only once its batch has committed, and a lone ad is not kept waiting for company."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+from sqlalchemy import func, select
+
+from crawler.pipelines import GATHER_S, StorePipeline, ToStore
+from models.ads import Ad
+from videre.core.config import parse_settings
+from videre.store.ingest import IngestOutcome
+
+N_ADS = 30
+
+
+def _pipeline(tmp_path: Path) -> tuple[StorePipeline, list[int]]:
+    settings = parse_settings({"database": {"url": f"sqlite:///{tmp_path / 'v.db'}"}, "data_dir": str(tmp_path)},
+                              env={})
+    pipeline = StorePipeline.from_crawler(get_crawler(Spider, {"VIDERE_SETTINGS": settings}))
+    pipeline.open_spider()
+    sizes: list[int] = []
+    write = pipeline._write
+
+    def counted(batch: list[ToStore]) -> list[IngestOutcome | BaseException]:
+        sizes.append(len(batch))
+        return write(batch)
+
+    pipeline._write = counted  # type: ignore[method-assign]
+    return pipeline, sizes
+
+
+def _ad(i: int) -> dict[str, Any]:
+    return {"url": f"https://www.nattsida.test/annons/{i}", "site": "nattsida", "title": f"Ny i stan {i}",
+            "text": f"Hej! Ring 070-123 45 {i:02d}", "region": "SE"}
+
+
+def _stored(pipeline: StorePipeline) -> int:
+    assert pipeline.db is not None
+    with pipeline.db.session() as s:
+        return int(s.scalar(select(func.count(Ad.id))) or 0)
+
+
+def test_ads_that_come_close_together_are_written_in_few_batches(tmp_path: Path) -> None:
+    pipeline, sizes = _pipeline(tmp_path)
+
+    async def crawl() -> None:
+        # Ads arriving 5 ms apart, as a crawl's pages do: each batch would have held one or two.
+        items = []
+        for i in range(N_ADS):
+            items.append(asyncio.ensure_future(pipeline.process_item(_ad(i))))
+            await asyncio.sleep(0.005)
+        await asyncio.gather(*items)
+
+    try:
+        asyncio.run(crawl())
+        assert sum(sizes) == N_ADS
+        assert len(sizes) <= 3, sizes
+        assert max(sizes) >= 10  # without gathering: 1-2 an ad every 5 ms
+        assert _stored(pipeline) == N_ADS
+    finally:
+        pipeline.close_spider()
+
+
+def test_a_lone_ad_waits_at_most_the_gathering_time(tmp_path: Path) -> None:
+    pipeline, sizes = _pipeline(tmp_path)
+
+    async def one() -> float:
+        begun = time.monotonic()
+        await pipeline.process_item(_ad(1))
+        return time.monotonic() - begun
+
+    try:
+        waited = asyncio.run(one())
+        assert sizes == [1]
+        assert GATHER_S <= waited < GATHER_S + 5.0  # the write itself, on a loaded machine
+        assert _stored(pipeline) == 1  # committed by the time process_item returned
+    finally:
+        pipeline.close_spider()
