@@ -46,9 +46,10 @@ PhotoResult = tuple[list[PhotoRow], list[str]]
 # Ads written in one transaction at most.
 MAX_STORE_BATCH = 50
 # A batch costs the store thread about 5 ms of CPU whatever its size (a transaction and a dozen
-# statements), on the crawl's one GIL: a batch of fewer than GATHER_ADS waits GATHER_S for more
-# before it is written. A crawl of 125 ads wrote 57 batches of 1-3 ads without it, 9 with it, and
-# the store thread's CPU fell from 0.51-0.55 s to 0.22 s (bench/README.md, crawl).
+# statements), on the crawl's one GIL: while pages are still being fetched, a batch of fewer than
+# GATHER_ADS waits GATHER_S for more before it is written. A crawl of 125 ads wrote 57 batches of
+# 1-3 ads without it, 9 with it, and the store thread's CPU fell from 0.51-0.55 s to 0.22 s
+# (bench/README.md, crawl).
 GATHER_ADS = 20
 GATHER_S = 0.1
 
@@ -235,9 +236,9 @@ class ToStore:
 class StorePipeline:
     """Hands ad records and their photos to the Ingestor, as `videre import` does.
 
-    Ads are written in batches, one transaction each (at most MAX_STORE_BATCH ads): a batch of
-    fewer than GATHER_ADS waits GATHER_S for more, and ads that arrive while a batch is being
-    written go in the next. An ad is done only once its batch has committed, so a crawl killed at
+    Ads are written in batches, one transaction each (at most MAX_STORE_BATCH ads): while pages are
+    still being fetched, a batch of fewer than GATHER_ADS waits GATHER_S for more, and ads that
+    arrive while a batch is being written go in the next. An ad is done only once its batch has committed, so a crawl killed at
     any point has stored every ad it reported, and its page is fetched again next time otherwise.
     """
 
@@ -273,8 +274,7 @@ class StorePipeline:
                                                 where=str(record_obj.get("url", "?"))[:300], message=str(exc))
             raise DropItem(f"not a valid ad record: {exc}") from None
         done: asyncio.Future[IngestOutcome] = loop.create_future()
-        self.waiting.append((ToStore(record, item.get(HASHED_KEY),
-                                     item.get(VALIDATORS_KEY)), done))
+        self.waiting.append((ToStore(record, item.get(HASHED_KEY), item.get(VALIDATORS_KEY)), done))
         if not self.writing:
             self.writing = True
             asyncio.ensure_future(self._drain())
@@ -287,7 +287,7 @@ class StorePipeline:
         loop = asyncio.get_running_loop()
         try:
             while self.waiting:
-                if len(self.waiting) < GATHER_ADS:
+                if len(self.waiting) < GATHER_ADS and self._more_coming():
                     await asyncio.sleep(GATHER_S)
                 batch = self.waiting[:MAX_STORE_BATCH]
                 del self.waiting[:MAX_STORE_BATCH]
@@ -302,6 +302,15 @@ class StorePipeline:
                         future.set_result(result)
         finally:
             self.writing = False
+
+    def _more_coming(self) -> bool:
+        """Whether requests are in flight or waiting: then more ads may be on their way. At the end
+        of a crawl none are, and the last ads are written at once."""
+        engine = self.crawler.engine
+        if engine is None:
+            return False
+        scheduler = engine.scheduler
+        return bool(engine.downloader.active) or (scheduler is not None and scheduler.has_pending_requests())
 
     def _write(self, batch: list[ToStore]) -> list[IngestOutcome | BaseException]:
         """On the store thread: extract and write a batch in one transaction; when the database

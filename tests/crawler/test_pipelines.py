@@ -1,17 +1,21 @@
-"""The store pipeline's batches: ads that come close together are written together, each ad is done
-only once its batch has committed, and a lone ad is not kept waiting for company."""
+"""The store pipeline's batches: while pages are being fetched, ads that come close together are
+written together; each ad is done only once its batch has committed; and at the end of a crawl the
+last ads are not kept waiting for company."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 
+from crawler import pipelines
 from crawler.pipelines import GATHER_S, StorePipeline, ToStore
 from models.ads import Ad
 from videre.core.config import parse_settings
@@ -20,10 +24,14 @@ from videre.store.ingest import IngestOutcome
 N_ADS = 30
 
 
-def _pipeline(tmp_path: Path) -> tuple[StorePipeline, list[int]]:
+def _pipeline(tmp_path: Path, fetching: bool) -> tuple[StorePipeline, list[int]]:
     settings = parse_settings({"database": {"url": f"sqlite:///{tmp_path / 'v.db'}"}, "data_dir": str(tmp_path)},
                               env={})
-    pipeline = StorePipeline.from_crawler(get_crawler(Spider, {"VIDERE_SETTINGS": settings}))
+    crawler = get_crawler(Spider, {"VIDERE_SETTINGS": settings})
+    # What the pipeline asks of the engine: whether requests are in flight or waiting.
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(active={"a page"} if fetching else set()),
+                                     scheduler=None)  # type: ignore[assignment]
+    pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     sizes: list[int] = []
     write = pipeline._write
@@ -47,8 +55,9 @@ def _stored(pipeline: StorePipeline) -> int:
         return int(s.scalar(select(func.count(Ad.id))) or 0)
 
 
-def test_ads_that_come_close_together_are_written_in_few_batches(tmp_path: Path) -> None:
-    pipeline, sizes = _pipeline(tmp_path)
+def test_ads_that_come_close_together_while_pages_are_fetched_are_written_in_few_batches(
+        tmp_path: Path) -> None:
+    pipeline, sizes = _pipeline(tmp_path, fetching=True)
 
     async def crawl() -> None:
         # Ads arriving 5 ms apart, as a crawl's pages do: each batch would have held one or two.
@@ -69,7 +78,7 @@ def test_ads_that_come_close_together_are_written_in_few_batches(tmp_path: Path)
 
 
 def test_a_lone_ad_waits_at_most_the_gathering_time(tmp_path: Path) -> None:
-    pipeline, sizes = _pipeline(tmp_path)
+    pipeline, sizes = _pipeline(tmp_path, fetching=True)
 
     async def one() -> float:
         begun = time.monotonic()
@@ -81,5 +90,24 @@ def test_a_lone_ad_waits_at_most_the_gathering_time(tmp_path: Path) -> None:
         assert sizes == [1]
         assert GATHER_S <= waited < GATHER_S + 5.0  # the write itself, on a loaded machine
         assert _stored(pipeline) == 1  # committed by the time process_item returned
+    finally:
+        pipeline.close_spider()
+
+
+def test_with_nothing_left_to_fetch_the_last_ads_are_written_at_once(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipelines, "GATHER_S", 30.0)  # a wait would show
+    pipeline, sizes = _pipeline(tmp_path, fetching=False)
+
+    async def last() -> float:
+        begun = time.monotonic()
+        await asyncio.gather(*(pipeline.process_item(_ad(i)) for i in range(3)))
+        return time.monotonic() - begun
+
+    try:
+        waited = asyncio.run(last())
+        assert sizes == [3]
+        assert waited < 10.0
+        assert _stored(pipeline) == 3
     finally:
         pipeline.close_spider()

@@ -49,8 +49,8 @@ def demo(app: App, seed: int, serve: bool, top: int) -> None:
         videre demo --seed 3 --no-serve
     """
     from crawler.process import crawl_in_subprocess
-    from triage.rescore import rescore
     from crawler.report import print_summary
+    from triage.rescore import rescore
     from videre.cli.queue import list_ as queue_list
     from videre.demo.generate import generate_world
     from videre.demo.sites import SITES, serve_demo
