@@ -55,6 +55,9 @@ def _worker_start() -> None:
     waits for as it ends: bench/README.md, crawl): nothing is left to do by then, as the worker
     wrote each result to its pipe before it took the next task, and multiprocessing ran its own
     exit functions before the interpreter's."""
+    # One photo at a time, and no linear algebra: OpenBLAS's threads (one per core, started as NumPy
+    # loads) would only cost CPU, 0.07-0.1 s of it as they start (bench/README.md, crawl).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent.sentinel,), name="videre-owner-watch",
