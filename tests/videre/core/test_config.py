@@ -103,3 +103,19 @@ def test_bad_redis_or_pool_settings_are_named(tmp_path: Path, bad: str) -> None:
     cfg.write_text(bad)
     with pytest.raises(ConfigError, match=r"redis\.|database\.pool_size"):
         load_settings(cfg, env={})
+
+
+def test_a_file_that_is_not_yaml_is_named_with_where_it_breaks(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("crawl:\n  user_agent: [x\nregion: SE\n")
+    with pytest.raises(ConfigError, match=r"(?s)config.yaml is not valid YAML: .*line 3"):
+        load_settings(cfg, env={})
+
+
+def test_the_shipped_config_reads_the_same_with_either_yaml_loader() -> None:
+    import yaml
+
+    shipped = Path(__file__).resolve().parents[3] / "config.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text)
+    assert load_settings(shipped, env={}).sites
