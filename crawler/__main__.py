@@ -2,7 +2,7 @@
 
 The crawl is started under this name because multiprocessing imports the main module of each new
 photo worker again when it was run with -m, except a package's __main__: the workers load only
-what hashing needs (crawler/pipelines.py).
+what hashing and extraction need (crawler/pipelines.py).
 """
 
 from crawler.crawl_process import run_as_main

@@ -1,12 +1,12 @@
-"""The crawl process's photo workers: processes that hash photos beside the crawl.
+"""The crawl process's photo workers: processes that hash photos, and extract ads, beside the crawl.
 
-Started as soon as the parent says go, while the crawl process still loads Scrapy and the ORM
-(`GoLine`): a worker's own start and its imaging imports (NumPy, OpenCV, Pillow, PDQ; about 0.4 s
-CPU) then run on the other core, and the first photo finds it ready (bench/README.md, crawl).
-Not before the go: a parent that gives up first kills a crawl process that has started no worker
-(one killed while being spawned prints a traceback). Light on purpose: the crawl process imports
-this before anything else.
-"""
+Started as soon as the crawl process may act (a one-shot crawl once it holds the ops lock, a
+crawl child on its parent's go, `GoLine`), while it still loads Scrapy and the ORM: a worker's
+own start and its imports (NumPy, OpenCV, Pillow, PDQ, the normalisers; about 0.3 s CPU) then run
+on the other core, and the first photo finds it ready (bench/README.md, crawl). Not before the
+go: a parent that gives up first kills a crawl process that has started no worker (one killed
+while being spawned prints a traceback). Light on purpose: the crawl process imports this before
+anything else."""
 
 from __future__ import annotations
 
@@ -71,8 +71,10 @@ def _end_with(sentinel: int) -> None:
 
 
 def _warm_up() -> None:
-    """Load the imaging code in a photo worker before its first photo arrives."""
+    """Load the imaging code and the normalisers in a photo worker before its first photo or ad
+    arrives (crawler.pipelines)."""
     from videre.extract.normalise.images import process_photo  # noqa: F401
+    from videre.extract.normalise.memo import shared_memo  # noqa: F401
 
 
 class GoLine:

@@ -10,7 +10,7 @@ import asyncio
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,7 +32,7 @@ from videre.store.db import Database
 from videre.store.ingest import Ingestor, IngestOutcome
 from videre.store.page_memory import validators
 from videre.store.photo_rows import PhotoConfig, PhotoRow, photo_rows
-from videre.store.prepared import PrepareConfig, content_hash, prepare
+from videre.store.prepared import PrepareConfig, Prepared, content_hash, prepare
 
 PHOTO_META = "videre_photo"
 REJECTED_META = "videre_photo_rejected"
@@ -231,6 +231,8 @@ class ToStore:
     record: AdRecord
     hashed: PhotoResult | None
     page: tuple[str, str] | None
+    # Extracted in a photo worker already (StorePipeline._prepared); None: the store thread does it.
+    prepared: Prepared | None = None
 
 
 class StorePipeline:
@@ -273,8 +275,10 @@ class StorePipeline:
             self.crawler.signals.send_catch_log(crawl_problem, kind="record",
                                                 where=str(record_obj.get("url", "?"))[:300], message=str(exc))
             raise DropItem(f"not a valid ad record: {exc}") from None
+        to_store = ToStore(record, item.get(HASHED_KEY), item.get(VALIDATORS_KEY))
+        to_store = replace(to_store, prepared=await self._prepared(to_store))
         done: asyncio.Future[IngestOutcome] = loop.create_future()
-        self.waiting.append((ToStore(record, item.get(HASHED_KEY), item.get(VALIDATORS_KEY)), done))
+        self.waiting.append((to_store, done))
         if not self.writing:
             self.writing = True
             asyncio.ensure_future(self._drain())
@@ -303,6 +307,20 @@ class StorePipeline:
         finally:
             self.writing = False
 
+    async def _prepared(self, t: ToStore) -> Prepared | None:
+        """The ad extracted in a photo worker, off this process's one GIL (the crawl's critical path:
+        bench/README.md, crawl), as `videre import` extracts in its workers; None on one core or
+        when the workers are gone, and the store thread extracts it."""
+        pool = photo_pool()
+        if pool is None:
+            return None
+        assert self.ingestor is not None
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, prepare, t.record, [], self.ingestor.config, t.page, t.hashed)
+        except BrokenProcessPool:
+            return None
+
     def _more_coming(self) -> bool:
         """Whether requests are in flight or waiting: then more ads may be on their way. At the end
         of a crawl none are, and the last ads are written at once."""
@@ -317,7 +335,7 @@ class StorePipeline:
         refuses it, each ad alone, so one bad ad costs only itself."""
         assert self.ingestor is not None
         ingestor = self.ingestor
-        prepared = [prepare(t.record, [], ingestor.config, t.page, t.hashed) for t in batch]
+        prepared = [t.prepared or prepare(t.record, [], ingestor.config, t.page, t.hashed) for t in batch]
         try:
             return list(ingestor.write(prepared))
         except Exception as exc:  # noqa: BLE001 - retried one by one below, where each error is its ad's

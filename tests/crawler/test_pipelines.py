@@ -1,11 +1,13 @@
-"""The store pipeline's batches: while pages are being fetched, ads that come close together are
-written together; each ad is done only once its batch has committed; and at the end of a crawl the
-last ads are not kept waiting for company."""
+"""The store pipeline: ads are extracted in the photo workers when there are some; while pages are
+being fetched, ads that come close together are written together; each ad is done only once its
+batch has committed; and at the end of a crawl the last ads are not kept waiting for company."""
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,6 +24,24 @@ from videre.core.config import parse_settings
 from videre.store.ingest import IngestOutcome
 
 N_ADS = 30
+
+
+@pytest.fixture(autouse=True)
+def _no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One core's way unless a test gives the pipeline workers: the store thread extracts."""
+    monkeypatch.setattr(pipelines, "photo_pool", lambda: None)
+
+
+class _Workers(ProcessPoolExecutor):
+    """A photo worker pool, as the crawl process has (spawned), that notes what it is given."""
+
+    def __init__(self) -> None:
+        super().__init__(1, mp_context=multiprocessing.get_context("spawn"))
+        self.given: list[str] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.given.append(fn.__name__)
+        return super().submit(fn, *args, **kwargs)
 
 
 def _pipeline(tmp_path: Path, fetching: bool) -> tuple[StorePipeline, list[int]]:
@@ -46,7 +66,7 @@ def _pipeline(tmp_path: Path, fetching: bool) -> tuple[StorePipeline, list[int]]
 
 def _ad(i: int) -> dict[str, Any]:
     return {"url": f"https://www.nattsida.test/annons/{i}", "site": "nattsida", "title": f"Ny i stan {i}",
-            "text": f"Hej! Ring 070-123 45 {i:02d}", "region": "SE"}
+            "body": f"Hej! Ring 070-123 45 {i:02d}", "region": "SE"}
 
 
 def _stored(pipeline: StorePipeline) -> int:
@@ -111,3 +131,25 @@ def test_with_nothing_left_to_fetch_the_last_ads_are_written_at_once(tmp_path: P
         assert _stored(pipeline) == 3
     finally:
         pipeline.close_spider()
+
+
+def test_ads_are_extracted_in_the_photo_workers_when_there_are_some(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    workers = _Workers()
+    monkeypatch.setattr(pipelines, "photo_pool", lambda: workers)
+    pipeline, sizes = _pipeline(tmp_path, fetching=False)
+
+    async def three() -> None:
+        await asyncio.gather(*(pipeline.process_item(_ad(i)) for i in range(3)))
+
+    try:
+        asyncio.run(three())
+        assert workers.given == ["prepare"] * 3
+        assert pipeline.db is not None
+        with pipeline.db.session() as s:
+            found = {ad.url: ad.extraction["phones"] for ad in s.scalars(select(Ad))}
+        assert {url.rsplit("/", 1)[1]: [p["e164"] for p in phones] for url, phones in found.items()} == {
+            str(i): [f"+467012345{i:02d}"] for i in range(3)}
+    finally:
+        pipeline.close_spider()
+        workers.shutdown()

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from videre.extract.normalise.memo import shared_memo
 from videre.extract.normalise.photo_checks import PhotoLimits
 from videre.extract.records import AdRecord, FetchedPhoto
 from videre.store.json_text import JSONText
@@ -137,6 +136,10 @@ def prepare(record: AdRecord, photos: Sequence[FetchedPhoto], config: PrepareCon
             hashed: tuple[list[PhotoRow], list[str]] | None = None) -> Prepared:
     """Extract and hash: everything before the database. `hashed`: the photos' rows and errors
     when they were hashed already (the crawl hashes them in a process pool as they arrive)."""
+    # The normalisers (phonenumbers, the gazetteer, the numeral tables) load where an ad is first
+    # extracted: a crawl extracts in its photo workers, and its own process never loads them.
+    from videre.extract.normalise.memo import shared_memo
+
     region = config.region_for(record)
     extraction = shared_memo(config.max_chars)(record_fields(record), region).to_json()
     rows, errors = hashed if hashed is not None else photo_rows(photos, config.photos)
