@@ -240,6 +240,11 @@ def run_as_main() -> None:
     code = 1
     try:
         code = main()
+    except KeyboardInterrupt:
+        # Ctrl-C before the reactor runs (once it runs, Scrapy closes the spiders on it): nothing
+        # was crawled, and a traceback would say nothing the user does not know.
+        print("interrupted", file=sys.stderr)
+        code = 130
     except BaseException:  # noqa: BLE001 - reported, then the same exit as any other
         try:
             traceback.print_exc()

@@ -238,10 +238,12 @@ class ToStore:
 class StorePipeline:
     """Hands ad records and their photos to the Ingestor, as `videre import` does.
 
-    Ads are written in batches, one transaction each (at most MAX_STORE_BATCH ads): while pages are
-    still being fetched, a batch of fewer than GATHER_ADS waits GATHER_S for more, and ads that
-    arrive while a batch is being written go in the next. An ad is done only once its batch has committed, so a crawl killed at
-    any point has stored every ad it reported, and its page is fetched again next time otherwise.
+    Each ad is extracted in a photo worker when there is one (`_prepared`). Ads are written in
+    batches, one transaction each (at most MAX_STORE_BATCH ads): while pages are still being
+    fetched, a batch of fewer than GATHER_ADS waits GATHER_S for more, and ads that arrive while a
+    batch is being written go in the next. An ad is done only once its batch has committed, so a
+    crawl killed at any point has stored every ad it reported, and its page is fetched again next
+    time otherwise.
     """
 
     def __init__(self, crawler: Crawler, settings: Settings) -> None:
@@ -331,8 +333,8 @@ class StorePipeline:
         return bool(engine.downloader.active) or (scheduler is not None and scheduler.has_pending_requests())
 
     def _write(self, batch: list[ToStore]) -> list[IngestOutcome | BaseException]:
-        """On the store thread: extract and write a batch in one transaction; when the database
-        refuses it, each ad alone, so one bad ad costs only itself."""
+        """On the store thread: write a batch in one transaction (extracting the ads no worker did);
+        when the database refuses it, each ad alone, so one bad ad costs only itself."""
         assert self.ingestor is not None
         ingestor = self.ingestor
         prepared = [t.prepared or prepare(t.record, [], ingestor.config, t.page, t.hashed) for t in batch]

@@ -150,7 +150,7 @@ def one_shot_argv(source: Path | None, slugs: Sequence[str], *, timeout_s: float
                   log_level: str) -> list[str]:
     """The command line of a crawl process that does all of `videre crawl` itself: reads the
     settings, checks the schema, takes the ops lock, crawls, and prints the summary
-    (crawler/crawl_process.py, `--one-shot`). `source`: the config file (None: there is none)."""
+    (`--one-shot`, crawler/one_shot.py). `source`: the config file (None: there is none)."""
     if source is None:
         raise ConfigError(NEEDS_CONFIG)
     return [*_crawler_argv(source, slugs, timeout_s, log_level), "--one-shot"]

@@ -3,6 +3,7 @@ anything, and keeps its own time limit behind the spiders'."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -93,3 +94,14 @@ def test_a_crawl_that_will_not_stop_is_ended_and_its_run_marked_killed(tmp_path:
     assert "ended" not in done.stdout
     assert "did not stop within 1 s" in done.stderr
     assert status == "killed"
+
+
+def test_ctrl_c_before_the_crawl_starts_says_so_without_a_traceback(tmp_path: Path, demo: DemoSites) -> None:
+    config = demo_config(tmp_path, demo)
+    crawl = subprocess.Popen([sys.executable, "-m", "crawler", "--config", str(config), "--site", SLUG,
+                              "--one-shot"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # the interpreter is up; settings, SQLAlchemy and Scrapy take longer to load
+    crawl.send_signal(signal.SIGINT)
+    out, err = crawl.communicate(timeout=60)
+    assert crawl.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
