@@ -35,7 +35,8 @@ PR_SET_PDEATHSIG = 1
 # crawl process's CPU; at 20,000, 4-5 times, 0.02-0.03 s (bench/README.md, crawl). Cyclic
 # garbage waits a little longer to be freed: a few responses' worth.
 GC_YOUNG_THRESHOLD = 20_000
-# What a crawl loads anyway, loaded while the parent takes its lock (and then frozen, main).
+# What a crawl loads anyway, loaded before it starts (while a parent checks the schema, for a
+# crawl child), then frozen (load_the_rest).
 WARM_MODULES = ("scrapy.crawler", "crawler.pipelines", "crawler.spiders", "crawler.run_tracker",
                 "crawler.settings", "crawler.offsite", "crawler.robots", "crawler.setup",
                 "crawler.incremental", "videre.store.run_record", "models")
@@ -214,15 +215,6 @@ def load_the_rest() -> None:
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     gc.enable()
-
-
-def close_runs_left_open(db: Database) -> None:
-    from videre.store.run_record import close_dead_runs
-
-    with db.session() as s:
-        if dead := close_dead_runs(s):
-            print(f"closed {len(dead)} run(s) a killed crawl left open: " + ", ".join(f"#{i}" for i in dead),
-                  file=sys.stderr, flush=True)
 
 
 def _exit(status: int) -> None:

@@ -20,8 +20,8 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from crawler.crawl_process import close_runs_left_open, crawl_runs, exit_status, load_the_rest
-from crawler.process import START_SLACK_S, CrawlResult, mark_unfinished, select_sites
+from crawler.crawl_process import crawl_runs, exit_status, load_the_rest
+from crawler.process import KILLED_AT_LIMIT, START_SLACK_S, CrawlResult, mark_unfinished, select_sites
 from videre.core.errors import CrawlError, VidereError
 from videre.core.fast_exit import exit_now
 
@@ -61,11 +61,21 @@ class TimeLimit:
         os.kill(os.getpid(), signal.SIGTERM)
         if self._ended.wait(self.grace_s):
             return
-        mark_unfinished(self.db, self.run_ids, "killed", "killed at the crawl time limit")
+        mark_unfinished(self.db, self.run_ids, "killed", KILLED_AT_LIMIT)
         print(f"error: the crawl did not stop within {self.grace_s:.0f} s (schedule.stop_grace_s); "
               "its runs are marked killed", file=sys.stderr, flush=True)
         self.db.dispose()
         exit_now(1)
+
+
+def close_runs_left_open(db: Database) -> None:
+    """Mark the runs a killed crawl left "running" as killed; only under the ops lock."""
+    from videre.store.run_record import close_dead_runs
+
+    with db.session() as s:
+        if dead := close_dead_runs(s):
+            print(f"closed {len(dead)} run(s) a killed crawl left open: " + ", ".join(f"#{i}" for i in dead),
+                  file=sys.stderr, flush=True)
 
 
 def crawl_one_shot(config: str, slugs: Sequence[str], log_level: str, timeout_s: float | None) -> int:

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import IO
 
 from videre.core.fast_exit import exit_now
-from videre.store.process_pool import worker_count
+from videre.store.process_pool import one_blas_thread, worker_count
 
 _POOL: list[ProcessPoolExecutor] = []
 _STARTED: list[bool] = []
@@ -55,9 +55,7 @@ def _worker_start() -> None:
     waits for as it ends: bench/README.md, crawl): nothing is left to do by then, as the worker
     wrote each result to its pipe before it took the next task, and multiprocessing ran its own
     exit functions before the interpreter's."""
-    # One photo at a time, and no linear algebra: OpenBLAS's threads (one per core, started as NumPy
-    # loads) would only cost CPU, 0.07-0.1 s of it as they start (bench/README.md, crawl).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    one_blas_thread()
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent.sentinel,), name="videre-owner-watch",

@@ -10,7 +10,7 @@ import asyncio
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -277,10 +277,9 @@ class StorePipeline:
             self.crawler.signals.send_catch_log(crawl_problem, kind="record",
                                                 where=str(record_obj.get("url", "?"))[:300], message=str(exc))
             raise DropItem(f"not a valid ad record: {exc}") from None
-        to_store = ToStore(record, item.get(HASHED_KEY), item.get(VALIDATORS_KEY))
-        to_store = replace(to_store, prepared=await self._prepared(to_store))
+        hashed, page = item.get(HASHED_KEY), item.get(VALIDATORS_KEY)
         done: asyncio.Future[IngestOutcome] = loop.create_future()
-        self.waiting.append((to_store, done))
+        self.waiting.append((ToStore(record, hashed, page, await self._prepared(record, hashed, page)), done))
         if not self.writing:
             self.writing = True
             asyncio.ensure_future(self._drain())
@@ -309,7 +308,8 @@ class StorePipeline:
         finally:
             self.writing = False
 
-    async def _prepared(self, t: ToStore) -> Prepared | None:
+    async def _prepared(self, record: AdRecord, hashed: PhotoResult | None,
+                        page: tuple[str, str] | None) -> Prepared | None:
         """The ad extracted in a photo worker, off this process's one GIL (the crawl's critical path:
         bench/README.md, crawl), as `videre import` extracts in its workers; None on one core or
         when the workers are gone, and the store thread extracts it."""
@@ -319,7 +319,7 @@ class StorePipeline:
         assert self.ingestor is not None
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                pool, prepare, t.record, [], self.ingestor.config, t.page, t.hashed)
+                pool, prepare, record, [], self.ingestor.config, page, hashed)
         except BrokenProcessPool:
             return None
 
@@ -337,7 +337,8 @@ class StorePipeline:
         when the database refuses it, each ad alone, so one bad ad costs only itself."""
         assert self.ingestor is not None
         ingestor = self.ingestor
-        prepared = [t.prepared or prepare(t.record, [], ingestor.config, t.page, t.hashed) for t in batch]
+        prepared = [t.prepared if t.prepared is not None else prepare(t.record, [], ingestor.config, t.page, t.hashed)
+                    for t in batch]
         try:
             return list(ingestor.write(prepared))
         except Exception as exc:  # noqa: BLE001 - retried one by one below, where each error is its ad's

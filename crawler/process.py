@@ -51,6 +51,8 @@ OK_STATUSES = ("ok", "partial")
 # The line a child started with --wait-go waits for on stdin before it touches anything.
 GO = "go"
 NEEDS_CONFIG = "crawling needs a config file that lists the sites (--config PATH)"
+# The message of a run whose crawl process had to be killed after its time limit.
+KILLED_AT_LIMIT = "killed at the crawl time limit"
 # The warning filter the crawl process hands on to its resource tracker (CrawlChild).
 RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
 
@@ -237,7 +239,7 @@ class CrawlChild:
             run_ids = [e["run_id"] for e in events if e.get("event") == "started"]
             db = Database.from_settings(self.settings)
             try:
-                why = "killed at the crawl time limit" if timed_out else f"crawl process ended ({proc.returncode})"
+                why = KILLED_AT_LIMIT if timed_out else f"crawl process ended ({proc.returncode})"
                 mark_unfinished(db, run_ids, "killed", why)
                 runs = runs_summary(db, run_ids)
             finally:

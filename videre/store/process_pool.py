@@ -30,7 +30,16 @@ IN_FLIGHT = 2
 HEAD_START = 4
 
 
+def one_blas_thread() -> None:
+    """Call first in a worker process, before it loads NumPy: a worker does one task at a time
+    and no linear algebra, and NumPy's OpenBLAS would start a thread per core that only spins
+    (a photo worker's start took 0.46-0.47 s CPU with them, 0.23-0.26 s without: bench/README.md,
+    crawl). Whoever set the variable keeps their value."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    one_blas_thread()
     gc.disable()
     if initializer:
         initializer(*initargs)
