@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, RETRY_EXCEPTIONS
+from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, EXTENSIONS_BASE, RETRY_EXCEPTIONS
 
 from videre.core.config import CrawlSettings, Settings, SiteSettings
 from videre.core.errors import CrawlError
@@ -25,6 +25,16 @@ PROCESS_SETTINGS: dict[str, Any] = {
     "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "WARNING",
 }
+# Scrapy's extensions, less the two that are off above. Scrapy imports every extension named in
+# EXTENSIONS or EXTENSIONS_BASE, even one set to None, and the remote control's module loads
+# aiohttp (0.15 s of every crawl's start-up, bench/README.md); a crawl process that handles
+# hostile pages should not hold a code-execution server's code either. Built from Scrapy's own
+# list, so an extension a later Scrapy adds still runs.
+_OFF_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+SCRAPY_EXTENSIONS = {path: order for path, order in EXTENSIONS_BASE.items() if path not in _OFF_EXTENSIONS}
+# The crawl speaks HTTP(S) only: Scrapy's data:, file:, s3: and ftp: handlers are not loaded, and a
+# request in one of those schemes fails as unsupported (the offsite filter refuses them first).
+WEB_ONLY_HANDLERS: dict[str, str | None] = {"data": None, "file": None, "s3": None, "ftp": None}
 
 
 def find_chromium(crawl: CrawlSettings) -> str:
@@ -82,7 +92,9 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
             "crawler.pipelines.PhotoPipeline": 200,
             "crawler.pipelines.StorePipeline": 300,
         },
+        "EXTENSIONS_BASE": SCRAPY_EXTENSIONS,
         "EXTENSIONS": {"crawler.run_tracker.CrawlRunLog": 0},
+        "DOWNLOAD_HANDLERS": WEB_ONLY_HANDLERS,
         "DOWNLOADER_MIDDLEWARES": {
             # Scrapy's offsite filter, which also lets photos through from the site's photo_hosts.
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
@@ -111,7 +123,7 @@ def site_settings(settings: Settings, site: SiteSettings, log_level: str = "WARN
 
 def browser_settings(crawl: CrawlSettings) -> dict[str, Any]:
     return {
-        "DOWNLOAD_HANDLERS": {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
+        "DOWNLOAD_HANDLERS": {**WEB_ONLY_HANDLERS, "http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {
             "executable_path": find_chromium(crawl),

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from crawler.settings import ASYNCIO_REACTOR, CHROMIUM_ARGS, PLAYWRIGHT_HANDLER, find_chromium, site_settings
+from crawler.settings import (
+    ASYNCIO_REACTOR,
+    CHROMIUM_ARGS,
+    PLAYWRIGHT_HANDLER,
+    WEB_ONLY_HANDLERS,
+    find_chromium,
+    site_settings,
+)
 from crawler.spiders import check_site, spider_class
 from crawler.spiders.html import HtmlSiteSpider
 from crawler.spiders.json_api import JsonApiSpider
 from tests.conftest import make_settings
+from tests.crawler.conftest import REPO
 from videre.core.config import CrawlSettings, Settings, SiteSettings
 from videre.core.errors import ConfigError, CrawlError
 
@@ -23,15 +34,43 @@ def test_static_site_is_polite_and_quiet(shipped: Settings) -> None:
     assert s["DOWNLOAD_MAXSIZE"] == shipped.crawl.page_max_bytes
     assert s["TELNETCONSOLE_ENABLED"] is False and s["REMOTE_CONTROL_ENABLED"] is False
     assert s["TWISTED_REACTOR"] == ASYNCIO_REACTOR
-    assert "DOWNLOAD_HANDLERS" not in s  # no browser for a static site
+    assert PLAYWRIGHT_HANDLER not in s["DOWNLOAD_HANDLERS"].values()  # no browser for a static site
     assert list(s["ITEM_PIPELINES"]) == ["crawler.pipelines.ArchivePipeline",
                                          "crawler.pipelines.PhotoPipeline", "crawler.pipelines.StorePipeline"]
+
+
+# In a process of its own: whatever this one has imported already does not count.
+_COMPONENTS = """
+import json, sys
+from scrapy.settings import Settings
+from crawler.settings import site_settings
+from videre.core.config import load_settings
+settings = load_settings(sys.argv[1])
+s = Settings(site_settings(settings, settings.site("nattfjaril")))
+extensions = list(s.get_component_priority_dict_with_base("EXTENSIONS"))
+handlers = {k: v for k, v in s.getwithbase("DOWNLOAD_HANDLERS").items() if v}
+print(json.dumps({"extensions": extensions, "handlers": handlers,
+                  "loaded": sorted(m for m in sys.modules if m.startswith(("aiohttp", "scrapy.extensions")))}))
+"""
+
+
+def test_switched_off_extensions_are_not_loaded_and_only_http_is_spoken() -> None:
+    out = subprocess.run([sys.executable, "-c", _COMPONENTS, str(REPO / "config.yaml")], check=True,
+                         capture_output=True, text=True, cwd=REPO).stdout
+    found = json.loads(out)
+    # Scrapy's own extensions still run (the time limit, the stats, the throttle), and Videre's.
+    assert {"scrapy.extensions.closespider.CloseSpider", "scrapy.extensions.corestats.CoreStats",
+            "scrapy.extensions.throttle.AutoThrottle", "crawler.run_tracker.CrawlRunLog"} <= set(found["extensions"])
+    # The telnet console and the remote control (a code-execution server) are not even imported.
+    assert not [e for e in found["extensions"] if "telnet" in e or "remote_control" in e]
+    assert not [m for m in found["loaded"] if m.startswith("aiohttp") or "remote_control" in m or "telnet" in m]
+    assert sorted(found["handlers"]) == ["http", "https"]
 
 
 @pytest.mark.browser
 def test_rendered_site_drives_debian_chromium_headless(shipped: Settings) -> None:
     s = site_settings(shipped, shipped.site("kvallsros"))
-    assert s["DOWNLOAD_HANDLERS"] == {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
+    assert s["DOWNLOAD_HANDLERS"] == {**WEB_ONLY_HANDLERS, "http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
     launch = s["PLAYWRIGHT_LAUNCH_OPTIONS"]
     assert Path(launch["executable_path"]).is_file()
     assert launch["headless"] is True and launch["args"] == list(CHROMIUM_ARGS)
