@@ -6,9 +6,8 @@ import sys
 
 import click
 
+from crawler.process import LOG_LEVELS
 from videre.cli.main import App, pass_app
-
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @click.command()

@@ -6,10 +6,9 @@ import logging
 
 import click
 
+from crawler.process import LOG_LEVELS
 from videre.cli.main import App, pass_app
 from videre.cli.schedule import stop_on_signals
-
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @click.command()
