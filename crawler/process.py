@@ -8,7 +8,7 @@ lines, and closes any Run row a killed child left open.
 
 The child is started before its parent has checked the schema, and loads Scrapy, the ORM and the
 pipelines meanwhile; it touches neither the database nor the lock files until the parent writes
-`go` on its stdin (`start_crawl`, `CrawlChild.finish`). A parent that gives up first (a schema it
+`go` on its stdin (`CrawlChild`, `CrawlChild.finish`). A parent that gives up first (a schema it
 cannot bring up to date) kills it, having done nothing; one that dies first closes the pipe, and
 the child ends on its own. Start-up time, bench/README.md "Crawl"."""
 
@@ -126,20 +126,9 @@ def crawl_in_subprocess(settings: Settings, slugs: Sequence[str] = (), *,
     Setting `stop` (the scheduler's SIGTERM) asks the child to close its spiders, as the time
     limit does; what it stored stays, and the next crawl fetches only what is left.
     """
-    with start_crawl(settings, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
-                     on_progress=on_progress, child_lock=child_lock) as child:
+    with CrawlChild(settings, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
+                    on_progress=on_progress, child_lock=child_lock) as child:
         return child.finish(stop)
-
-
-def start_crawl(settings: Settings, slugs: Sequence[str] = (), *,
-                timeout_s: float | None = None, log_level: str = "WARNING",
-                stderr: IO[str] | int | None = None,
-                on_progress: Callable[[dict[str, Any]], None] | None = None,
-                child_lock: str | None = None) -> "CrawlChild":
-    """Start the crawl process, which loads what it needs and then waits for `CrawlChild.finish`.
-    Use it in a `with` block: leaving it before `finish` ends the child, which did nothing."""
-    return CrawlChild(settings, slugs, timeout_s=timeout_s, log_level=log_level, stderr=stderr,
-                      on_progress=on_progress, child_lock=child_lock)
 
 
 def _check(settings: Settings, slugs: Sequence[str]) -> None:
@@ -175,12 +164,15 @@ def _crawler_argv(source: Path, slugs: Sequence[str], timeout_s: float | None, l
 
 
 class CrawlChild:
-    """A crawl process started and waiting for its go (module docstring). It reads the settings
-    from the same file itself; what it would refuse (an unknown site) is refused here first."""
+    """A crawl process started and waiting for its go (module docstring), loading what it needs
+    meanwhile; `finish` lets it crawl. Use it in a `with` block: leaving the block before `finish`
+    ends the child, which did nothing. It reads the settings from the same file itself; what it
+    would refuse (an unknown site) is refused here first."""
 
-    def __init__(self, settings: Settings, slugs: Sequence[str], *, timeout_s: float | None, log_level: str,
-                 stderr: IO[str] | int | None, on_progress: Callable[[dict[str, Any]], None] | None,
-                 child_lock: str | None) -> None:
+    def __init__(self, settings: Settings, slugs: Sequence[str] = (), *, timeout_s: float | None = None,
+                 log_level: str = "WARNING", stderr: IO[str] | int | None = None,
+                 on_progress: Callable[[dict[str, Any]], None] | None = None,
+                 child_lock: str | None = None) -> None:
         _check(settings, slugs)
         assert settings.source is not None
         self.settings = settings

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from crawler.process import start_crawl
+from crawler.process import CrawlChild
 from models.ads import Ad
 from models.ops import Run
 from tests.crawler.conftest import REPO, demo_config
@@ -48,7 +48,7 @@ def test_a_child_never_told_to_go_ends_having_done_nothing(tmp_path: Path, demo:
     settings = load_settings(demo_config(tmp_path, demo), env={})
     db = Database.from_settings(settings)
     try:
-        with start_crawl(settings, [SLUG]) as child:
+        with CrawlChild(settings, [SLUG]) as child:
             pass  # the parent gives up (a busy lock, a schema error) before `finish`
         assert child.proc.returncode is not None
         assert _rows(db) == (0, 0)
@@ -81,7 +81,7 @@ def test_a_child_given_up_on_has_started_no_photo_worker_and_says_nothing(tmp_pa
     resource tracker, which ends with it and says nothing of the semaphores it frees."""
     settings = load_settings(demo_config(tmp_path, demo), env={})
     err = (tmp_path / "stderr").open("w")
-    with err, start_crawl(settings, [SLUG], stderr=err) as child:
+    with err, CrawlChild(settings, [SLUG], stderr=err) as child:
         deadline = time.monotonic() + 60
         while not (helpers := _children(child.proc.pid)) and time.monotonic() < deadline:
             time.sleep(0.02)
