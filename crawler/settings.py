@@ -27,7 +27,7 @@ PROCESS_SETTINGS: dict[str, Any] = {
 }
 # Scrapy's extensions, less the two that are off above. Scrapy imports every extension named in
 # EXTENSIONS or EXTENSIONS_BASE, even one set to None, and the remote control's module loads
-# aiohttp (0.15 s of every crawl's start-up, bench/README.md); a crawl process that handles
+# aiohttp (0.15 s timed on its own; bench/README.md, crawl); a crawl process that handles
 # hostile pages should not hold a code-execution server's code either. Built from Scrapy's own
 # list, so an extension a later Scrapy adds still runs.
 _OFF_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
