@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from crawler.process import GO, LOG_LEVELS, OK_STATUSES, mark_unfinished, runs_summary, select_sites
+from crawler.process import GO, LOG_LEVELS, exit_status, mark_unfinished, runs_summary, select_sites
 from videre.core.errors import CrawlError, VidereError
 from videre.core.fast_exit import exit_now
 
@@ -200,11 +200,6 @@ def crawl_runs(settings: Settings, sites: Sequence[SiteSettings], db: Database,
     # A signal that came before a spider got going stops the reactor without closing it.
     mark_unfinished(db, run_ids, "interrupted", "stopped by a signal before the spider started")
     return runs_summary(db, run_ids)
-
-
-def exit_status(runs: Sequence[dict[str, Any]]) -> int:
-    """0 when every site's run went well, 1 when one failed or stopped early, or none ran."""
-    return 0 if runs and all(r["status"] in OK_STATUSES for r in runs) else 1
 
 
 def load_the_rest() -> None:

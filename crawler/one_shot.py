@@ -20,8 +20,8 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from crawler.crawl_process import crawl_runs, exit_status, load_the_rest
-from crawler.process import KILLED_AT_LIMIT, START_SLACK_S, CrawlResult, mark_unfinished, select_sites
+from crawler.crawl_process import crawl_runs, load_the_rest
+from crawler.process import KILLED_AT_LIMIT, START_SLACK_S, CrawlResult, exit_status, mark_unfinished, select_sites
 from videre.core.errors import CrawlError, VidereError
 from videre.core.fast_exit import exit_now
 

@@ -66,7 +66,18 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and all(r["status"] in OK_STATUSES for r in self.runs)
+        return self.returncode == 0 and runs_went_well(self.runs)
+
+
+def runs_went_well(runs: Sequence[dict[str, Any]]) -> bool:
+    """Every site's run ended ok or partial (`run_summary`'s rows)."""
+    return all(r["status"] in OK_STATUSES for r in runs)
+
+
+def exit_status(runs: Sequence[dict[str, Any]]) -> int:
+    """A crawl process's status: 0 when every site's run went well, 1 when one failed or stopped
+    early, or none ran."""
+    return 0 if runs and runs_went_well(runs) else 1
 
 
 def select_sites(settings: Settings, slugs: Sequence[str]) -> list[SiteSettings]:
