@@ -80,7 +80,7 @@ class ArchivePipeline:
     def response_received(self, response: Response, request: Request, spider: Any) -> None:
         """Every response goes to the archive as it arrives; ads read from it point back to it."""
         try:
-            record_id = self._archive().write_page(capture(response))
+            record_id = self._archive().write_page(capture(response, photo=bool(request.meta.get(PHOTO_META))))
         except OSError as exc:
             self._problem(response.url, f"cannot write WARC: {exc}")
             return
@@ -91,7 +91,9 @@ class ArchivePipeline:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             run_id = self.crawler.stats.get_value(RUN_ID_STAT)
             name = f"{stamp}-run{run_id}.warc.gz" if run_id else f"{stamp}.warc.gz"
-            self.archive = WarcArchive(self.settings.path("archive", self.site, name), self.site)
+            # Photos' bytes only when originals are kept (docs/security.md, "Photos kept").
+            self.archive = WarcArchive(self.settings.path("archive", self.site, name), self.site,
+                                       keep_media=self.settings.photos.keep_originals)
             self.crawler.stats.set_value(ARCHIVE_STAT, str(self.archive.path))
         return self.archive
 

@@ -13,15 +13,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
+from warcio.archiveiterator import ArchiveIterator
 
 from crawler.process import CrawlResult, crawl_in_subprocess
 from models.ads import Ad, Site
-from models.entities import AdPhoto
+from models.entities import AdPhoto, Photo
 from models.ops import Run
 from tests.crawler.conftest import demo_config
 from videre.core.config import Settings, load_settings
 from videre.demo import SITES, DemoSites, World
-from videre.store.archive import replay
+from videre.store.archive import OMITTED_SHA256_HEADER, replay
 from videre.store.db import Database
 
 COMPARED = ("title", "body", "name", "age_raw", "location_raw", "phone_raw")
@@ -82,6 +83,7 @@ def check_site(settings: Settings, world: World, demo: DemoSites, slug: str, res
             linked = s.scalar(select(func.count()).select_from(AdPhoto))
             # Fewer links than photos only where one ad shows the same picture twice.
             assert 0 < linked <= run["photos"]
+            hashes = set(s.scalars(select(Photo.sha256)))
     finally:
         db.dispose()
 
@@ -89,6 +91,14 @@ def check_site(settings: Settings, world: World, demo: DemoSites, slug: str, res
     records = list(replay(archive))
     assert {urlsplit(r["url"]).path for r in records} == truth_paths
     assert all(r["html"] for r in records)
+    # Photos' fetches are on record, each the stored photo it became, but not their bytes
+    # (photos.keep_originals is false; docs/security.md, "Photos kept").
+    with archive.open("rb") as fh:
+        photos = [(r.rec_headers.get_header(OMITTED_SHA256_HEADER), r.content_stream().read())
+                  for r in ArchiveIterator(fh) if r.rec_type == "response"
+                  and (r.http_headers.get_header("Content-Type") or "").startswith("image/")]
+    assert len(photos) == len(hashes) and {sha for sha, _ in photos} == hashes
+    assert all(body == b"" for _, body in photos)
     return ads
 
 

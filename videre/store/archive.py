@@ -3,7 +3,11 @@
 Every response the crawl fetched is written as it arrives (crawler.pipelines.ArchivePipeline):
 listing and detail pages, API JSON, photos, robots.txt, and a page rendered by a browser as
 rendered (marked `Videre-Rendered: dom`). Each has a `request` record (with its body, for a form
-POST) and a `response` record with the bytes as received. Each ad read from a page gets a
+POST) and a `response` record with the bytes as received, except a photo's (or other media's)
+bytes: photos are kept as hashes and a thumbnail, and originals only when `photos.keep_originals`
+says so (docs/security.md, "Photos kept"). Without it, a photo's response record keeps the headers
+and says what was left out: `WARC-Truncated: unspecified`, `Videre-Body-Omitted` (the setting),
+and the body's SHA-256 and length, the SHA-256 being the stored photo's own (`photos.sha256`). Each ad read from a page gets a
 `metadata` record with the ad record as JSON (without `html`, which is the response, unless the ad
 is only part of the page, as an API's JSON object is), tied to the page's response.
 
@@ -13,6 +17,7 @@ retention all read archives through it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import zlib
@@ -34,6 +39,11 @@ from videre.extract.pages.times import parse_iso
 PAGE_KEY = "_page"
 AD_RECORD_TYPE = "application/vnd.videre.ad+json"
 RENDERED_HEADER = "Videre-Rendered"
+# A response record whose media body was left out (module docstring): why, and what it was.
+OMITTED_HEADER = "Videre-Body-Omitted"
+OMITTED_REASON = "photos.keep_originals is false"
+OMITTED_SHA256_HEADER = "Videre-Body-SHA256"
+OMITTED_LENGTH_HEADER = "Videre-Body-Length"
 WARC_VERSION = "WARC/1.1"
 # The response record of a fetched page, put in its request's meta as the response arrives.
 WARC_ID_META = "videre_warc_id"
@@ -85,12 +95,14 @@ class PageCapture:
     request_body: bytes = b""
     # Set when the response is already in the archive (written as it arrived).
     record_id: str | None = None
+    # Fetched as an ad's photo: media, whatever its Content-Type says.
+    photo: bool = False
     # Identity within one process: the same page is written once, however many ads it held.
     capture_id: int = field(default_factory=lambda: next(_ids))
 
 
-def capture(response: Any) -> PageCapture:
-    """The exchange behind a Scrapy response, for the archive."""
+def capture(response: Any, photo: bool = False) -> PageCapture:
+    """The exchange behind a Scrapy response, for the archive; `photo`: fetched as an ad's photo."""
     request = response.request
     return PageCapture(
         url=response.url,
@@ -104,6 +116,7 @@ def capture(response: Any) -> PageCapture:
         rendered=bool(response.meta.get("playwright")) if request else False,
         request_body=(request.body or b"") if request else b"",
         record_id=response.meta.get(WARC_ID_META) if request else None,
+        photo=photo,
     )
 
 
@@ -117,11 +130,13 @@ def _warc_date(when: datetime) -> str:
 
 
 class WarcArchive:
-    """Appends pages and ads to one WARC file, opened on first use."""
+    """Appends pages and ads to one WARC file, opened on first use. `keep_media`: write the bytes of
+    photos and other media too (`photos.keep_originals`); without it their records omit them."""
 
-    def __init__(self, path: Path, site: str) -> None:
+    def __init__(self, path: Path, site: str, keep_media: bool = False) -> None:
         self.path = path
         self.site = site
+        self.keep_media = keep_media
         self._fh: IO[bytes] | None = None
         self._out: _GzipMembers | None = None
         self._writer: WARCWriter | None = None
@@ -161,17 +176,24 @@ class WarcArchive:
             warc_headers_dict={"WARC-Date": date},
         )
         extra = {RENDERED_HEADER: "dom"} if page.rendered else {}
+        media = page.photo or _is_binary(page.headers)
+        body = page.body
+        if media and not self.keep_media and body:
+            body = b""
+            extra.update({"WARC-Truncated": "unspecified", OMITTED_HEADER: OMITTED_REASON,
+                          OMITTED_SHA256_HEADER: hashlib.sha256(page.body).hexdigest(),
+                          OMITTED_LENGTH_HEADER: str(len(page.body))})
         response = writer.create_warc_record(
-            page.url, "response", payload=BytesIO(page.body), length=len(page.body),
+            page.url, "response", payload=BytesIO(body), length=len(body),
             http_headers=StatusAndHeaders(f"{page.status} {'OK' if page.status == 200 else ''}".strip(),
-                                          _http_headers(page.headers, len(page.body)),
+                                          _http_headers(page.headers, len(body)),
                                           protocol="HTTP/1.1"),
             warc_headers_dict={"WARC-Date": date, **extra},
         )
         response_id = response.rec_headers.get_header("WARC-Record-ID")
         request.rec_headers.add_header("WARC-Concurrent-To", response_id)
         assert self._out is not None
-        self._out.level = STORED_LEVEL if _is_binary(page.headers) else TEXT_LEVEL
+        self._out.level = STORED_LEVEL if media else TEXT_LEVEL
         try:
             writer.write_record(response)
         finally:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.crawler.conftest import page
-from videre.store.archive import AD_RECORD_TYPE, PageCapture, WarcArchive, replay
+from videre.store.archive import (
+    AD_RECORD_TYPE,
+    OMITTED_HEADER,
+    OMITTED_LENGTH_HEADER,
+    OMITTED_SHA256_HEADER,
+    PageCapture,
+    WarcArchive,
+    replay,
+)
 
 DETAIL_URL = "http://127.0.0.1:8701/annons/a1b2c3"
 
@@ -79,21 +88,47 @@ def test_nothing_is_written_until_there_is_an_ad(tmp_path: Path) -> None:
     assert not archive.path.exists()
 
 
-def test_each_record_is_its_own_gzip_member_and_a_photo_is_stored_uncompressed(tmp_path: Path) -> None:
-    photo = bytes(range(256)) * 400  # compressible, so a deflated copy would be much smaller
-    archive = WarcArchive(tmp_path / "p.warc.gz", "nattfjaril")
-    archive.write_page(PageCapture(url="http://127.0.0.1:8701/p/1.jpg", status=200, body=photo,
-                                   headers=[("Content-Type", "image/jpeg")]))
+def _photo_archive(tmp_path: Path, body: bytes, keep_media: bool, **kw: object) -> list[tuple[str, str, bytes, object]]:
+    archive = WarcArchive(tmp_path / "p.warc.gz", "nattfjaril", keep_media=keep_media)
+    archive.write_page(PageCapture(url="http://127.0.0.1:8701/p/1.jpg", status=200, body=body, **kw))  # type: ignore[arg-type]
     archive.write_page(_capture(DETAIL_URL, b"<html>" + b"ad text " * 2000 + b"</html>"))
     archive.close()
     with archive.path.open("rb") as fh:
-        recs = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+        return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read(), r)
                 for r in ArchiveIterator(fh, check_digests=True)]
-    assert [(kind, url) for kind, url, _ in recs] == [
+
+
+def test_a_photo_is_archived_without_its_bytes_unless_originals_are_kept(tmp_path: Path) -> None:
+    photo = bytes(range(256)) * 400
+    recs = _photo_archive(tmp_path, photo, keep_media=False, headers=[("Content-Type", "image/jpeg")])
+    assert [(kind, url) for kind, url, _, _ in recs] == [
         ("warcinfo", None), ("response", "http://127.0.0.1:8701/p/1.jpg"),
         ("request", "http://127.0.0.1:8701/p/1.jpg"), ("response", DETAIL_URL), ("request", DETAIL_URL)]
-    assert recs[1][2] == photo
+    response = recs[1][3]
+    # The fetch is on record (headers, and which photo it was), the picture is not.
+    assert recs[1][2] == b""
+    assert response.http_headers.get_header("Content-Type") == "image/jpeg"  # type: ignore[attr-defined]
+    assert response.http_headers.get_header("Content-Length") == "0"  # type: ignore[attr-defined]
+    headers = response.rec_headers  # type: ignore[attr-defined]
+    assert headers.get_header("WARC-Truncated") == "unspecified"
+    assert headers.get_header(OMITTED_HEADER) == "photos.keep_originals is false"
+    assert headers.get_header(OMITTED_SHA256_HEADER) == hashlib.sha256(photo).hexdigest()
+    assert headers.get_header(OMITTED_LENGTH_HEADER) == str(len(photo))
+    assert len(recs[3][2]) == 6 + 8 * 2000 + 7  # the page is whole
+    assert (tmp_path / "p.warc.gz").stat().st_size < len(photo) // 4
+
+
+def test_a_photo_is_known_by_how_it_was_fetched_whatever_its_content_type(tmp_path: Path) -> None:
+    recs = _photo_archive(tmp_path, b"\xff\xd8 not a page", keep_media=False,
+                          headers=[("Content-Type", "text/plain")], photo=True)
+    assert recs[1][2] == b"" and recs[1][3].rec_headers.get_header(OMITTED_HEADER)  # type: ignore[attr-defined]
+
+
+def test_kept_originals_are_archived_whole_each_record_its_own_gzip_member(tmp_path: Path) -> None:
+    photo = bytes(range(256)) * 400  # compressible, so a deflated copy would be much smaller
+    recs = _photo_archive(tmp_path, photo, keep_media=True, headers=[("Content-Type", "image/jpeg")])
+    assert recs[1][2] == photo and recs[1][3].rec_headers.get_header(OMITTED_HEADER) is None  # type: ignore[attr-defined]
     # The photo is stored as it is (deflated, this one would shrink to a few hundred bytes); the
     # page's text is deflated.
-    size = archive.path.stat().st_size
+    size = (tmp_path / "p.warc.gz").stat().st_size
     assert len(photo) < size < len(photo) + 2000 * 8 // 4
