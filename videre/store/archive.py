@@ -193,7 +193,7 @@ class WarcArchive:
         response_id = response.rec_headers.get_header("WARC-Record-ID")
         request.rec_headers.add_header("WARC-Concurrent-To", response_id)
         assert self._out is not None
-        self._out.level = STORED_LEVEL if media else TEXT_LEVEL
+        self._out.level = STORED_LEVEL if media and body else TEXT_LEVEL
         try:
             writer.write_record(response)
         finally:
