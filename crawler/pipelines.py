@@ -52,6 +52,9 @@ MAX_STORE_BATCH = 50
 # (bench/README.md, crawl).
 GATHER_ADS = 20
 GATHER_S = 0.1
+# How often a gathering batch looks again whether more ads may come: an ad that came while the
+# crawl's last requests were in flight need not wait out GATHER_S once they have ended.
+GATHER_CHECK_S = 0.01
 
 # Storing must not interleave (two ads may bring the same new phone): one thread for the whole
 # process keeps the reactor free and the writes in order.
@@ -242,8 +245,8 @@ class StorePipeline:
 
     Each ad is extracted in a photo worker when there is one (`_prepared`). Ads are written in
     batches, one transaction each (at most MAX_STORE_BATCH ads): while pages are still being
-    fetched, a batch of fewer than GATHER_ADS waits GATHER_S for more, and ads that arrive while a
-    batch is being written go in the next. An ad is done only once its batch has committed, so a
+    fetched, a batch of fewer than GATHER_ADS waits up to GATHER_S for more (not once nothing more is
+    in flight), and ads that arrive while a batch is being written go in the next. An ad is done only once its batch has committed, so a
     crawl killed at any point has stored every ad it reported, and its page is fetched again next
     time otherwise.
     """
@@ -294,8 +297,7 @@ class StorePipeline:
         loop = asyncio.get_running_loop()
         try:
             while self.waiting:
-                if len(self.waiting) < GATHER_ADS and self._more_coming():
-                    await asyncio.sleep(GATHER_S)
+                await self._gathered()
                 batch = self.waiting[:MAX_STORE_BATCH]
                 del self.waiting[:MAX_STORE_BATCH]
                 try:
@@ -309,6 +311,16 @@ class StorePipeline:
                         future.set_result(result)
         finally:
             self.writing = False
+
+    async def _gathered(self) -> None:
+        """Wait up to GATHER_S for GATHER_ADS ads, while more may come: no longer once nothing is
+        in flight or waiting."""
+        deadline = asyncio.get_running_loop().time() + GATHER_S
+        while len(self.waiting) < GATHER_ADS and self._more_coming():
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(GATHER_CHECK_S, left))
 
     async def _prepared(self, record: AdRecord, hashed: PhotoResult | None,
                         page: tuple[str, str] | None) -> Prepared | None:

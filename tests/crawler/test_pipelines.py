@@ -133,6 +133,28 @@ def test_with_nothing_left_to_fetch_the_last_ads_are_written_at_once(tmp_path: P
         pipeline.close_spider()
 
 
+def test_a_gathering_batch_is_written_as_soon_as_the_last_request_ends(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipelines, "GATHER_S", 30.0)  # waiting it out would show
+    pipeline, sizes = _pipeline(tmp_path, fetching=True)
+
+    async def last_photo_then_done() -> float:
+        begun = time.monotonic()
+        ad = asyncio.ensure_future(pipeline.process_item(_ad(1)))
+        await asyncio.sleep(0.05)
+        pipeline.crawler.engine.downloader.active.clear()  # type: ignore[union-attr]
+        await ad
+        return time.monotonic() - begun
+
+    try:
+        waited = asyncio.run(last_photo_then_done())
+        assert sizes == [1]
+        assert waited < 10.0
+        assert _stored(pipeline) == 1
+    finally:
+        pipeline.close_spider()
+
+
 def test_ads_are_extracted_in_the_photo_workers_when_there_are_some(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     workers = _Workers()
