@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import statistics
 import subprocess
 import time
 from dataclasses import dataclass
@@ -40,3 +41,11 @@ def run(cmd: list[str], stdin: IO[bytes] | None = None, stdout: int | IO[bytes] 
 
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def ratio_summary(label: str, ratios: list[float], target: float) -> str:
+    """The median of the rounds' ratios and how many met the target: this machine's speed moves
+    from round to round (bench/README.md), so one round says little."""
+    met = sum(r <= target for r in ratios)
+    return (f"{label}: median {statistics.median(ratios):.2f}x over {len(ratios)} rounds "
+            f"(target at most {target:g}x; {met} of {len(ratios)} rounds at or under it)")

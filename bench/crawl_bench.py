@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +18,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_run import ROOT, VIDERE, load, run  # noqa: E402
+from bench.bench_run import ROOT, VIDERE, load, ratio_summary, run  # noqa: E402
 
 
 def write_config(folder: Path, base: str, slug: str, concurrency: int) -> tuple[Path, str]:
@@ -48,6 +47,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     world = generate_world(args.seed)
+    ratios: list[float] = []
     with serve_demo(world) as sites, tempfile.TemporaryDirectory() as tmp:
         print(f"{args.site}: {len(sites.listing(args.site))} ads, {len(sites.photo_ids(args.site))} photos; "
               f"{load()}")
@@ -71,7 +71,8 @@ def main() -> None:
                   f"videre crawl {crawl} | ratio wall {crawl.wall / bare.wall:.2f}x, "
                   f"CPU {crawl.cpu / bare.cpu:.2f}x | {load()}")
             print("   ", summary[-1].strip() if summary else "(no summary)")
-            subprocess.run(["true"])
+            ratios.append(crawl.wall / bare.wall)
+    print(ratio_summary("videre crawl / bare scrapy, wall", ratios, 1.25))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_run import VIDERE, load, run  # noqa: E402
+from bench.bench_run import VIDERE, load, ratio_summary, run  # noqa: E402
 
 ADS_PER_SCALE = 300  # videre.demo.generate: scale 1.0 is about this many ads
 BASES = {"nattfjaril": "http://127.0.0.1:8701", "kvallsros": "http://127.0.0.1:8702",
@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg", help="admin URL of a PostgreSQL server: import into a new database there")
     args = parser.parse_args()
+    ratios: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         data = folder / "ads.jsonl"
@@ -86,6 +87,8 @@ def main() -> None:
             print(f"round {r + 1}: extract {ex} | import {im} ({n / im.wall:,.0f} ads/s) | "
                   f"ratio wall {im.wall / ex.wall:.2f}x, CPU {im.cpu / ex.cpu:.2f}x | "
                   f"re-import (all unchanged) {again} | {load()}")
+            ratios.append(im.wall / ex.wall)
+    print(ratio_summary("videre import / videre extract, wall", ratios, 2.0))
 
 
 if __name__ == "__main__":
