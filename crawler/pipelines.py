@@ -244,11 +244,11 @@ class StorePipeline:
     """Hands ad records and their photos to the Ingestor, as `videre import` does.
 
     Each ad is extracted in a photo worker when there is one (`_prepared`). Ads are written in
-    batches, one transaction each (at most MAX_STORE_BATCH ads): while pages are still being
-    fetched, a batch of fewer than GATHER_ADS waits up to GATHER_S for more (not once nothing more is
-    in flight), and ads that arrive while a batch is being written go in the next. An ad is done only once its batch has committed, so a
-    crawl killed at any point has stored every ad it reported, and its page is fetched again next
-    time otherwise.
+    batches, one transaction each (at most MAX_STORE_BATCH ads): while requests are in flight, a
+    batch of fewer than GATHER_ADS waits up to GATHER_S for more, and ads that arrive while a batch
+    is being written go in the next. An ad is done only once its batch has committed, so a crawl
+    killed at any point has stored every ad it reported, and its page is fetched again next time
+    otherwise.
     """
 
     def __init__(self, crawler: Crawler, settings: Settings) -> None:
