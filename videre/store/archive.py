@@ -8,8 +8,9 @@ bytes: photos are kept as hashes and a thumbnail, and originals only when `photo
 says so (docs/security.md, "Photos kept"). Without it, a photo's response record keeps the headers
 and says what was left out: `WARC-Truncated: unspecified`, `Videre-Body-Omitted` (the setting),
 and the body's SHA-256 and length, the SHA-256 being the stored photo's own (`photos.sha256`).
-Each ad read from a page gets a `metadata` record with the ad record as JSON (without `html`, which is the response, unless the ad
-is only part of the page, as an API's JSON object is), tied to the page's response.
+Each ad read from a page gets a `metadata` record with the ad record as JSON (without `html`,
+which is the response, unless the ad is only part of the page, as an API's JSON object is), tied
+to the page's response.
 
 `read_archive` is the one WARC reader: crawl replay (`replay`), `videre rescore --archive` and
 retention all read archives through it.
