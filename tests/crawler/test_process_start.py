@@ -163,8 +163,12 @@ def test_killing_only_the_parent_keeps_the_lock_until_the_crawl_child_ends(
                 with OpsLock(db, settings.path("locks")):
                     assert not _alive(child), "a second crawl could start beside the orphaned child"
             except LockBusy as exc:
-                assert "still finishing" in str(exc)
-                busy += 1
+                # PostgreSQL frees the killed parent's lock when its backend notices the closed
+                # connection, a moment after the kill (under load, after the first probes): until
+                # then that lock is the busy one. Only the child's may be busy after it.
+                if "videre nightly" not in str(exc):
+                    assert "still finishing" in str(exc)
+                    busy += 1
             assert time.monotonic() < deadline
             time.sleep(0.05)
         assert busy > 0
