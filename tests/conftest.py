@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from videre.core.config import Settings, parse_settings
 from videre.store.db import Database
+from videre.store.oplock import LockBusy, OpsLock
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -84,6 +86,21 @@ def copy_database(url: str, tmp_path: Path) -> str:
     name = f"videre_t_{uuid.uuid4().hex[:12]}"
     _made.append(name)
     return _create(name, template=url.rsplit("/", 1)[1])
+
+
+def lock_once_freed(db: Database, locks: Path, timeout_s: float = 15.0) -> None:
+    """Take the ops lock and let it go, waiting while a holder that has just ended still holds it:
+    an ended process leaves no stale lock, but PostgreSQL frees its lock only once the server
+    process notices the closed connection, a moment later (under load, after a first try)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with OpsLock(db, locks) as lock:
+                assert lock.held
+            return
+        except LockBusy:
+            assert time.monotonic() < deadline, "the ended holder's lock was never freed"
+            time.sleep(0.1)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

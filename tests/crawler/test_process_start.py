@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from crawler.process import CrawlChild
 from models.ads import Ad
 from models.ops import Run
+from tests.conftest import lock_once_freed
 from tests.crawler.conftest import REPO, demo_config
 from videre.core.config import load_settings
 from videre.demo import DemoSites
@@ -172,8 +173,7 @@ def test_killing_only_the_parent_keeps_the_lock_until_the_crawl_child_ends(
             assert time.monotonic() < deadline
             time.sleep(0.05)
         assert busy > 0
-        with OpsLock(db, settings.path("locks")) as lock:  # the child's end frees it
-            assert lock.held
+        lock_once_freed(db, settings.path("locks"))  # the child's end frees it
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from models.ops import Run
+from tests.conftest import lock_once_freed
 from tests.crawler.conftest import demo, demo_config, world  # noqa: F401 (the demo fixtures)
 from videre.cli.main import main
 from videre.core.config import load_settings
@@ -115,8 +116,7 @@ def test_the_command_is_the_crawl_process_and_killing_it_frees_the_lock(
             OpsLock(db, settings.path("locks")).acquire()
         os.kill(crawl.pid, signal.SIGKILL)
         crawl.wait()
-        with OpsLock(db, settings.path("locks")) as lock:
-            assert lock.held
+        lock_once_freed(db, settings.path("locks"))
     finally:
         if crawl.poll() is None:
             crawl.kill()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings
+from tests.conftest import lock_once_freed, make_settings
 from videre.core.config import Settings
 from videre.store import oplock
 from videre.store.db import Database
@@ -77,17 +76,7 @@ def test_a_lock_held_by_another_process_dies_with_it(any_db: tuple[Settings, Dat
     finally:
         holder.kill()
         holder.wait()
-    # SIGKILL leaves no stale lock behind; PostgreSQL frees it once its server process notices the
-    # closed connection, a moment after the kill.
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with OpsLock(db, settings.path("locks")) as lock:
-                assert lock.held
-            break
-        except LockBusy:
-            assert time.monotonic() < deadline, "the killed holder's lock was never freed"
-            time.sleep(0.2)
+    lock_once_freed(db, settings.path("locks"))  # SIGKILL leaves no stale lock behind
 
 
 def test_a_lock_no_session_holds_is_asked_for_again(settings: Settings, db: Database,
