@@ -13,6 +13,17 @@ from typing import Any
 import scrapy
 import yaml
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings.default_settings import EXTENSIONS_BASE
+
+# The Scrapy settings Videre's crawl uses beyond politeness (crawler/settings.py), so both sides
+# load the same Scrapy: its extensions less the telnet console and the remote control (Scrapy
+# imports an extension named at all, and the remote control's module brings aiohttp), and HTTP(S)
+# download handlers only. Written out here: importing Videre's module would load its settings.
+OFF_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+SAME_AS_VIDERE = {
+    "EXTENSIONS_BASE": {path: order for path, order in EXTENSIONS_BASE.items() if path not in OFF_EXTENSIONS},
+    "DOWNLOAD_HANDLERS": {"data": None, "file": None, "s3": None, "ftp": None},
+}
 
 
 class BareSpider(scrapy.Spider):
@@ -67,7 +78,7 @@ def main() -> None:
         "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": True,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-        "USER_AGENT": data["crawl"]["user_agent"],
+        "USER_AGENT": data["crawl"]["user_agent"], **SAME_AS_VIDERE,
     })
     process.crawl(BareSpider, start=args.start, site=site)
     process.start()
