@@ -41,7 +41,10 @@ STUCK = "\n".join((
 
 # `python -m crawler ARGS` with Ctrl-C raising KeyboardInterrupt, as Python sets it up unless the
 # signal is ignored.
+# `python -m crawler` with Ctrl-C as a terminal gives it, saying `loading` on stdout once the crawl
+# process's entry is loaded: from then on it is the crawl's own to handle.
 INTERRUPTIBLE = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                 "import crawler.crawl_process; print('loading', flush=True); "
                  "sys.argv[0] = 'crawler'; runpy.run_module('crawler', run_name='__main__', alter_sys=True)")
 
 
@@ -107,7 +110,8 @@ def test_ctrl_c_before_the_crawl_starts_says_so_without_a_traceback(tmp_path: Pa
     # its children inherit that.
     crawl = subprocess.Popen([sys.executable, "-c", INTERRUPTIBLE, "--config", str(config), "--site", SLUG,
                               "--one-shot"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)  # the interpreter is up; settings, SQLAlchemy and Scrapy take longer to load
+    assert crawl.stdout is not None and crawl.stdout.readline() == "loading\n"
+    time.sleep(0.05)  # into its loading: settings, SQLAlchemy and Scrapy take far longer than this
     crawl.send_signal(signal.SIGINT)
     out, err = crawl.communicate(timeout=60)
     assert crawl.returncode == 130, err
