@@ -40,9 +40,8 @@ STUCK = "\n".join((
 ))
 
 # `python -m crawler ARGS` with Ctrl-C raising KeyboardInterrupt, as Python sets it up unless the
-# signal is ignored.
-# `python -m crawler` with Ctrl-C as a terminal gives it, saying `loading` on stdout once the crawl
-# process's entry is loaded: from then on it is the crawl's own to handle.
+# signal is ignored; it says `loading` on stdout once the crawl process's entry is loaded, from
+# when a Ctrl-C is the crawl's own to handle.
 INTERRUPTIBLE = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
                  "import crawler.crawl_process; print('loading', flush=True); "
                  "sys.argv[0] = 'crawler'; runpy.run_module('crawler', run_name='__main__', alter_sys=True)")
