@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import scrapy
 import yaml
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings.default_settings import EXTENSIONS_BASE
 
-# The Scrapy settings Videre's crawl uses beyond politeness (crawler/settings.py), so both sides
-# load the same Scrapy: its extensions less the telnet console and the remote control (Scrapy
-# imports an extension named at all, and the remote control's module brings aiohttp), and HTTP(S)
-# download handlers only. Written out here: importing Videre's module would load its settings.
-OFF_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
-SAME_AS_VIDERE = {
-    "EXTENSIONS_BASE": {path: order for path, order in EXTENSIONS_BASE.items() if path not in OFF_EXTENSIONS},
-    "DOWNLOAD_HANDLERS": {"data": None, "file": None, "s3": None, "ftp": None},
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# The Scrapy Videre's crawl runs on beyond politeness, so both sides load the same Scrapy: its
+# extensions less the telnet console and the remote control, and HTTP(S) download handlers only.
+from crawler.scrapy_base import SCRAPY_EXTENSIONS, WEB_ONLY_HANDLERS  # noqa: E402
 
 
 class BareSpider(scrapy.Spider):
@@ -78,7 +75,8 @@ def main() -> None:
         "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": True,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-        "USER_AGENT": data["crawl"]["user_agent"], **SAME_AS_VIDERE,
+        "USER_AGENT": data["crawl"]["user_agent"],
+        "EXTENSIONS_BASE": SCRAPY_EXTENSIONS, "DOWNLOAD_HANDLERS": WEB_ONLY_HANDLERS,
     })
     process.crawl(BareSpider, start=args.start, site=site)
     process.start()

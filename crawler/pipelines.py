@@ -315,11 +315,9 @@ class StorePipeline:
     async def _gathered(self) -> None:
         """Wait up to GATHER_S for GATHER_ADS ads, while more may come: no longer once nothing is
         in flight or waiting."""
-        deadline = asyncio.get_running_loop().time() + GATHER_S
-        while len(self.waiting) < GATHER_ADS and self._more_coming():
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + GATHER_S
+        while len(self.waiting) < GATHER_ADS and self._more_coming() and (left := deadline - loop.time()) > 0:
             await asyncio.sleep(min(GATHER_CHECK_S, left))
 
     async def _prepared(self, record: AdRecord, hashed: PhotoResult | None,

@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, EXTENSIONS_BASE, RETRY_EXCEPTIONS
+from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, RETRY_EXCEPTIONS
 
+from crawler.scrapy_base import SCRAPY_EXTENSIONS, WEB_ONLY_HANDLERS
 from videre.core.config import CrawlSettings, Settings, SiteSettings
 from videre.core.errors import CrawlError
 
@@ -25,16 +26,6 @@ PROCESS_SETTINGS: dict[str, Any] = {
     "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "WARNING",
 }
-# Scrapy's extensions, less the two that are off above. Scrapy imports every extension named in
-# EXTENSIONS or EXTENSIONS_BASE, even one set to None, and the remote control's module loads
-# aiohttp (0.15 s timed on its own; bench/README.md, crawl); a crawl process that handles
-# hostile pages should not hold a code-execution server's code either. Built from Scrapy's own
-# list, so an extension a later Scrapy adds still runs.
-_OFF_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
-SCRAPY_EXTENSIONS = {path: order for path, order in EXTENSIONS_BASE.items() if path not in _OFF_EXTENSIONS}
-# The crawl speaks HTTP(S) only: Scrapy's data:, file:, s3: and ftp: handlers are not loaded, and a
-# request in one of those schemes fails as unsupported (the offsite filter refuses them first).
-WEB_ONLY_HANDLERS: dict[str, str | None] = {"data": None, "file": None, "s3": None, "ftp": None}
 
 
 def find_chromium(crawl: CrawlSettings) -> str:

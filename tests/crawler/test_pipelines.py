@@ -75,6 +75,20 @@ def _stored(pipeline: StorePipeline) -> int:
         return int(s.scalar(select(func.count(Ad.id))) or 0)
 
 
+def _written_at_once(pipeline: StorePipeline, sizes: list[int], ads: Any, n_ads: int) -> float:
+    """Run `ads` (a coroutine function feeding the pipeline); check its `n_ads` ads were written in
+    one batch and committed by the time it returned; how long it took. Closes the pipeline."""
+    try:
+        begun = time.monotonic()
+        asyncio.run(ads())
+        waited = time.monotonic() - begun
+        assert sizes == [n_ads]
+        assert _stored(pipeline) == n_ads  # committed by the time process_item returned
+        return waited
+    finally:
+        pipeline.close_spider()
+
+
 def test_ads_that_come_close_together_while_pages_are_fetched_are_written_in_few_batches(
         tmp_path: Path) -> None:
     pipeline, sizes = _pipeline(tmp_path, fetching=True)
@@ -100,18 +114,11 @@ def test_ads_that_come_close_together_while_pages_are_fetched_are_written_in_few
 def test_a_lone_ad_waits_at_most_the_gathering_time(tmp_path: Path) -> None:
     pipeline, sizes = _pipeline(tmp_path, fetching=True)
 
-    async def one() -> float:
-        begun = time.monotonic()
+    async def one() -> None:
         await pipeline.process_item(_ad(1))
-        return time.monotonic() - begun
 
-    try:
-        waited = asyncio.run(one())
-        assert sizes == [1]
-        assert GATHER_S <= waited < GATHER_S + 5.0  # the write itself, on a loaded machine
-        assert _stored(pipeline) == 1  # committed by the time process_item returned
-    finally:
-        pipeline.close_spider()
+    waited = _written_at_once(pipeline, sizes, one, 1)
+    assert GATHER_S <= waited < GATHER_S + 5.0  # the write itself, on a loaded machine
 
 
 def test_with_nothing_left_to_fetch_the_last_ads_are_written_at_once(tmp_path: Path,
@@ -119,18 +126,10 @@ def test_with_nothing_left_to_fetch_the_last_ads_are_written_at_once(tmp_path: P
     monkeypatch.setattr(pipelines, "GATHER_S", 30.0)  # a wait would show
     pipeline, sizes = _pipeline(tmp_path, fetching=False)
 
-    async def last() -> float:
-        begun = time.monotonic()
+    async def last() -> None:
         await asyncio.gather(*(pipeline.process_item(_ad(i)) for i in range(3)))
-        return time.monotonic() - begun
 
-    try:
-        waited = asyncio.run(last())
-        assert sizes == [3]
-        assert waited < 10.0
-        assert _stored(pipeline) == 3
-    finally:
-        pipeline.close_spider()
+    assert _written_at_once(pipeline, sizes, last, 3) < 10.0
 
 
 def test_a_gathering_batch_is_written_as_soon_as_the_last_request_ends(tmp_path: Path,
@@ -138,21 +137,13 @@ def test_a_gathering_batch_is_written_as_soon_as_the_last_request_ends(tmp_path:
     monkeypatch.setattr(pipelines, "GATHER_S", 30.0)  # waiting it out would show
     pipeline, sizes = _pipeline(tmp_path, fetching=True)
 
-    async def last_photo_then_done() -> float:
-        begun = time.monotonic()
+    async def last_photo_then_done() -> None:
         ad = asyncio.ensure_future(pipeline.process_item(_ad(1)))
         await asyncio.sleep(0.05)
         pipeline.crawler.engine.downloader.active.clear()  # type: ignore[union-attr]
         await ad
-        return time.monotonic() - begun
 
-    try:
-        waited = asyncio.run(last_photo_then_done())
-        assert sizes == [1]
-        assert waited < 10.0
-        assert _stored(pipeline) == 1
-    finally:
-        pipeline.close_spider()
+    assert _written_at_once(pipeline, sizes, last_photo_then_done, 1) < 10.0
 
 
 def test_ads_are_extracted_in_the_photo_workers_when_there_are_some(tmp_path: Path,
