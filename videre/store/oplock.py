@@ -17,9 +17,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
 
 from videre.core.errors import VidereError
 from videre.store.db import Database
@@ -120,12 +120,7 @@ class OpsLock:
                 # Shown to whoever finds the lock busy (pg_stat_activity), as the lock file is on SQLite.
                 conn.execute(text("SELECT set_config('application_name', :v, false)"),
                              {"v": f"videre {self.purpose or 'ops'}"[:63]})
-            holder = None if got else conn.execute(text(
-                "SELECT a.pid, a.application_name, a.backend_start FROM pg_locks l "
-                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
-                "AND l.granted AND l.objid::bigint = (:k & 4294967295) "
-                "AND l.classid::bigint = ((:k >> 32) & 4294967295)"),
-                {"k": _advisory_key(self.name)}).first()
+            holder = None if got else _advisory_holder(conn, _advisory_key(self.name))
             # The lock lives on the session, not the transaction: end the transaction, keep the session.
             conn.commit()
         except BaseException:
@@ -193,6 +188,18 @@ class OpsLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def _advisory_holder(conn: Connection, key: int) -> Row[Any] | None:
+    """The session holding advisory lock `key` in this database. Advisory locks are per database,
+    but pg_locks shows the whole server's: without the database's own oid a busy lock would name
+    another database's Videre (two deployments, or the test suite's databases, on one server)."""
+    return conn.execute(text(
+        "SELECT a.pid, a.application_name, a.backend_start FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+        "AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND l.objid::bigint = (:k & 4294967295) AND l.classid::bigint = ((:k >> 32) & 4294967295)"),
+        {"k": key}).first()
 
 
 def _describe_holder(raw: str) -> str:

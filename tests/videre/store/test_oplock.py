@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import lock_once_freed, make_settings
+from tests.conftest import lock_once_freed, make_settings, pg_database
 from videre.core.config import Settings
 from videre.store import oplock
 from videre.store.db import Database
@@ -104,6 +104,27 @@ def test_a_lock_no_session_holds_is_asked_for_again(settings: Settings, db: Data
     with pytest.raises(LockBusy, match="another Videre process is writing ads"):
         OpsLock(db, settings.path("locks"))._acquire_advisory()
     assert len(tries) == oplock.FREED_RETRIES
+
+
+@pytest.mark.postgres
+def test_a_lock_in_another_database_on_the_server_is_not_this_ones(tmp_path: Path) -> None:
+    """Advisory locks are per database but pg_locks lists the server's: a lock busy here while
+    its holder's session ends must not be blamed on a Videre writing to another database."""
+    with pg_database() as url_a, pg_database() as url_b:
+        db_a = Database.from_settings(make_settings(tmp_path / "a", database={"url": url_a}))
+        db_b = Database.from_settings(make_settings(tmp_path / "b", database={"url": url_b}))
+        try:
+            with OpsLock(db_a, tmp_path / "locks", purpose="rescore"):
+                with db_b.engine.connect() as conn:
+                    assert oplock._advisory_holder(conn, oplock._advisory_key(oplock.OPS_LOCK)) is None
+                with OpsLock(db_b, tmp_path / "locks") as other:
+                    assert other.held
+                with db_a.engine.connect() as conn:
+                    mine = oplock._advisory_holder(conn, oplock._advisory_key(oplock.OPS_LOCK))
+                    assert mine is not None and mine.application_name == "videre rescore"
+        finally:
+            db_a.dispose()
+            db_b.dispose()
 
 
 def test_sqlite_lock_file_sits_beside_the_database(settings: Settings, db: Database) -> None:
