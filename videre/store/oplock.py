@@ -113,14 +113,15 @@ class OpsLock:
         raise LockBusy("another Videre process is writing ads to this database")
 
     def _try_advisory(self) -> None:
+        key = _advisory_key(self.name)
         conn = self.db.engine.connect()
         try:
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _advisory_key(self.name)}).scalar()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
             if got:
                 # Shown to whoever finds the lock busy (pg_stat_activity), as the lock file is on SQLite.
                 conn.execute(text("SELECT set_config('application_name', :v, false)"),
                              {"v": f"videre {self.purpose or 'ops'}"[:63]})
-            holder = None if got else _advisory_holder(conn, _advisory_key(self.name))
+            holder = None if got else _advisory_holder(conn, key)
             # The lock lives on the session, not the transaction: end the transaction, keep the session.
             conn.commit()
         except BaseException:

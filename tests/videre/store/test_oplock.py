@@ -110,17 +110,18 @@ def test_a_lock_no_session_holds_is_asked_for_again(settings: Settings, db: Data
 def test_a_lock_in_another_database_on_the_server_is_not_this_ones(tmp_path: Path) -> None:
     """Advisory locks are per database but pg_locks lists the server's: a lock busy here while
     its holder's session ends must not be blamed on a Videre writing to another database."""
+    key = oplock._advisory_key(oplock.OPS_LOCK)
     with pg_database() as url_a, pg_database() as url_b:
         db_a = Database.from_settings(make_settings(tmp_path / "a", database={"url": url_a}))
         db_b = Database.from_settings(make_settings(tmp_path / "b", database={"url": url_b}))
         try:
             with OpsLock(db_a, tmp_path / "locks", purpose="rescore"):
                 with db_b.engine.connect() as conn:
-                    assert oplock._advisory_holder(conn, oplock._advisory_key(oplock.OPS_LOCK)) is None
+                    assert oplock._advisory_holder(conn, key) is None
                 with OpsLock(db_b, tmp_path / "locks") as other:
                     assert other.held
                 with db_a.engine.connect() as conn:
-                    mine = oplock._advisory_holder(conn, oplock._advisory_key(oplock.OPS_LOCK))
+                    mine = oplock._advisory_holder(conn, key)
                     assert mine is not None and mine.application_name == "videre rescore"
         finally:
             db_a.dispose()
