@@ -26,7 +26,8 @@ from videre.core.errors import CrawlError, VidereError
 from videre.core.fast_exit import exit_now
 
 if TYPE_CHECKING:
-    from videre.core.config import Settings, SiteSettings
+    from videre.core.config import Settings
+    from videre.core.site_config import SiteSettings
     from videre.store.db import Database
 
 PR_SET_PDEATHSIG = 1

@@ -34,7 +34,8 @@ from videre.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from models.ops import Run
-    from videre.core.config import Settings, SiteSettings
+    from videre.core.config import Settings
+    from videre.core.site_config import SiteSettings
     from videre.store.db import Database
 
 # The database layer is imported where it is used: the parent starts the child before it loads

@@ -16,7 +16,8 @@ from scrapy.settings import BaseSettings
 
 from crawler.settings import PROCESS_SETTINGS, site_settings
 from crawler.spiders import spider_class
-from videre.core.config import Settings, SiteSettings, load_settings
+from videre.core.config import Settings, load_settings
+from videre.core.site_config import SiteSettings
 
 BOT_NAME = "videre"
 SPIDER_LOADER_CLASS = "crawler.project.ConfigSpiderLoader"

@@ -9,8 +9,9 @@ from typing import Any
 from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS, RETRY_EXCEPTIONS
 
 from crawler.scrapy_base import SCRAPY_EXTENSIONS, WEB_ONLY_HANDLERS
-from videre.core.config import CrawlSettings, Settings, SiteSettings
+from videre.core.config import CrawlSettings, Settings
 from videre.core.errors import CrawlError
+from videre.core.site_config import SiteSettings
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

@@ -20,7 +20,8 @@ from scrapy.http import Request, Response
 from scrapy_playwright.page import PageMethod
 
 from crawler.run_tracker import crawl_problem
-from videre.core.config import BrowserStep, Settings, SiteSettings
+from videre.core.config import Settings
+from videre.core.site_config import BrowserStep, SiteSettings
 
 SETUP_META = "videre_setup"
 MAX_COOKIES = 100

@@ -18,8 +18,9 @@ from urllib.robotparser import RobotFileParser
 from parsel import Selector
 
 from crawler.settings import obeys_robots
-from videre.core.config import Settings, SiteSettings
+from videre.core.config import Settings
 from videre.core.errors import CrawlError, InputError
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.fields import select, url_values
 from videre.extract.pages.gate import gate_on_page, looks_like_gate
 from videre.extract.pages.html import parse_detail, parse_listing, read_fields

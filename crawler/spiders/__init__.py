@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from crawler.spiders.base import SiteSpider
-from videre.core.config import SiteSettings
 from videre.core.errors import ConfigError
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.fields import check_selector
 
 

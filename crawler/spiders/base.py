@@ -15,7 +15,8 @@ from twisted.python.failure import Failure
 
 from crawler.incremental import seen_item
 from crawler.run_tracker import PAGES_STAT, ROBOTS_STAT, crawl_problem
-from videre.core.config import Settings, SiteSettings
+from videre.core.config import Settings
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.record import PageResult
 from videre.store.archive import PAGE_KEY, capture
 from videre.store.db import Database

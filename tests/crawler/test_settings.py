@@ -22,8 +22,9 @@ from crawler.spiders.html import HtmlSiteSpider
 from crawler.spiders.json_api import JsonApiSpider
 from tests.conftest import make_settings
 from tests.crawler.conftest import REPO
-from videre.core.config import CrawlSettings, Settings, SiteSettings
+from videre.core.config import CrawlSettings, Settings
 from videre.core.errors import ConfigError, CrawlError
+from videre.core.site_config import SiteSettings
 
 
 def test_static_site_is_polite_and_quiet(shipped: Settings) -> None:

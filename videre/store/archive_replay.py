@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from videre.core.batches import batches
-from videre.core.config import Settings, SiteSettings
+from videre.core.config import Settings
 from videre.core.errors import InputError
+from videre.core.site_config import SiteSettings
 from videre.extract.normalise.memo import warm
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.pages.json_api import parse_api_page

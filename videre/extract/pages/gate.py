@@ -10,7 +10,7 @@ import re
 
 from parsel import Selector
 
-from videre.core.config import SiteSettings
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.fields import element_text, select
 
 _AGE = re.compile(r"\b(18\s*år|över\s*18|arton\s*år|åldersgräns|ålderskontroll|myndig|"

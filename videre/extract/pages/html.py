@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from parsel import Selector
 
-from videre.core.config import SiteSettings
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.fields import select, url_values, values
 from videre.extract.pages.post import apply_post, joined
 from videre.extract.pages.record import (

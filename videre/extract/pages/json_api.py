@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from videre.core.config import SiteSettings
 from videre.core.errors import InputError
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.post import apply_post, joined
 from videre.extract.pages.record import (
     LIST_FIELD,

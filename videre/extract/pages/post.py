@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin
 
-from videre.core.config import FieldPost
+from videre.core.site_config import FieldPost
 
 # An HTML srcset candidate: a URL, then optionally a width ("640w") or density ("2x").
 _CANDIDATE = re.compile(r"^\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*$")

@@ -9,8 +9,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from videre.core.config import SiteSettings
 from videre.core.errors import InputError
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.times import parse_site_time
 from videre.extract.records import MAX_IMAGES, MAX_URL_CHARS
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.crawler.conftest import page
-from videre.core.config import Settings, SiteSettings
+from videre.core.config import Settings
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.html import parse_detail, parse_listing
 from videre.extract.records import parse_record
 

@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.crawler.conftest import page
-from videre.core.config import Settings, SiteSettings
+from videre.core.config import Settings
 from videre.core.errors import InputError
+from videre.core.site_config import SiteSettings
 from videre.extract.pages.json_api import parse_api_page, resolve
 from videre.extract.records import parse_record
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from videre.core.config import FieldPost, SiteSettings
+from videre.core.site_config import FieldPost, SiteSettings
 from videre.extract.pages.post import apply_post, joined, largest_candidate
 
 BASE = "http://127.0.0.1:8799/profil/a1?x=1"
