@@ -228,7 +228,8 @@ class Settings(ConfigModel):
     # Where the file came from; relative paths in it are resolved against its folder.
     source: Path | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Forbidden extras and frozen come from ConfigModel: pydantic merges a subclass's config with its base's.
+    model_config = ConfigDict(populate_by_name=True)
 
     @model_validator(mode="after")
     def _robots_reasons(self) -> "Settings":
