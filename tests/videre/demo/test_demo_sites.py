@@ -231,3 +231,17 @@ def test_photos_are_served_only_by_the_site_that_shows_them(sites: DemoSites, wo
                  if not any(p in b.photos for b in world.site_ads("nattfjaril")))
     assert get(sites.base_urls["vastkontakt"] + f"/media/{photo}.jpg")[0] == 200
     assert get(sites.base_urls["nattfjaril"] + f"/bilder/{photo}.jpg")[0] == 404
+
+
+def test_request_times_mark_the_first_and_last_request_since_a_reset(sites: DemoSites) -> None:
+    base = sites.base_urls["nattfjaril"]
+    sites.reset_request_times()
+    assert sites.first_request_at is None and sites.last_request_at is None
+    get(base + "/annonser?page=1")
+    first = sites.first_request_at
+    assert first is not None and sites.last_request_at == first
+    get(base + "/robots.txt")
+    assert sites.first_request_at == first and sites.last_request_at is not None
+    assert sites.last_request_at > first
+    sites.reset_request_times()
+    assert sites.first_request_at is None
