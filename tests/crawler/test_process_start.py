@@ -120,15 +120,18 @@ def test_without_go_on_stdin_the_crawl_process_takes_nothing(tmp_path: Path, dem
 
 
 def _alive(pid: int) -> bool:
-    """Any thread of the process still running: a zombie holds no locks, but while the other
-    threads of an exiting process finish, its leader already shows as one."""
-    states = []
+    """Any thread of the process that can still run its code: one with an address space. A
+    zombie has none, and neither has a thread on its way out: the kernel takes its memory before
+    it closes its files, which is when a PostgreSQL session's advisory lock goes, and it shows as
+    a zombie only after that. (While the other threads of an exiting process finish, its leader
+    already shows as one.)"""
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+            if "\nVmRSS:" in (task / "status").read_text():
+                return True
         except (FileNotFoundError, ProcessLookupError):
             pass
-    return any(state != "Z" for state in states)
+    return False
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
