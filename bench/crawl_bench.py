@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def timed_split(sites: DemoSites, cmd: list[str], stdout: IO[bytes]) -> tuple[Timing, float, float]:
     """Run `cmd`; its timing, and its wall time split at the first request the demo sites got:
     start-up (the command's start until then) and crawling (from then until the command ended)."""
-    sites.reset_request_times()
+    sites.reset_first_request()
     began = time.monotonic()
     timing = run(cmd, stdout=stdout)
     ended = time.monotonic()

@@ -75,10 +75,9 @@ class DemoSites:
         self.world = world
         self.layout_version = 1
         self.hits: Counter[str] = Counter()  # "slug path" -> requests, for politeness checks
-        # time.monotonic() of the first and the last request since reset_request_times(): the
-        # crawl benchmark splits a command's time into start-up and crawling by them.
+        # time.monotonic() of the first request since reset_first_request(): the crawl benchmark
+        # splits a command's time into start-up and crawling by it.
         self.first_request_at: float | None = None
-        self.last_request_at: float | None = None
         self._lock = threading.RLock()
         self._listing: dict[str, list[Ad]] = {}
         self._photo_ids: dict[str, set[str]] = {}
@@ -133,9 +132,9 @@ class DemoSites:
             del self.world.ads[ad_id]
             self._listing.clear()
 
-    def reset_request_times(self) -> None:
+    def reset_first_request(self) -> None:
         with self._lock:
-            self.first_request_at = self.last_request_at = None
+            self.first_request_at = None
 
     # -- lifecycle --------------------------------------------------------------------------------
     def close(self) -> None:
@@ -276,9 +275,8 @@ def _handler_for(sites: DemoSites, slug: str) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             with sites._lock:
                 sites.hits[f"{slug} {parts.path}"] += 1
-                sites.last_request_at = time.monotonic()
                 if sites.first_request_at is None:
-                    sites.first_request_at = sites.last_request_at
+                    sites.first_request_at = time.monotonic()
             try:
                 reply = _route(sites, slug, parts.path, parts.query)
             except Exception:  # a demo bug must not kill the server thread
