@@ -224,7 +224,7 @@ class Settings(ConfigModel):
     retention: RetentionSettings = RetentionSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     sites: list[SiteSettings] = Field(default_factory=list)
-    _region = field_validator("region", mode="before")(lambda v: region_code(v))
+    _region = field_validator("region", mode="before")(region_code)
     # Where the file came from; relative paths in it are resolved against its folder.
     source: Path | None = None
 

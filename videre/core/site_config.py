@@ -186,7 +186,7 @@ class SiteSettings(ConfigModel):
     drop_params: list[str] = Field(default_factory=list)
     api_reveal: ApiRevealSettings | None = None
 
-    _region = field_validator("region", mode="before")(lambda v: region_code(v))
+    _region = field_validator("region", mode="before")(region_code)
 
     @model_validator(mode="before")
     @classmethod
